@@ -1,2 +1,14 @@
 export * from './versions';
 export * from './schema/validators';
+export * from './rpc/errors';
+export * from './rpc/frames';
+export * from './rpc/logger';
+export * from './rpc/call-queue';
+export { StationConnection, IncomingCall, CallOutcome, ConnectionOptions } from './rpc/connection';
+export * from './endpoint/handshake';
+export * from './endpoint/passwords';
+export * from './endpoint/endpoint';
+export * from './registry/atomic-file';
+export * from './registry/station-registry';
+export * from './central/automatic-replies';
+export * from './central/central-system';

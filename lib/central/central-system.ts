@@ -1,0 +1,410 @@
+import { EventEmitter } from 'events';
+import type { Server } from 'http';
+import { emptyStationValues, StationValues } from '../channels/model';
+import { observeCall } from '../channels/observe';
+import { AuthDecision, HandshakeInfo, ListenOptions, OcppEndpoint, RejectedHandshake } from '../endpoint/endpoint';
+import { hashPassword, verifyPassword } from '../endpoint/passwords';
+import { RpcError } from '../rpc/errors';
+import { CallOutcome, IncomingCall, StationConnection } from '../rpc/connection';
+import { Logger, silentLogger } from '../rpc/logger';
+import { OpenTransaction, StationRecord, StationRegistry } from '../registry/station-registry';
+import { OcppVersion } from '../versions';
+import { automaticReply, needsTransactionId } from './automatic-replies';
+import { recognise } from './recognise';
+
+export interface CentralSystemOptions {
+  versions: OcppVersion[];
+  autoApprove: boolean;
+  security: 'none' | 'basic';
+  /** Seconds, sent in BootNotification replies. */
+  heartbeatInterval: number;
+  /** Seconds to wait for a station's answer, and for a flow's reply. */
+  callTimeout: number;
+  unknownIdTags: 'accept' | 'reject';
+  /** Full path prefix (with Node-RED's httpNodeRoot where shared). */
+  path: string;
+  /** Where the station registry is kept; null: in memory only. */
+  registryFile: string | null;
+  deactivated?: boolean;
+  pingIntervalMs?: number;
+  queueLimit?: number;
+  log?: Logger;
+}
+
+/** Something a station did, for the flows: a CALL, or a connection event. */
+export interface StationEvent {
+  /** The action, or `connected` / `disconnected` / `rejected`. */
+  topic: string;
+  station: string;
+  version: OcppVersion | null;
+  messageId: string | null;
+  payload: Record<string, unknown>;
+  /** For a CALL: the handle that answers it (already answered unless a flow claimed it). */
+  call: StationCall | null;
+  /** For a CALL a flow must answer: the owner that claimed it (see claimReplies). */
+  replyOwner: object | null;
+}
+
+export interface ChannelEvent {
+  station: string;
+  connector: number;
+  channel: string;
+  value: unknown;
+}
+
+export interface StationSummary {
+  id: string;
+  connected: boolean;
+  version: OcppVersion | null;
+  vendor: string | null;
+  model: string | null;
+  serialNumber: string | null;
+  firmwareVersion: string | null;
+  connectors: { id: number; status: string | null; errorCode?: string; connectors?: number[]; updated: string | null }[];
+  addedBy: 'auto' | 'manual';
+  firstSeen: string | null;
+  lastSeen: string | null;
+  hasPassword: boolean;
+}
+
+interface ReplyClaim {
+  owner: object;
+  station: string;
+  actions: string[];
+}
+
+/**
+ * A CALL from a station as the central system hands it on: answering it (automatically
+ * or from a flow) also records what it tells (registry, transactions, channel values).
+ */
+export class StationCall {
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly system: CentralSystem, readonly incoming: IncomingCall, readonly record: StationRecord) {}
+
+  get station(): string { return this.incoming.connection.id; }
+  get version(): OcppVersion { return this.incoming.connection.version; }
+  get action(): string { return this.incoming.action; }
+  get messageId(): string { return this.incoming.messageId; }
+  get payload(): Record<string, unknown> { return this.incoming.payload; }
+  get answered(): boolean { return this.incoming.answered; }
+
+  /** Answers with a CALLRESULT; throws RpcError `invalidPayload` (and sends InternalError) for an invalid one. */
+  async reply(payload: Record<string, unknown>): Promise<void> {
+    this.stopTimer();
+    let response = payload;
+    // A flow answering 1.6 StartTransaction may leave the id to the interface, which alone keeps them unique.
+    if (needsTransactionId(this.version, this.action) && payload && typeof payload === 'object' && payload.transactionId === undefined) {
+      response = { ...payload, transactionId: await this.system.registry.allocateTransactionId() };
+    }
+    this.incoming.reply(response);
+    this.system.observe(this, response);
+  }
+
+  fail(code: string, description?: string, details?: Record<string, unknown>): void {
+    this.stopTimer();
+    this.incoming.fail(code, description, details);
+  }
+
+  /** @internal */
+  expireAfter(ms: number, onExpired: () => void): void {
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.answered) return;
+      this.incoming.fail(this.incoming.connection.profile.errors.internal, `no reply from the central system's flow within ${ms / 1000} s`);
+      onExpired();
+    }, ms);
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+/**
+ * One OCPP interface: the endpoint stations connect to, its station registry, the
+ * automatic replies and the routing of CALLs to flows. Free of Node-RED.
+ *
+ * Events: `station` (StationEvent), `channel` (ChannelEvent), `replyTimeout` (StationEvent),
+ * `status` () whenever the number of connected stations or the state changes, `error` is never emitted.
+ */
+export class CentralSystem extends EventEmitter {
+  readonly registry: StationRegistry;
+  readonly endpoint: OcppEndpoint;
+  readonly options: CentralSystemOptions;
+  private readonly log: Logger;
+  private claims: ReplyClaim[] = [];
+  private remoteStartId = Math.floor(Date.now() / 1000) % 1000000;
+  private started = false;
+
+  constructor(options: CentralSystemOptions) {
+    super();
+    this.options = options;
+    this.log = options.log ?? silentLogger;
+    this.registry = new StationRegistry(options.registryFile, this.log);
+    this.registry.load();
+    this.endpoint = new OcppEndpoint({
+      path: options.path,
+      versions: options.versions,
+      authorize: (info) => this.authorize(info),
+      pingIntervalMs: options.pingIntervalMs,
+      queueLimit: options.queueLimit,
+      log: this.log,
+    });
+    this.endpoint.unavailable = !!options.deactivated;
+    this.endpoint.on('connected', (conn: StationConnection) => this.connected(conn));
+    this.endpoint.on('disconnected', (conn: StationConnection, code: number, reason: string) => this.disconnected(conn, code, reason));
+    this.endpoint.on('rejected', (r: RejectedHandshake) => this.rejected(r));
+  }
+
+  get deactivated(): boolean {
+    return !!this.options.deactivated;
+  }
+
+  get connectedCount(): number {
+    return this.endpoint.connections.size;
+  }
+
+  isConnected(station: string): boolean {
+    return this.endpoint.connections.has(station);
+  }
+
+  /** Shares an HTTP(S) server (also while deactivated: its path then answers 503). */
+  attach(server: Server): void {
+    this.endpoint.attach(server);
+    this.started = true;
+  }
+
+  /** Listens on a port of its own; a deactivated interface does not listen at all. */
+  async listen(options: ListenOptions): Promise<void> {
+    if (this.deactivated) return;
+    await this.endpoint.listen(options);
+    this.started = true;
+  }
+
+  async close(): Promise<void> {
+    if (this.started) await this.endpoint.close();
+    this.started = false;
+    await this.registry.flush();
+  }
+
+  /**
+   * Claims the flow reply for CALLs of `station` ('' = all) and `actions` ([] = all).
+   * Fails (returns the owner already holding it) when it overlaps an existing claim.
+   */
+  claimReplies(owner: object, station: string, actions: string[]): { ok: true } | { ok: false; holder: object } {
+    for (const claim of this.claims) {
+      if (claim.owner === owner) continue;
+      const stationsOverlap = !claim.station || !station || claim.station === station;
+      const actionsOverlap = !claim.actions.length || !actions.length || claim.actions.some((a) => actions.includes(a));
+      if (stationsOverlap && actionsOverlap) return { ok: false, holder: claim.owner };
+    }
+    this.claims.push({ owner, station, actions });
+    return { ok: true };
+  }
+
+  releaseReplies(owner: object): void {
+    this.claims = this.claims.filter((c) => c.owner !== owner);
+  }
+
+  /** Sends a command and resolves with the station's answer; rejects with an RpcError of SPEC 4's codes. */
+  command(station: string, action: string, payload: unknown, timeoutSeconds?: number): Promise<CallOutcome> {
+    if (this.deactivated) return Promise.reject(new RpcError('deactivated', 'interface deactivated'));
+    const conn = this.endpoint.connections.get(station);
+    if (!conn) {
+      if (!this.registry.has(station)) return Promise.reject(new RpcError('unknownStation', `unknown station ${JSON.stringify(station)}`));
+      return Promise.reject(new RpcError('notConnected', `station ${station} is not connected`));
+    }
+    const seconds = timeoutSeconds && timeoutSeconds > 0 ? timeoutSeconds : this.options.callTimeout;
+    return conn.call(action, payload, seconds * 1000);
+  }
+
+  /** The negotiated version of a connected (or known) station. */
+  versionOf(station: string): OcppVersion | null {
+    return this.endpoint.connections.get(station)?.version ?? this.registry.get(station)?.version ?? null;
+  }
+
+  /** A fresh remoteStartId for 2.0.1 RequestStartTransaction. */
+  nextRemoteStartId(): number {
+    this.remoteStartId = (this.remoteStartId % 2147483647) + 1;
+    return this.remoteStartId;
+  }
+
+  /** Last known channel values of a station (persisted). */
+  valuesOf(station: string): StationValues | undefined {
+    return this.registry.get(station)?.values as StationValues | undefined;
+  }
+
+  summaries(): StationSummary[] {
+    return this.registry.list().map((r) => this.summary(r));
+  }
+
+  summary(r: StationRecord): StationSummary {
+    return {
+      id: r.id,
+      connected: this.isConnected(r.id),
+      version: r.version,
+      vendor: r.properties.vendor ?? null,
+      model: r.properties.model ?? null,
+      serialNumber: r.properties.serialNumber ?? null,
+      firmwareVersion: r.properties.firmwareVersion ?? null,
+      connectors: Object.entries(r.connectors)
+        .map(([id, c]) => ({ id: Number(id), status: c.status ?? null, errorCode: c.errorCode, connectors: c.connectors, updated: c.updated ?? null }))
+        .sort((a, b) => a.id - b.id),
+      addedBy: r.addedBy,
+      firstSeen: r.firstSeen,
+      lastSeen: r.lastSeen,
+      hasPassword: !!r.passwordHash,
+    };
+  }
+
+  /** Adds or approves a station, optionally setting its password; saved before it resolves. */
+  async approve(id: string, password?: string): Promise<StationRecord> {
+    const record = this.registry.add(id, 'manual');
+    if (password !== undefined) record.passwordHash = await hashPassword(password);
+    this.registry.changed(id);
+    await this.registry.save().catch(() => undefined);
+    this.emit('status');
+    return record;
+  }
+
+  /** Removes a station and disconnects it. */
+  async remove(id: string): Promise<boolean> {
+    const removed = this.registry.remove(id);
+    this.endpoint.disconnect(id, 1008, 'station removed from the central system');
+    await this.registry.save().catch(() => undefined);
+    this.emit('status');
+    return removed;
+  }
+
+  /** @internal Records what an answered CALL told. */
+  observe(call: StationCall, response: Record<string, unknown>): void {
+    const { record, version, action, payload } = call;
+    const now = new Date().toISOString();
+    if (recognise(record, version, action, payload, now)) this.registry.changed(record.id);
+    this.recordTransaction(record.id, version, action, payload, response);
+    const values = (record.values ||= emptyStationValues()) as StationValues;
+    const updates = observeCall(values, version, action, payload, response);
+    if (updates.length) {
+      this.registry.changed(record.id);
+      for (const u of updates) this.emit('channel', { station: record.id, connector: u.connector, channel: u.channel, value: u.value } satisfies ChannelEvent);
+    }
+  }
+
+  private recordTransaction(station: string, version: OcppVersion, action: string, req: Record<string, any>, res: Record<string, any>): void {
+    if (version === 'ocpp1.6') {
+      if (action === 'StartTransaction' && res.transactionId !== undefined) {
+        this.registry.openTransaction({ id: res.transactionId, station, connector: req.connectorId, idTag: req.idTag ?? null,
+          start: req.timestamp, meterStart: req.meterStart ?? null });
+      } else if (action === 'StopTransaction') {
+        this.registry.closeTransaction(station, req.transactionId);
+      }
+      return;
+    }
+    if (action !== 'TransactionEvent') return;
+    const id = req.transactionInfo?.transactionId;
+    if (id === undefined) return;
+    if (req.eventType === 'Ended') {
+      this.registry.closeTransaction(station, id);
+    } else if (!this.registry.openTransactions(station).some((tx) => String(tx.id) === String(id))) {
+      const tx: OpenTransaction = { id, station, connector: req.evse?.id ?? 0, idTag: req.idToken?.idToken ?? null, start: req.timestamp, meterStart: null };
+      this.registry.openTransaction(tx);
+    }
+  }
+
+  private async authorize(info: HandshakeInfo): Promise<AuthDecision> {
+    let record = this.registry.get(info.id);
+    if (!record && !this.options.autoApprove) return { accept: false, status: 404, reason: 'unknown station' };
+    if (this.options.security === 'basic') {
+      const creds = info.credentials;
+      if (!creds) return { accept: false, status: 401, reason: 'credentials required' };
+      if (creds.username !== info.id) return { accept: false, status: 401, reason: 'user name is not the station id' };
+      if (record?.passwordHash) {
+        if (!(await verifyPassword(creds.password, record.passwordHash))) return { accept: false, status: 401, reason: 'wrong password' };
+      } else {
+        // Trust on first use: the first password an approved station presents is kept.
+        const hash = await hashPassword(creds.password);
+        record = this.registry.add(info.id, 'auto');
+        record.passwordHash = hash;
+        this.registry.changed(info.id);
+      }
+    }
+    if (!record) this.registry.add(info.id, 'auto');
+    return { accept: true };
+  }
+
+  private connected(conn: StationConnection): void {
+    const record = this.registry.add(conn.id, 'auto');
+    const now = new Date().toISOString();
+    record.firstSeen ||= now;
+    record.lastSeen = now;
+    record.version = conn.version;
+    this.registry.changed(conn.id);
+    conn.on('call', (incoming: IncomingCall) => this.received(conn, incoming));
+    this.emitStation('connected', conn.id, conn.version, { id: conn.id, version: conn.version, address: conn.address });
+    this.emit('channel', { station: conn.id, connector: 0, channel: 'connected', value: true } satisfies ChannelEvent);
+    this.emit('status');
+  }
+
+  private disconnected(conn: StationConnection, code: number, reason: string): void {
+    if (this.endpoint.connections.has(conn.id)) return; // replaced by a newer connection
+    const record = this.registry.get(conn.id);
+    if (record) {
+      record.lastSeen = new Date().toISOString();
+      this.registry.changed(conn.id);
+    }
+    this.emitStation('disconnected', conn.id, conn.version, { id: conn.id, version: conn.version, address: conn.address, reason: reason || `code ${code}` });
+    this.emit('channel', { station: conn.id, connector: 0, channel: 'connected', value: false } satisfies ChannelEvent);
+    this.emit('status');
+  }
+
+  private rejected(r: RejectedHandshake): void {
+    if (r.id !== null && r.status !== 503) {
+      this.registry.recordRejected({ id: r.id, address: r.address, time: new Date().toISOString(), reason: r.reason });
+    }
+    if (r.status === 400 && r.id !== null) this.log.warn(`station ${r.id} refused: ${r.reason}`);
+    this.emitStation('rejected', r.id ?? '', null, { id: r.id, version: null, address: r.address, reason: r.reason, status: r.status });
+  }
+
+  private received(conn: StationConnection, incoming: IncomingCall): void {
+    const record = this.registry.get(conn.id) ?? this.registry.add(conn.id, 'auto');
+    record.lastSeen = new Date().toISOString();
+    const call = new StationCall(this, incoming, record);
+    const claim = this.claims.find((c) => (!c.station || c.station === conn.id) && (!c.actions.length || c.actions.includes(incoming.action)));
+    if (claim) {
+      const event = this.stationEvent(incoming.action, conn.id, conn.version, incoming.payload, call, claim.owner);
+      call.expireAfter(this.options.callTimeout * 1000, () => this.emit('replyTimeout', event));
+      this.emit('station', event);
+      return;
+    }
+    this.answerAutomatically(call).then(
+      () => this.emit('station', this.stationEvent(incoming.action, conn.id, conn.version, incoming.payload, call, null)),
+      (err) => this.log.error(`automatic reply to ${incoming.action} from ${conn.id} failed: ${(err as Error).message}`),
+    );
+  }
+
+  private async answerAutomatically(call: StationCall): Promise<void> {
+    const transactionId = needsTransactionId(call.version, call.action) ? await this.registry.allocateTransactionId() : undefined;
+    const reply = automaticReply(call.version, call.action, call.payload, {
+      heartbeatInterval: this.options.heartbeatInterval,
+      unknownIdTags: this.options.unknownIdTags,
+      transactionId,
+      now: new Date(),
+    });
+    if (!reply) {
+      call.fail(call.incoming.connection.profile.errors.notImplemented, `${call.action} is not handled`);
+      return;
+    }
+    await call.reply(reply);
+  }
+
+  private stationEvent(topic: string, station: string, version: OcppVersion | null, payload: Record<string, unknown>,
+    call: StationCall | null, replyOwner: object | null): StationEvent {
+    return { topic, station, version, messageId: call ? call.messageId : null, payload, call, replyOwner };
+  }
+
+  private emitStation(topic: string, station: string, version: OcppVersion | null, payload: Record<string, unknown>): void {
+    this.emit('station', this.stationEvent(topic, station, version, payload, null, null));
+  }
+}

@@ -1,0 +1,53 @@
+import { OcppVersion, isVersion } from '../versions';
+
+export const MAX_STATION_ID_LENGTH = 48;
+
+/**
+ * The station id from a request path: the one segment after `basePath/`, percent-decoded,
+ * 1-48 characters, with no ':' and no '/'. Null for anything else.
+ */
+export function stationIdFromPath(pathname: string, basePath: string): string | null {
+  const prefix = basePath.endsWith('/') ? basePath : basePath + '/';
+  if (!pathname.startsWith(prefix)) return null;
+  const raw = pathname.slice(prefix.length);
+  if (raw.length === 0 || raw.includes('/')) return null;
+  let id: string;
+  try {
+    id = decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+  if (id.length < 1 || id.length > MAX_STATION_ID_LENGTH || id.includes(':') || id.includes('/')) return null;
+  return id;
+}
+
+/** The subprotocols a station offers, in its order (Sec-WebSocket-Protocol may repeat). */
+export function offeredProtocols(header: string | string[] | undefined): string[] {
+  if (!header) return [];
+  const text = Array.isArray(header) ? header.join(',') : header;
+  return text.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+}
+
+/** The first subprotocol in the station's order that is approved here, or null. */
+export function negotiateVersion(offered: readonly string[], approved: readonly OcppVersion[]): OcppVersion | null {
+  for (const protocol of offered) {
+    if (isVersion(protocol) && approved.includes(protocol)) return protocol;
+  }
+  return null;
+}
+
+export interface BasicCredentials {
+  username: string;
+  password: string;
+}
+
+/** HTTP Basic credentials per RFC 7617 (scheme case-insensitive, user-id up to the first ':'). */
+export function parseBasicAuth(header: string | undefined): BasicCredentials | null {
+  if (!header) return null;
+  const m = /^\s*basic\s+([A-Za-z0-9+/=._~-]+)\s*$/i.exec(header);
+  if (!m) return null;
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return null;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}

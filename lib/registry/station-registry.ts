@@ -1,0 +1,242 @@
+import { EventEmitter } from 'events';
+import fs from 'fs';
+import { Logger, silentLogger } from '../rpc/logger';
+import { OcppVersion } from '../versions';
+import { writeFileAtomic } from './atomic-file';
+
+/** What a station told about itself (BootNotification and later messages). */
+export interface StationProperties {
+  vendor?: string;
+  model?: string;
+  serialNumber?: string;
+  chargeBoxSerialNumber?: string;
+  firmwareVersion?: string;
+  iccid?: string;
+  imsi?: string;
+  meterType?: string;
+  meterSerialNumber?: string;
+}
+
+export interface ConnectorRecord {
+  /** The station's own status word (1.6 ChargePointStatus, 2.0.1 ConnectorStatus). */
+  status?: string;
+  errorCode?: string;
+  /** 2.0.1: connector ids seen on this EVSE. */
+  connectors?: number[];
+  updated?: string;
+}
+
+export interface StationRecord {
+  id: string;
+  addedBy: 'auto' | 'manual';
+  firstSeen: string | null;
+  lastSeen: string | null;
+  version: OcppVersion | null;
+  properties: StationProperties;
+  /** By connector number (1.6 connectorId, 2.0.1 evseId); "0" is the station itself. */
+  connectors: Record<string, ConnectorRecord>;
+  passwordHash?: string;
+  /** Last known channel values, kept across restarts (see lib/channels). */
+  values?: unknown;
+}
+
+export interface OpenTransaction {
+  id: string | number;
+  station: string;
+  connector: number;
+  idTag: string | null;
+  start: string;
+  meterStart: number | null;
+}
+
+export interface RejectedAttempt {
+  id: string | null;
+  address: string;
+  time: string;
+  reason: string;
+}
+
+interface RegistryFile {
+  format: 1;
+  stations: Record<string, StationRecord>;
+  /** Highest 1.6 transaction id that may have been handed out (a reserved block's end). */
+  transactionIdReserved: number;
+  transactions: OpenTransaction[];
+}
+
+/** 1.6 transaction ids are reserved in blocks so that a crash can never hand out an id twice. */
+const TRANSACTION_ID_BLOCK = 100;
+const REJECTED_KEPT = 50;
+
+/**
+ * The stations of one interface, their recognised properties and last values, the 1.6
+ * transaction-id counter and the open transactions; persisted atomically to one file.
+ * Station ids are only ever keys in that file, never parts of a path.
+ *
+ * Events: `changed` (station id or null).
+ */
+export class StationRegistry extends EventEmitter {
+  private stations = new Map<string, StationRecord>();
+  private transactions = new Map<string, OpenTransaction>();
+  private nextTransactionId = 1;
+  private reservedUpTo = 0;
+  private readonly rejectedList: RejectedAttempt[] = [];
+  private saveTimer: NodeJS.Timeout | null = null;
+  private saving: Promise<void> = Promise.resolve();
+  private dirty = false;
+
+  /** `file` null: kept in memory only. */
+  constructor(readonly file: string | null, private readonly log: Logger = silentLogger, private readonly saveDelayMs = 500) {
+    super();
+  }
+
+  /**
+   * Loads the file if there is one. A file that cannot be read is moved aside (never
+   * overwritten) and reported; the registry then starts empty.
+   */
+  load(): void {
+    if (!this.file || !fs.existsSync(this.file)) return;
+    let data: RegistryFile;
+    try {
+      data = JSON.parse(fs.readFileSync(this.file, 'utf8'));
+      if (!data || data.format !== 1 || typeof data.stations !== 'object') throw new Error('not a station registry file');
+    } catch (err) {
+      const aside = `${this.file}.corrupt-${Date.now()}`;
+      try {
+        fs.renameSync(this.file, aside);
+      } catch {
+        // Left where it is; still not overwritten until the next change is saved.
+      }
+      this.log.error(`station registry ${this.file} could not be read (${(err as Error).message}); kept as ${aside}, starting empty`);
+      return;
+    }
+    for (const [id, record] of Object.entries(data.stations)) this.stations.set(id, { ...record, id });
+    for (const tx of data.transactions || []) this.transactions.set(txKey(tx.station, tx.id), tx);
+    this.reservedUpTo = Number(data.transactionIdReserved) || 0;
+    this.nextTransactionId = this.reservedUpTo + 1;
+  }
+
+  get size(): number {
+    return this.stations.size;
+  }
+
+  get(id: string): StationRecord | undefined {
+    return this.stations.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.stations.has(id);
+  }
+
+  list(): StationRecord[] {
+    return [...this.stations.values()];
+  }
+
+  /** Adds a station, or returns the existing one. */
+  add(id: string, addedBy: 'auto' | 'manual'): StationRecord {
+    let record = this.stations.get(id);
+    if (!record) {
+      record = { id, addedBy, firstSeen: null, lastSeen: null, version: null, properties: {}, connectors: {} };
+      this.stations.set(id, record);
+      const i = this.rejectedList.findIndex((r) => r.id === id);
+      if (i >= 0) this.rejectedList.splice(i, 1);
+      this.changed(id);
+    }
+    return record;
+  }
+
+  remove(id: string): boolean {
+    const removed = this.stations.delete(id);
+    if (removed) this.changed(id);
+    return removed;
+  }
+
+  /** Call after changing a record in place; the file is written soon after. */
+  changed(id: string | null): void {
+    this.dirty = true;
+    this.emit('changed', id);
+    if (this.file && !this.saveTimer) {
+      this.saveTimer = setTimeout(() => {
+        this.saveTimer = null;
+        this.save().catch(() => undefined);
+      }, this.saveDelayMs);
+      this.saveTimer.unref();
+    }
+  }
+
+  rejected(): RejectedAttempt[] {
+    return this.rejectedList.slice();
+  }
+
+  recordRejected(attempt: RejectedAttempt): void {
+    const i = attempt.id === null ? -1 : this.rejectedList.findIndex((r) => r.id === attempt.id);
+    if (i >= 0) this.rejectedList.splice(i, 1);
+    this.rejectedList.unshift(attempt);
+    if (this.rejectedList.length > REJECTED_KEPT) this.rejectedList.length = REJECTED_KEPT;
+  }
+
+  /** A new 1.6 transaction id, never handed out before, also across restarts and crashes. */
+  async allocateTransactionId(): Promise<number> {
+    const id = this.nextTransactionId++;
+    if (id > this.reservedUpTo) {
+      this.reservedUpTo = id + TRANSACTION_ID_BLOCK - 1;
+      if (this.file) await this.save();
+    }
+    return id;
+  }
+
+  openTransaction(tx: OpenTransaction): void {
+    this.transactions.set(txKey(tx.station, tx.id), tx);
+    this.changed(tx.station);
+  }
+
+  closeTransaction(station: string, id: string | number): OpenTransaction | undefined {
+    const key = txKey(station, id);
+    const tx = this.transactions.get(key);
+    if (tx) {
+      this.transactions.delete(key);
+      this.changed(station);
+    }
+    return tx;
+  }
+
+  openTransactions(station?: string): OpenTransaction[] {
+    const all = [...this.transactions.values()];
+    return station === undefined ? all : all.filter((tx) => tx.station === station);
+  }
+
+  /** Writes now (after any write under way); resolves when the file is on disk. */
+  save(): Promise<void> {
+    if (!this.file) return Promise.resolve();
+    const file = this.file;
+    this.saving = this.saving.then(async () => {
+      this.dirty = false;
+      const data: RegistryFile = {
+        format: 1,
+        stations: Object.fromEntries(this.stations),
+        transactionIdReserved: this.reservedUpTo,
+        transactions: [...this.transactions.values()],
+      };
+      try {
+        await writeFileAtomic(file, JSON.stringify(data));
+      } catch (err) {
+        this.dirty = true;
+        this.log.error(`station registry could not be saved to ${file}: ${(err as Error).message}`);
+        throw err;
+      }
+    });
+    return this.saving;
+  }
+
+  /** Saves pending changes and stops the timer; for close. */
+  async flush(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    if (this.dirty) await this.save().catch(() => undefined);
+    else await this.saving.catch(() => undefined);
+  }
+}
+
+function txKey(station: string, id: string | number): string {
+  return JSON.stringify([station, String(id)]);
+}

@@ -1,0 +1,284 @@
+import { EventEmitter } from 'events';
+import type { WebSocket, RawData } from 'ws';
+import { checkPayload, hasAction } from '../schema/validators';
+import { OcppVersion, profileOf, VersionProfile } from '../versions';
+import { CallQueue } from './call-queue';
+import { RpcError } from './errors';
+import { CALL, CALLERROR, CALLRESULT, encodeCall, encodeError, encodeResult, FrameError, parseFrame } from './frames';
+import { Logger, silentLogger } from './logger';
+import { messageIds } from './message-id';
+
+/** The station's answer to a CALL the central system sent. */
+export interface CallOutcome {
+  payload: Record<string, unknown>;
+  messageId: string;
+  durationMs: number;
+}
+
+interface PendingCall {
+  id: string;
+  action: string;
+  frame: string;
+  timeoutMs: number;
+  sentAt: number;
+  timer: NodeJS.Timeout | null;
+  resolve(outcome: CallOutcome): void;
+  reject(err: Error): void;
+}
+
+export interface ConnectionOptions {
+  /** Commands waiting behind the outstanding one; more are refused with `queueFull`. */
+  queueLimit?: number;
+  log?: Logger;
+}
+
+/**
+ * A CALL received from a station. Exactly one answer goes back: `reply` (validated
+ * against the official response schema) or `fail` (a CALLERROR).
+ */
+export class IncomingCall {
+  answered = false;
+  readonly receivedAt = Date.now();
+
+  constructor(
+    readonly connection: StationConnection,
+    readonly messageId: string,
+    readonly action: string,
+    readonly payload: Record<string, unknown>,
+  ) {}
+
+  /** Answers with a CALLRESULT. An invalid payload is not sent: the station gets InternalError and this throws `invalidPayload`. */
+  reply(payload: unknown): void {
+    this.claim();
+    const complaint = checkPayload(this.connection.version, this.action, 'response', payload);
+    if (complaint) {
+      this.connection.sendRaw(encodeError(this.messageId, this.connection.profile.errors.internal,
+        'The central system produced an invalid response', {}));
+      throw new RpcError('invalidPayload', `invalid ${this.action} response for ${this.connection.version}: ${complaint.description}`,
+        { complaint: complaint.description, keyword: complaint.details.keyword });
+    }
+    this.connection.sendRaw(encodeResult(this.messageId, payload));
+  }
+
+  /** Answers with a CALLERROR; a code the version does not define becomes GenericError. */
+  fail(code: string, description = '', details: Record<string, unknown> = {}): void {
+    this.claim();
+    const profile = this.connection.profile;
+    const known = profile.errorCodes.includes(code) ? code : profile.errors.generic;
+    this.connection.sendRaw(encodeError(this.messageId, known, String(description), details));
+  }
+
+  private claim(): void {
+    if (this.answered) throw new RpcError('alreadyAnswered', `${this.action} ${this.messageId} has already been answered`);
+    this.answered = true;
+    this.connection.settleIncoming(this.messageId);
+  }
+}
+
+/**
+ * One station's OCPP-J session over an open WebSocket: framing, validation of both
+ * directions, one outstanding outgoing CALL with a bounded queue behind it.
+ *
+ * Events: `call` (IncomingCall), `close` (code: number, reason: string).
+ */
+export class StationConnection extends EventEmitter {
+  readonly profile: VersionProfile;
+  readonly connectedAt = new Date();
+  /** Cleared by each keep-alive round, set again by a pong or any message. */
+  alive = true;
+  closed = false;
+
+  private inflight: PendingCall | null = null;
+  private readonly queue: CallQueue<PendingCall>;
+  private readonly unanswered = new Set<string>();
+  private readonly log: Logger;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly id: string,
+    readonly version: OcppVersion,
+    readonly address: string,
+    options: ConnectionOptions = {},
+  ) {
+    super();
+    this.profile = profileOf(version);
+    this.queue = new CallQueue(options.queueLimit ?? 100);
+    this.log = options.log ?? silentLogger;
+    socket.on('message', (data: RawData) => this.receive(data));
+    socket.on('pong', () => { this.alive = true; });
+    socket.on('close', (code: number, reason: Buffer) => this.closedBy(code, reason.toString()));
+    socket.on('error', (err: Error) => this.log.warn(`station ${this.id}: ${err.message}`));
+  }
+
+  /** Number of commands sent or waiting. */
+  get pendingCount(): number {
+    return (this.inflight ? 1 : 0) + this.queue.length;
+  }
+
+  /**
+   * Sends a CALL and resolves with the station's answer. Validates first; refuses when
+   * closed; queues behind the outstanding CALL.
+   */
+  call(action: string, payload: unknown, timeoutMs: number): Promise<CallOutcome> {
+    if (this.closed) return Promise.reject(new RpcError('notConnected', `station ${this.id} is not connected`));
+    if (!hasAction(this.version, action) || !this.profile.centralActions.includes(action)) {
+      return Promise.reject(new RpcError('unknownAction', `${action} is not a command of ${this.version}`, { action, version: this.version }));
+    }
+    const complaint = checkPayload(this.version, action, 'request', payload);
+    if (complaint) {
+      return Promise.reject(new RpcError('invalidPayload', `invalid ${action} payload for ${this.version}: ${complaint.description}`,
+        { complaint: complaint.description, keyword: complaint.details.keyword }));
+    }
+    return new Promise<CallOutcome>((resolve, reject) => {
+      const id = messageIds.next();
+      const pending: PendingCall = { id, action, frame: encodeCall(id, action, payload), timeoutMs, sentAt: 0, timer: null, resolve, reject };
+      if (this.inflight) {
+        if (!this.queue.push(pending)) {
+          reject(new RpcError('queueFull', `station ${this.id} has ${this.queue.limit} commands waiting already`));
+        }
+      } else {
+        this.dispatch(pending);
+      }
+    });
+  }
+
+  /** Closes the WebSocket (normal closure unless told otherwise). */
+  close(code = 1000, reason = ''): void {
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
+      this.socket.close(code, reason);
+      // A peer that never answers the close handshake is cut off.
+      const timer = setTimeout(() => this.socket.terminate(), 2000);
+      timer.unref();
+      this.socket.once('close', () => clearTimeout(timer));
+    }
+  }
+
+  terminate(): void {
+    this.socket.terminate();
+  }
+
+  /** @internal Sends a frame if the socket is still open; false otherwise. */
+  sendRaw(frame: string): boolean {
+    if (this.socket.readyState !== this.socket.OPEN) return false;
+    this.socket.send(frame);
+    return true;
+  }
+
+  /** @internal */
+  settleIncoming(messageId: string): void {
+    this.unanswered.delete(messageId);
+  }
+
+  private dispatch(pending: PendingCall): void {
+    this.inflight = pending;
+    pending.sentAt = performance.now();
+    pending.timer = setTimeout(() => this.expire(pending), pending.timeoutMs);
+    if (!this.sendRaw(pending.frame)) {
+      this.finish(pending);
+      pending.reject(new RpcError('notConnected', `station ${this.id} is not connected`));
+    }
+  }
+
+  private expire(pending: PendingCall): void {
+    if (this.inflight !== pending) return;
+    pending.timer = null;
+    this.finish(pending);
+    pending.reject(new RpcError('timeout', `station ${this.id} did not answer ${pending.action} within ${pending.timeoutMs / 1000} s`,
+      { action: pending.action, messageId: pending.id }));
+  }
+
+  /** Clears the outstanding CALL and sends the next one waiting. */
+  private finish(pending: PendingCall): void {
+    if (pending.timer) clearTimeout(pending.timer);
+    pending.timer = null;
+    if (this.inflight === pending) this.inflight = null;
+    if (!this.inflight && !this.closed) {
+      const next = this.queue.shift();
+      if (next) this.dispatch(next);
+    }
+  }
+
+  private receive(data: RawData): void {
+    this.alive = true;
+    const text = typeof data === 'string' ? data : data.toString();
+    let frame;
+    try {
+      frame = parseFrame(text);
+    } catch (err) {
+      const e = err as FrameError;
+      const code = e.kind === 'messageType' ? this.profile.errors.messageType : this.profile.errors.formation;
+      this.log.warn(`station ${this.id} sent an unreadable message (${e.message}), answered ${code}`);
+      // Only CALLs (or what cannot be told apart) are answered; a broken answer is not.
+      if (e.kind === 'messageType' || !/^\s*\[\s*[34]\s*,/.test(text)) {
+        this.sendRaw(encodeError(e.id, code, e.message, {}));
+      }
+      return;
+    }
+    if (frame.type === CALL) this.receiveCall(frame.id, frame.action, frame.payload);
+    else if (frame.type === CALLRESULT) this.receiveAnswer(frame.id, frame.payload, null);
+    else this.receiveAnswer(frame.id, null, frame);
+  }
+
+  private receiveCall(messageId: string, action: string, payload: Record<string, unknown>): void {
+    const errors = this.profile.errors;
+    if (this.unanswered.has(messageId)) {
+      this.sendRaw(encodeError(messageId, errors.generic, `message id ${messageId} is still being answered`, {}));
+      return;
+    }
+    if (!hasAction(this.version, action)) {
+      this.sendRaw(encodeError(messageId, errors.notImplemented, `${action} is not an action of ${this.version}`, {}));
+      return;
+    }
+    if (!this.profile.stationActions.includes(action)) {
+      this.sendRaw(encodeError(messageId, errors.notSupported, `${action} is not sent by a charging station`, {}));
+      return;
+    }
+    const complaint = checkPayload(this.version, action, 'request', payload);
+    if (complaint) {
+      this.sendRaw(encodeError(messageId, complaint.code, complaint.description, {}));
+      return;
+    }
+    this.unanswered.add(messageId);
+    const call = new IncomingCall(this, messageId, action, payload);
+    this.emit('call', call);
+    if (!call.answered && this.listenerCount('call') === 0) call.fail(errors.notImplemented, 'no handler');
+  }
+
+  private receiveAnswer(messageId: string, payload: Record<string, unknown> | null, error: { code: string; description: string; details: Record<string, unknown> } | null): void {
+    const pending = this.inflight;
+    if (!pending || pending.id !== messageId) {
+      this.log.warn(`station ${this.id} answered unknown message id ${messageId}: ignored`);
+      return;
+    }
+    this.finish(pending);
+    const durationMs = performance.now() - pending.sentAt;
+    if (error) {
+      pending.reject(new RpcError('callError', `station ${this.id} answered ${pending.action} with ${error.code}: ${error.description}`,
+        { errorCode: error.code, errorDescription: error.description, errorDetails: error.details, durationMs }));
+      return;
+    }
+    const complaint = checkPayload(this.version, pending.action, 'response', payload);
+    if (complaint) {
+      pending.reject(new RpcError('invalidPayload', `station ${this.id} answered ${pending.action} with an invalid payload: ${complaint.description}`,
+        { complaint: complaint.description, payload, durationMs }));
+      return;
+    }
+    pending.resolve({ payload: payload!, messageId, durationMs });
+  }
+
+  private closedBy(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    const failure = () => new RpcError('notConnected', `station ${this.id} disconnected`);
+    const waiting = this.queue.drain();
+    const current = this.inflight;
+    if (current) {
+      if (current.timer) clearTimeout(current.timer);
+      this.inflight = null;
+      current.reject(failure());
+    }
+    for (const pending of waiting) pending.reject(failure());
+    this.unanswered.clear();
+    this.emit('close', code, reason);
+  }
+}

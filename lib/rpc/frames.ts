@@ -1,0 +1,80 @@
+/** OCPP-J framing: CALL [2,id,action,payload], CALLRESULT [3,id,payload], CALLERROR [4,id,code,description,details]. */
+
+export const CALL = 2;
+export const CALLRESULT = 3;
+export const CALLERROR = 4;
+
+/** Message ids are strings of at most 36 characters (OCPP-J 4.1.3). */
+export const MAX_MESSAGE_ID_LENGTH = 36;
+
+export interface CallFrame { type: 2; id: string; action: string; payload: Record<string, unknown> }
+export interface ResultFrame { type: 3; id: string; payload: Record<string, unknown> }
+export interface ErrorFrame { type: 4; id: string; code: string; description: string; details: Record<string, unknown> }
+export type Frame = CallFrame | ResultFrame | ErrorFrame;
+
+/**
+ * Why a frame could not be read. `kind` decides the CALLERROR code: `formation` for
+ * anything structurally wrong, `messageType` for an unknown message type number.
+ * `id` is the frame's message id where it could be read, else "-1".
+ */
+export class FrameError extends Error {
+  constructor(readonly kind: 'formation' | 'messageType', readonly id: string, message: string, readonly messageType?: number) {
+    super(message);
+    this.name = 'FrameError';
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Parses one text frame; throws FrameError, never anything else. */
+export function parseFrame(text: string): Frame {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new FrameError('formation', '-1', 'message is not valid JSON');
+  }
+  if (!Array.isArray(data)) throw new FrameError('formation', '-1', 'message is not a JSON array');
+  const [type, id] = data;
+  const readableId = typeof id === 'string' && id.length > 0 && id.length <= MAX_MESSAGE_ID_LENGTH;
+  if (typeof type !== 'number') throw new FrameError('formation', readableId ? id : '-1', 'message type is not a number');
+  if (!readableId) {
+    throw new FrameError('formation', '-1', typeof id === 'string' && id.length > 0
+      ? `message id is longer than ${MAX_MESSAGE_ID_LENGTH} characters` : 'message id is not a non-empty string');
+  }
+  switch (type) {
+    case CALL:
+      if (data.length !== 4) throw new FrameError('formation', id, `CALL must have 4 elements, has ${data.length}`);
+      if (typeof data[2] !== 'string' || data[2].length === 0) throw new FrameError('formation', id, 'CALL action is not a non-empty string');
+      if (!isObject(data[3])) throw new FrameError('formation', id, 'CALL payload is not a JSON object');
+      return { type: CALL, id, action: data[2], payload: data[3] };
+    case CALLRESULT:
+      if (data.length !== 3) throw new FrameError('formation', id, `CALLRESULT must have 3 elements, has ${data.length}`);
+      if (!isObject(data[2])) throw new FrameError('formation', id, 'CALLRESULT payload is not a JSON object');
+      return { type: CALLRESULT, id, payload: data[2] };
+    case CALLERROR:
+      if (data.length !== 5 && data.length !== 4) throw new FrameError('formation', id, `CALLERROR must have 5 elements, has ${data.length}`);
+      if (typeof data[2] !== 'string') throw new FrameError('formation', id, 'CALLERROR code is not a string');
+      if (typeof data[3] !== 'string') throw new FrameError('formation', id, 'CALLERROR description is not a string');
+      if (data.length === 5 && !isObject(data[4])) throw new FrameError('formation', id, 'CALLERROR details is not a JSON object');
+      return { type: CALLERROR, id, code: data[2], description: data[3], details: (data[4] as Record<string, unknown>) || {} };
+    default:
+      throw new FrameError('messageType', id, `message type ${type} is not supported`, type);
+  }
+}
+
+export function encodeCall(id: string, action: string, payload: unknown): string {
+  return `[2,${JSON.stringify(id)},${JSON.stringify(action)},${JSON.stringify(payload)}]`;
+}
+
+export function encodeResult(id: string, payload: unknown): string {
+  return `[3,${JSON.stringify(id)},${JSON.stringify(payload)}]`;
+}
+
+/** OCPP limits the description to 255 characters in 2.0.1; both versions get the same cut. */
+export function encodeError(id: string, code: string, description: string, details: unknown = {}): string {
+  const text = description.length > 255 ? description.slice(0, 252) + '...' : description;
+  return `[4,${JSON.stringify(id)},${JSON.stringify(code)},${JSON.stringify(text)},${JSON.stringify(details ?? {})}]`;
+}
