@@ -1,5 +1,6 @@
 export * from './versions';
 export * from './schema/validators';
+export * from './schema/templates';
 export * from './rpc/errors';
 export * from './rpc/frames';
 export * from './rpc/logger';
@@ -12,3 +13,4 @@ export * from './registry/atomic-file';
 export * from './registry/station-registry';
 export * from './central/automatic-replies';
 export * from './central/central-system';
+export * from './channels';

@@ -79,6 +79,8 @@ interface ReplyClaim {
  */
 export class StationCall {
   private timer: NodeJS.Timeout | null = null;
+  /** @internal Called once when the call is answered or expires. */
+  onSettled: (() => void) | null = null;
 
   constructor(private readonly system: CentralSystem, readonly incoming: IncomingCall, readonly record: StationRecord) {}
 
@@ -111,6 +113,7 @@ export class StationCall {
     this.timer = setTimeout(() => {
       this.timer = null;
       if (this.answered) return;
+      this.stopTimer();
       this.incoming.fail(this.incoming.connection.profile.errors.internal, `no reply from the central system's flow within ${ms / 1000} s`);
       onExpired();
     }, ms);
@@ -119,6 +122,9 @@ export class StationCall {
   private stopTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    const settled = this.onSettled;
+    this.onSettled = null;
+    if (settled) settled();
   }
 }
 
@@ -135,6 +141,7 @@ export class CentralSystem extends EventEmitter {
   readonly options: CentralSystemOptions;
   private readonly log: Logger;
   private claims: ReplyClaim[] = [];
+  private readonly awaitingFlow = new Map<string, StationCall>();
   private remoteStartId = Math.floor(Date.now() / 1000) % 1000000;
   private started = false;
 
@@ -202,6 +209,11 @@ export class CentralSystem extends EventEmitter {
     }
     this.claims.push({ owner, station, actions });
     return { ok: true };
+  }
+
+  /** A CALL that waits for its reply from a flow, by station and message id. */
+  awaitingReply(station: string, messageId: string): StationCall | undefined {
+    return this.awaitingFlow.get(station + '\u0000' + messageId);
   }
 
   releaseReplies(owner: object): void {
@@ -348,6 +360,10 @@ export class CentralSystem extends EventEmitter {
   }
 
   private disconnected(conn: StationConnection, code: number, reason: string): void {
+    // A station that goes away takes its unanswered calls with it.
+    for (const call of this.awaitingFlow.values()) {
+      if (call.incoming.connection === conn) call.fail(conn.profile.errors.internal, 'station disconnected');
+    }
     if (this.endpoint.connections.has(conn.id)) return; // replaced by a newer connection
     const record = this.registry.get(conn.id);
     if (record) {
@@ -374,6 +390,9 @@ export class CentralSystem extends EventEmitter {
     const claim = this.claims.find((c) => (!c.station || c.station === conn.id) && (!c.actions.length || c.actions.includes(incoming.action)));
     if (claim) {
       const event = this.stationEvent(incoming.action, conn.id, conn.version, incoming.payload, call, claim.owner);
+      const key = conn.id + '\u0000' + incoming.messageId;
+      this.awaitingFlow.set(key, call);
+      call.onSettled = () => this.awaitingFlow.delete(key);
       call.expireAfter(this.options.callTimeout * 1000, () => this.emit('replyTimeout', event));
       this.emit('station', event);
       return;

@@ -30,7 +30,8 @@ function schemasOf(version: OcppVersion): VersionSchemas {
   let entry = byVersion.get(version);
   if (!entry) {
     // strict: false because the official 2.0.1 files carry the non-standard "javaType" keyword.
-    const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false, addUsedSchema: false });
+    // multipleOfPrecision: 1.6 limits are multipleOf 0.1, which exact float division refuses for e.g. 6.6.
+    const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false, addUsedSchema: false, multipleOfPrecision: 6 });
     ajv.addMetaSchema(DRAFT06);
     addFormats(ajv, ['date-time', 'uri']);
     const table = (standardSchemas as unknown as Record<string, SchemaTable>)[profileOf(version).schemaExport];

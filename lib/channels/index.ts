@@ -1,0 +1,3 @@
+export * from './model';
+export * from './observe';
+export * from './commands';

@@ -1,0 +1,71 @@
+import type { NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import { RpcError } from '../lib';
+import { InterfaceNode, InterfaceState, InterfaceUser, statusFor } from './types';
+
+interface CommandConfig extends NodeDef {
+  interface: string;
+  station?: string;
+  action?: string;
+  timeout?: string | number;
+}
+
+interface CommandMessage extends NodeMessage {
+  ocpp?: Record<string, unknown> & { station?: string };
+}
+
+export = function register(RED: NodeAPI): void {
+  function OcppCommandNode(this: InterfaceUser, config: CommandConfig): void {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const iface = RED.nodes.getNode(config.interface) as InterfaceNode | null;
+    const timeout = Number(config.timeout) > 0 ? Number(config.timeout) : undefined;
+    let lastResult: string | null = null;
+
+    node.interfaceChanged = (state: InterfaceState) => node.status(statusFor(state, lastResult ?? undefined));
+    if (!iface || !iface.system) {
+      node.status({ fill: 'red', shape: 'ring', text: 'no interface' });
+    } else {
+      iface.register(node);
+    }
+
+    node.on('input', (msg: CommandMessage, send: (m: NodeMessage) => void, done: (err?: Error) => void) => {
+      if (!iface || !iface.system) {
+        done(new Error('no OCPP interface is configured'));
+        return;
+      }
+      const station = config.station || (typeof msg.ocpp?.station === 'string' ? msg.ocpp.station : '');
+      const action = config.action || (typeof msg.topic === 'string' ? msg.topic : '');
+      if (!station) {
+        done(new RpcError('unknownStation', 'no station: set it in the node or in msg.ocpp.station'));
+        return;
+      }
+      if (!action) {
+        done(new RpcError('unknownAction', 'no action: set it in the node or in msg.topic'));
+        return;
+      }
+      const payload = msg.payload === undefined || msg.payload === null || msg.payload === '' ? {} : msg.payload;
+      node.status({ fill: 'yellow', shape: 'ring', text: `${action} → ${station}` });
+      iface.system.command(station, action, payload, timeout).then((outcome) => {
+        const status = typeof outcome.payload.status === 'string' ? `: ${outcome.payload.status}` : '';
+        lastResult = `${action}${status}`;
+        node.status({ fill: 'green', shape: 'dot', text: lastResult });
+        msg.payload = outcome.payload;
+        msg.ocpp = {
+          interface: iface.id, station, version: iface.system.versionOf(station), action,
+          messageId: outcome.messageId, durationMs: Math.round(outcome.durationMs * 1000) / 1000,
+        };
+        send(msg);
+        done();
+      }, (err: RpcError) => {
+        lastResult = null;
+        node.status(err.code === 'deactivated' ? statusFor({ state: 'deactivated' }) : { fill: 'red', shape: 'ring', text: `${action}: ${err.code}` });
+        done(err);
+      });
+    });
+    node.on('close', (_removed: boolean, done: () => void) => {
+      iface?.deregister(node);
+      done();
+    });
+  }
+  RED.nodes.registerType('ocpp-command', OcppCommandNode as unknown as Parameters<NodeAPI['nodes']['registerType']>[1]);
+};

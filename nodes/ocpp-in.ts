@@ -1,0 +1,78 @@
+import type { NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import type { StationEvent } from '../lib';
+import { InterfaceNode, InterfaceState, InterfaceUser, statusFor } from './types';
+
+interface InConfig extends NodeDef {
+  interface: string;
+  station?: string;
+  actions?: string[];
+  reply?: 'auto' | 'flow';
+}
+
+const EVENTS = ['connected', 'disconnected', 'rejected'];
+
+export = function register(RED: NodeAPI): void {
+  function OcppInNode(this: InterfaceUser, config: InConfig): void {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const iface = RED.nodes.getNode(config.interface) as InterfaceNode | null;
+    const station = (config.station || '').trim();
+    const actions = Array.isArray(config.actions) ? config.actions.filter((a) => typeof a === 'string' && a) : [];
+    const byFlow = config.reply === 'flow';
+    let conflict: string | null = null;
+
+    if (!iface || !iface.system) {
+      node.status({ fill: 'red', shape: 'ring', text: 'no interface' });
+      node.interfaceChanged = () => undefined;
+      return;
+    }
+    const system = iface.system;
+
+    node.interfaceChanged = (state: InterfaceState) => {
+      if (conflict) return;
+      const live = station ? (system.isConnected(station) ? 'connected' : 'disconnected') : undefined;
+      node.status(statusFor(state, live));
+    };
+
+    if (byFlow) {
+      const callActions = actions.filter((a) => !EVENTS.includes(a));
+      const claim = system.claimReplies(node, station, callActions);
+      if (!claim.ok) {
+        const holder = claim.holder as { id?: string; name?: string };
+        conflict = `another ocpp-in node (${holder.name || holder.id}) already replies by flow to ${callActions.join(', ') || 'all actions'} of ${station || 'all stations'}`;
+        node.error(conflict);
+        node.status({ fill: 'red', shape: 'ring', text: 'duplicate flow reply' });
+      }
+    }
+
+    const onStation = (event: StationEvent) => {
+      if (station && event.station !== station) return;
+      if (actions.length && !actions.includes(event.topic)) return;
+      // A flow-reply node that lost its claim still reports what arrives, but cannot answer it.
+      const msg = {
+        topic: event.topic,
+        payload: event.payload,
+        ocpp: { interface: iface.id, station: event.station, version: event.version, action: event.topic, messageId: event.messageId },
+      } as NodeMessage & { ocpp: Record<string, unknown> };
+      if (event.replyOwner === node) msg.ocpp.reply = 'flow';
+      node.send(msg);
+    };
+    const onTimeout = (event: StationEvent) => {
+      if (event.replyOwner !== node) return;
+      node.error(`no reply to ${event.topic} from ${event.station} within ${system.options.callTimeout} s: the station received InternalError`,
+        { topic: event.topic, payload: event.payload, ocpp: { interface: iface.id, station: event.station, version: event.version, action: event.topic, messageId: event.messageId } } as NodeMessage);
+    };
+    system.on('station', onStation);
+    system.on('replyTimeout', onTimeout);
+    iface.register(node);
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      system.removeListener('station', onStation);
+      system.removeListener('replyTimeout', onTimeout);
+      system.releaseReplies(node);
+      iface.deregister(node);
+      done();
+    });
+  }
+  RED.nodes.registerType('ocpp-in', OcppInNode as unknown as Parameters<NodeAPI['nodes']['registerType']>[1]);
+};

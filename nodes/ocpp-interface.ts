@@ -1,0 +1,161 @@
+import fs from 'fs';
+import path from 'path';
+import type { NodeAPI } from 'node-red';
+import type { Request, Response } from 'express';
+import { CentralSystem, isVersion, OcppVersion, payloadTemplate, profileOf, SUPPORTED_VERSIONS, MAX_STATION_ID_LENGTH } from '../lib';
+import { InterfaceConfig, InterfaceNode, InterfaceState, InterfaceUser } from './types';
+
+function numberOr(value: unknown, fallback: number): number {
+  const n = Number(value);
+  return value !== '' && value !== undefined && value !== null && Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+/** The registry file of one interface; only the config node id (sanitised) names it, never a station id. */
+function registryFile(userDir: string | undefined, id: string): string | null {
+  if (!userDir) return null;
+  return path.join(userDir, 'ocpp-interface', `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+}
+
+export = function register(RED: NodeAPI): void {
+  function OcppInterfaceNode(this: InterfaceNode, config: InterfaceConfig): void {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const users = new Set<InterfaceUser>();
+    const versions = (Array.isArray(config.versions) ? config.versions : []).filter(isVersion) as OcppVersion[];
+    const ownPort = config.port === '' || config.port === undefined || config.port === null ? null : Number(config.port);
+    const httpNodeRoot = String(RED.settings.httpNodeRoot ?? '/').replace(/\/+$/, '');
+    const basePath = (config.path || '/ocpp').startsWith('/') ? config.path || '/ocpp' : '/' + config.path;
+    const userDir = RED.settings.userDir as string | undefined;
+    const file = registryFile(userDir, node.id);
+    if (file && fs.existsSync(path.dirname(file)) === false) fs.mkdirSync(path.dirname(file), { recursive: true });
+
+    node.system = new CentralSystem({
+      versions,
+      autoApprove: !!config.autoApprove,
+      security: config.security === 'basic' ? 'basic' : 'none',
+      heartbeatInterval: numberOr(config.heartbeatInterval, 300),
+      callTimeout: numberOr(config.callTimeout, 30),
+      unknownIdTags: config.unknownIdTags === 'reject' ? 'reject' : 'accept',
+      path: ownPort === null ? httpNodeRoot + basePath : basePath,
+      registryFile: file,
+      deactivated: !!config.deactivated,
+      log: {
+        debug: (m) => node.debug(m),
+        info: (m) => node.log(m),
+        warn: (m) => node.warn(m),
+        error: (m) => node.error(m),
+      },
+    });
+
+    const setState = (state: InterfaceState) => {
+      node.state = state;
+      for (const user of users) user.interfaceChanged(state);
+    };
+    node.register = (user) => {
+      users.add(user);
+      user.interfaceChanged(node.state);
+    };
+    node.deregister = (user) => {
+      users.delete(user);
+    };
+    node.system.on('status', () => {
+      if (node.state.state === 'listening') setState({ state: 'listening', connected: node.system.connectedCount });
+    });
+
+    node.state = { state: 'starting' };
+    if (versions.length === 0) {
+      setState({ state: 'error', message: 'no approved version' });
+      node.error('no OCPP version is approved: the interface does not accept any station');
+    } else if (ownPort === null) {
+      try {
+        node.system.attach(RED.server as unknown as import('http').Server);
+        setState(config.deactivated ? { state: 'deactivated' } : { state: 'listening', connected: 0 });
+      } catch (err) {
+        setState({ state: 'error', message: (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'path in use' : 'error' });
+        node.error(`cannot serve ${httpNodeRoot + basePath}: ${(err as Error).message}`);
+      }
+    } else if (config.deactivated) {
+      setState({ state: 'deactivated' });
+    } else {
+      const tlsNode = config.tls ? (RED.nodes.getNode(config.tls) as unknown as { addTLSOptions(o: object): void } | null) : null;
+      const tls: Record<string, unknown> | undefined = tlsNode ? {} : undefined;
+      if (tlsNode && tls) tlsNode.addTLSOptions(tls);
+      node.system.listen({ port: ownPort, tls }).then(
+        () => setState({ state: 'listening', connected: node.system.connectedCount }),
+        (err: NodeJS.ErrnoException) => {
+          setState({ state: 'error', message: err.code === 'EADDRINUSE' ? `port ${ownPort} in use` : 'error' });
+          node.error(`cannot listen on port ${ownPort}: ${err.message}`);
+        },
+      );
+    }
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      node.system.close().then(() => done(), (err) => {
+        node.error(`close: ${(err as Error).message}`);
+        done();
+      });
+    });
+  }
+
+  RED.nodes.registerType('ocpp-interface', OcppInterfaceNode as unknown as Parameters<NodeAPI['nodes']['registerType']>[1]);
+
+  // Admin HTTP API (SPEC 3.4), under Node-RED's admin root and permissions.
+  const read = RED.auth.needsPermission('ocpp-interface.read');
+  const write = RED.auth.needsPermission('ocpp-interface.write');
+  const interfaceOf = (req: Request, res: Response): InterfaceNode | null => {
+    const n = RED.nodes.getNode(String(req.params.id)) as InterfaceNode | null;
+    if (!n || n.type !== 'ocpp-interface' || !n.system) {
+      res.status(404).json({ error: `no deployed OCPP interface ${req.params.id}` });
+      return null;
+    }
+    return n;
+  };
+  const validStationId = (id: unknown): id is string =>
+    typeof id === 'string' && id.length >= 1 && id.length <= MAX_STATION_ID_LENGTH && !id.includes(':') && !id.includes('/');
+
+  RED.httpAdmin.get('/ocpp-interface/:id/stations', read, (req, res) => {
+    const n = interfaceOf(req, res);
+    if (n) res.json(n.system.summaries());
+  });
+  RED.httpAdmin.post('/ocpp-interface/:id/stations', write, (req, res) => {
+    const n = interfaceOf(req, res);
+    if (!n) return;
+    const body = (req.body || {}) as { id?: unknown; password?: unknown };
+    if (!validStationId(body.id)) {
+      res.status(400).json({ error: `station id must be 1-${MAX_STATION_ID_LENGTH} characters without ':' or '/'` });
+      return;
+    }
+    if (body.password !== undefined && (typeof body.password !== 'string' || body.password.length === 0 || body.password.length > 256)) {
+      res.status(400).json({ error: 'password must be a non-empty string of at most 256 characters' });
+      return;
+    }
+    n.system.approve(body.id, body.password as string | undefined).then(
+      (record) => res.json(n.system.summary(record)),
+      (err) => res.status(500).json({ error: (err as Error).message }),
+    );
+  });
+  RED.httpAdmin.delete('/ocpp-interface/:id/stations/:station', write, (req, res) => {
+    const n = interfaceOf(req, res);
+    if (!n) return;
+    n.system.remove(String(req.params.station)).then((removed) => {
+      if (removed) res.json({ removed: req.params.station });
+      else res.status(404).json({ error: `no station ${req.params.station}` });
+    }, (err) => res.status(500).json({ error: (err as Error).message }));
+  });
+  RED.httpAdmin.get('/ocpp-interface/:id/rejected', read, (req, res) => {
+    const n = interfaceOf(req, res);
+    if (n) res.json(n.system.registry.rejected());
+  });
+  // For the editor: the actions of each version, and a payload template per command.
+  RED.httpAdmin.get('/ocpp-interface-meta/actions', read, (_req, res) => {
+    const out: Record<string, { station: readonly string[]; central: readonly string[] }> = {};
+    for (const v of SUPPORTED_VERSIONS) out[v] = { station: profileOf(v).stationActions, central: profileOf(v).centralActions };
+    res.json(out);
+  });
+  RED.httpAdmin.get('/ocpp-interface-meta/template/:version/:action', read, (req, res) => {
+    const version = req.params.version;
+    const template = isVersion(version) ? payloadTemplate(version, String(req.params.action)) : undefined;
+    if (template) res.json(template);
+    else res.status(404).json({ error: `no action ${req.params.action} in ${version}` });
+  });
+};

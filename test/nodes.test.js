@@ -1,0 +1,403 @@
+'use strict';
+const assert = require('assert');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { execFileSync } = require('child_process');
+const helper = require('node-red-node-test-helper');
+const lib = require('../dist/lib');
+const { freePort, station, handshakeStatus, rawClient, closeAllClients, waitFor, delay, until, boot16, boot201 } = require('./support');
+
+helper.init(require.resolve('node-red'));
+
+const interfaceNode = require('../dist/nodes/ocpp-interface.js');
+const inNode = require('../dist/nodes/ocpp-in.js');
+const responseNode = require('../dist/nodes/ocpp-response.js');
+const commandNode = require('../dist/nodes/ocpp-command.js');
+const channelNode = require('../dist/nodes/ocpp-channel.js');
+const catchNode = require('@node-red/nodes/core/common/25-catch.js');
+const functionNode = require('@node-red/nodes/core/function/10-function.js');
+const tlsNode = require('@node-red/nodes/core/network/05-tls.js');
+const ALL = [interfaceNode, inNode, responseNode, commandNode, channelNode, catchNode, functionNode, tlsNode];
+
+function iface(extra = {}) {
+  return { id: 'if1', type: 'ocpp-interface', name: 'Site', versions: ['ocpp1.6', 'ocpp2.0.1'], autoApprove: true, port: '', path: '/ocpp',
+    security: 'none', heartbeatInterval: 300, callTimeout: 5, unknownIdTags: 'accept', deactivated: false, ...extra };
+}
+
+function load(flow) {
+  return new Promise((resolve, reject) => {
+    try { helper.load(ALL, flow, () => resolve()); } catch (err) { reject(err); }
+  });
+}
+
+/** Messages arriving at a helper node, as a queue to await. */
+function collect(id) {
+  const node = helper.getNode(id);
+  const inbox = [];
+  const waiters = [];
+  node.on('input', (msg) => { const w = waiters.shift(); if (w) w(msg); else inbox.push(msg); });
+  return {
+    inbox,
+    next(timeoutMs = 4000, what = `a message at ${id}`) {
+      if (inbox.length) return Promise.resolve(inbox.shift());
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no ${what}`)), timeoutMs);
+        waiters.push((m) => { clearTimeout(t); resolve(m); });
+      });
+    },
+  };
+}
+
+describe('Node-RED nodes', function () {
+  let userDir;
+  beforeEach(function (done) {
+    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-nr-'));
+    helper.settings({ userDir });
+    helper.startServer(done);
+  });
+  afterEach(async function () {
+    await closeAllClients();
+    await helper.unload();
+    await helper.stopServer();
+    helper.settings({});
+    fs.rmSync(userDir, { recursive: true, force: true });
+  });
+
+  const sharedUrl = () => `${helper.url().replace('http', 'ws')}/ocpp`;
+
+  describe('ocpp-interface on Node-RED\'s own server with ocpp-in (auto replies)', function () {
+    it('accepts a 1.6 station at the URL, answers, recognises and lists it', async function () {
+      await load([iface(), { id: 'in1', type: 'ocpp-in', interface: 'if1', station: '', actions: [], reply: 'auto', wires: [['out']] }, { id: 'out', type: 'helper' }]);
+      const out = collect('out');
+      const cp = await station(sharedUrl(), 'CP001', ['ocpp1.6']);
+      const connected = await out.next();
+      assert.strictEqual(connected.topic, 'connected');
+      assert.deepStrictEqual(connected.payload, { id: 'CP001', version: 'ocpp1.6', address: '127.0.0.1' });
+      const boot = await cp.call('BootNotification', boot16);
+      assert.strictEqual(boot.status, 'Accepted');
+      assert.strictEqual(boot.interval, 300);
+      const msg = await out.next();
+      assert.strictEqual(msg.topic, 'BootNotification');
+      assert.deepStrictEqual(msg.payload, boot16);
+      assert.deepStrictEqual(Object.keys(msg.ocpp).sort(), ['action', 'interface', 'messageId', 'station', 'version']);
+      assert.strictEqual(msg.ocpp.interface, 'if1');
+      assert.strictEqual(msg.ocpp.station, 'CP001');
+      assert.strictEqual(msg.ocpp.version, 'ocpp1.6');
+      const res = await helper.request().get('/ocpp-interface/if1/stations').expect(200);
+      assert.strictEqual(res.body.length, 1);
+      const s = res.body[0];
+      assert.strictEqual(s.id, 'CP001');
+      assert.strictEqual(s.connected, true);
+      assert.strictEqual(s.vendor, 'VendorX');
+      assert.strictEqual(s.model, 'ModelY');
+      assert.strictEqual(s.firmwareVersion, '1.2.3');
+      assert.strictEqual(s.addedBy, 'auto');
+      for (const key of ['version', 'serialNumber', 'connectors', 'firstSeen', 'lastSeen']) assert.ok(key in s, key);
+      await helper.request().get('/ocpp-interface/nope/stations').expect(404);
+    });
+
+    it('filters by station and actions and emits connection events', async function () {
+      await load([iface(),
+        { id: 'in1', type: 'ocpp-in', interface: 'if1', station: 'B', actions: ['Heartbeat', 'disconnected'], reply: 'auto', wires: [['out']] },
+        { id: 'out', type: 'helper' }]);
+      const out = collect('out');
+      const a = await station(sharedUrl(), 'A', ['ocpp2.0.1']);
+      const b = await station(sharedUrl(), 'B', ['ocpp2.0.1']);
+      await a.call('Heartbeat', {});
+      await b.call('BootNotification', boot201);
+      await b.call('Heartbeat', {});
+      const hb = await out.next();
+      assert.strictEqual(hb.topic, 'Heartbeat');
+      assert.strictEqual(hb.ocpp.station, 'B');
+      await b.close();
+      const gone = await out.next();
+      assert.strictEqual(gone.topic, 'disconnected');
+      assert.strictEqual(out.inbox.length, 0);
+    });
+  });
+
+  describe('Automatically approve new charging stations: off', function () {
+    it('refuses unknown stations with 404, lists them, and lets the admin approve them', async function () {
+      await load([iface({ autoApprove: false }), { id: 'in1', type: 'ocpp-in', interface: 'if1', actions: ['rejected'], reply: 'auto', wires: [['out']] }, { id: 'out', type: 'helper' }]);
+      const out = collect('out');
+      assert.strictEqual(await handshakeStatus(sharedUrl(), 'NEW1'), 404);
+      const ev = await out.next();
+      assert.strictEqual(ev.topic, 'rejected');
+      assert.strictEqual(ev.payload.id, 'NEW1');
+      const rejected = await helper.request().get('/ocpp-interface/if1/rejected').expect(200);
+      assert.strictEqual(rejected.body[0].id, 'NEW1');
+      assert.strictEqual(rejected.body[0].reason, 'unknown station');
+      assert.ok(rejected.body[0].time && rejected.body[0].address);
+      const added = await helper.request().post('/ocpp-interface/if1/stations').send({ id: 'NEW1' }).expect(200);
+      assert.strictEqual(added.body.addedBy, 'manual');
+      assert.strictEqual(await handshakeStatus(sharedUrl(), 'NEW1'), 101);
+      await helper.request().post('/ocpp-interface/if1/stations').send({ id: 'bad:id' }).expect(400);
+      await helper.request().delete('/ocpp-interface/if1/stations/NEW1').expect(200);
+      assert.strictEqual(await handshakeStatus(sharedUrl(), 'NEW1'), 404);
+      await helper.request().delete('/ocpp-interface/if1/stations/NEW1').expect(404);
+    });
+  });
+
+  describe('security basic', function () {
+    it('trusts the first password, refuses a wrong one, and takes a password set by the admin', async function () {
+      await load([iface({ security: 'basic' })]);
+      assert.strictEqual(await handshakeStatus(sharedUrl(), 'S1'), 401);
+      assert.strictEqual(await handshakeStatus(sharedUrl(), 'S1', ['ocpp1.6'], { password: 'tofu-pass' }), 101);
+      assert.strictEqual(await handshakeStatus(sharedUrl(), 'S1', ['ocpp1.6'], { password: 'other' }), 401);
+      await helper.request().post('/ocpp-interface/if1/stations').send({ id: 'S1', password: 'new-pass' }).expect(200);
+      assert.strictEqual(await handshakeStatus(sharedUrl(), 'S1', ['ocpp1.6'], { password: 'tofu-pass' }), 401);
+      assert.strictEqual(await handshakeStatus(sharedUrl(), 'S1', ['ocpp1.6'], { password: 'new-pass' }), 101);
+      const file = fs.readFileSync(path.join(userDir, 'ocpp-interface', 'if1.json'), 'utf8');
+      assert.ok(!file.includes('new-pass') && !file.includes('tofu-pass'), 'a password is stored in clear text');
+    });
+  });
+
+  describe('Approved versions', function () {
+    it('refuses a station offering only an unapproved version', async function () {
+      await load([iface({ versions: ['ocpp2.0.1'] })]);
+      assert.strictEqual(await handshakeStatus(sharedUrl(), 'OLD', ['ocpp1.6']), 400);
+      assert.strictEqual(await handshakeStatus(sharedUrl(), 'NEWER', ['ocpp1.6', 'ocpp2.0.1']), 101);
+    });
+  });
+
+  describe('own port and TLS', function () {
+    it('listens on its own port, with wss:// when a tls-config is set', async function () {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-tls-'));
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
+        '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+      const port = await freePort();
+      await load([iface({ port: String(port), tls: 'tls1' }), { id: 'tls1', type: 'tls-config', cert: path.join(dir, 'cert.pem'), key: path.join(dir, 'key.pem'), ca: '', verifyservercert: false }]);
+      await until(() => helper.getNode('if1') && helper.getNode('if1').state.state === 'listening', 'the interface to listen');
+      const ca = fs.readFileSync(path.join(dir, 'cert.pem'));
+      const cp = await station(`wss://127.0.0.1:${port}/ocpp`, 'TLS1', ['ocpp1.6'], { wsOpts: { ca } });
+      assert.strictEqual((await cp.call('BootNotification', boot16)).status, 'Accepted');
+      await assert.rejects(rawClient(`ws://127.0.0.1:${port}/ocpp/PLAIN`));
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('reports a port in use in its status instead of crashing, and frees its port on every redeploy', async function () {
+      const port = await freePort();
+      const flow = [iface({ port: String(port) }), iface({ id: 'if2', port: String(port) }),
+        { id: 'c1', type: 'ocpp-command', interface: 'if1', station: 'X', action: 'Reset', wires: [[]] },
+        { id: 'c2', type: 'ocpp-command', interface: 'if2', station: 'X', action: 'Reset', wires: [[]] }];
+      await load(flow);
+      await until(() => ['if1', 'if2'].every((id) => helper.getNode(id).state.state !== 'starting'), 'both interfaces to start');
+      const states = ['if1', 'if2'].map((id) => helper.getNode(id).state);
+      assert.strictEqual(states.filter((s) => s.state === 'listening').length, 1);
+      const failed = states.find((s) => s.state === 'error');
+      assert.match(failed.message, new RegExp(`port ${port} in use`));
+      for (let i = 0; i < 20; i++) {
+        await helper.unload();
+        await load([iface({ port: String(port) })]);
+        await until(() => helper.getNode('if1').state.state !== 'starting', 'the interface to start');
+        assert.strictEqual(helper.getNode('if1').state.state, 'listening', `deploy ${i + 1}`);
+      }
+      const cp = await station(`ws://127.0.0.1:${port}/ocpp`, 'AFTER', ['ocpp1.6']);
+      assert.ok((await cp.call('Heartbeat', {})).currentTime);
+    });
+  });
+
+  describe('Deactivated', function () {
+    it('answers 503 on the shared server, fails commands with code deactivated, and shows grey status', async function () {
+      await load([iface({ deactivated: true }),
+        { id: 'cmd', type: 'ocpp-command', interface: 'if1', station: 'CP', action: 'Reset', wires: [['out']] },
+        { id: 'ch', type: 'ocpp-channel', interface: 'if1', station: 'CP', connector: 0, channel: 'connected', wires: [['out']] },
+        { id: 'catcher', type: 'catch', scope: ['cmd'], wires: [['caught']] },
+        { id: 'out', type: 'helper' }, { id: 'caught', type: 'helper' }]);
+      const caught = collect('caught');
+      assert.strictEqual(await handshakeStatus(sharedUrl(), 'CP'), 503);
+      const statuses = [];
+      helper.getNode('cmd').status = (s) => statuses.push(s);
+      assert.strictEqual(helper.getNode('if1').state.state, 'deactivated');
+      helper.getNode('cmd').receive({ payload: { type: 'Soft' } });
+      const err = await caught.next();
+      assert.strictEqual(err.error.code, 'deactivated');
+      assert.match(err.error.message, /interface deactivated/);
+      assert.strictEqual(statuses.pop().fill, 'grey');
+    });
+
+    it('does not listen on its own port', async function () {
+      const port = await freePort();
+      await load([iface({ deactivated: true, port: String(port) })]);
+      await assert.rejects(rawClient(`ws://127.0.0.1:${port}/ocpp/CP`), (err) => err.code === 'ECONNREFUSED');
+    });
+  });
+
+  describe('ocpp-in with reply "flow" and ocpp-response', function () {
+    const flow = (fn) => [iface({ callTimeout: 1 }),
+      { id: 'in1', type: 'ocpp-in', interface: 'if1', station: '', actions: ['Authorize'], reply: 'flow', wires: [['fn', 'seen']] },
+      { id: 'fn', type: 'function', func: fn, outputs: 1, wires: [['resp']] },
+      { id: 'resp', type: 'ocpp-response', wires: [] },
+      { id: 'catcher', type: 'catch', scope: null, wires: [['caught']] },
+      { id: 'seen', type: 'helper' }, { id: 'caught', type: 'helper' }];
+
+    it('lets the flow decide, in both versions', async function () {
+      await load(flow(`const tag = msg.payload.idTag || msg.payload.idToken.idToken;
+        const status = tag === 'GOOD' ? 'Accepted' : 'Blocked';
+        msg.payload = msg.ocpp.version === 'ocpp1.6' ? { idTagInfo: { status } } : { idTokenInfo: { status } };
+        return msg;`));
+      const cp16 = await station(sharedUrl(), 'A16', ['ocpp1.6']);
+      const cp201 = await station(sharedUrl(), 'A201', ['ocpp2.0.1']);
+      assert.strictEqual((await cp16.call('Authorize', { idTag: 'GOOD' })).idTagInfo.status, 'Accepted');
+      assert.strictEqual((await cp16.call('Authorize', { idTag: 'BAD' })).idTagInfo.status, 'Blocked');
+      assert.strictEqual((await cp201.call('Authorize', { idToken: { idToken: 'GOOD', type: 'ISO14443' } })).idTokenInfo.status, 'Accepted');
+      // Other actions are still answered automatically.
+      assert.ok((await cp16.call('Heartbeat', {})).currentTime);
+    });
+
+    it('does not send an invalid reply: the station gets InternalError and a catch node the schema\'s complaint', async function () {
+      await load(flow(`msg.payload = { idTagInfo: { status: 'Maybe' } }; return msg;`));
+      const caught = collect('caught');
+      const cp = await station(sharedUrl(), 'A', ['ocpp1.6']);
+      await assert.rejects(cp.call('Authorize', { idTag: 'X' }), (err) => err.rpcErrorCode === 'InternalError');
+      const err = await caught.next();
+      assert.strictEqual(err.error.code, 'invalidPayload');
+      assert.match(err.error.message, /status/);
+    });
+
+    it('answers with a CALLERROR from msg.ocpp.error', async function () {
+      await load(flow(`msg.ocpp.error = { code: 'SecurityError', description: 'not here' }; return msg;`));
+      const cp = await station(sharedUrl(), 'A', ['ocpp1.6']);
+      await assert.rejects(cp.call('Authorize', { idTag: 'X' }), (err) => err.rpcErrorCode === 'SecurityError' && /not here/.test(err.message));
+    });
+
+    it('answers InternalError when the flow does not reply in time, and reports it', async function () {
+      await load(flow('return null;'));
+      const caught = collect('caught');
+      const cp = await station(sharedUrl(), 'A', ['ocpp1.6']);
+      const started = Date.now();
+      await assert.rejects(cp.call('Authorize', { idTag: 'X' }), (err) => err.rpcErrorCode === 'InternalError');
+      assert.ok(Date.now() - started >= 900);
+      const err = await caught.next();
+      assert.match(err.error.message, /no reply to Authorize from A within 1 s/);
+    });
+
+    it('marks a second flow-reply node for the same action and station as an error', async function () {
+      const f = flow('return msg;');
+      f.push({ id: 'in2', type: 'ocpp-in', interface: 'if1', station: 'A', actions: ['Authorize', 'Heartbeat'], reply: 'flow', wires: [[]] });
+      const statuses = [];
+      await load(f);
+      const in2 = helper.getNode('in2');
+      // The conflict is detected at start; its status was set then, so check what it holds now.
+      in2.status = (s) => statuses.push(s);
+      in2.interfaceChanged(helper.getNode('if1').state);
+      assert.strictEqual(statuses.length, 0, 'a conflicting node must keep its error status');
+      const log = helper.log().args.map((a) => JSON.stringify(a[0]));
+      assert.ok(log.some((l) => /already replies by flow/.test(l)), 'no error logged for the duplicate');
+    });
+  });
+
+  describe('ocpp-command', function () {
+    const flow = (cmd) => [iface({ callTimeout: 1 }),
+      { id: 'cmd', type: 'ocpp-command', interface: 'if1', station: '', action: '', timeout: '', wires: [['out']], ...cmd },
+      { id: 'catcher', type: 'catch', scope: ['cmd'], wires: [['caught']] },
+      { id: 'out', type: 'helper' }, { id: 'caught', type: 'helper' }];
+
+    it('takes empty properties from the message, set ones from the node, and reports durationMs', async function () {
+      await load(flow({ action: 'Reset' }));
+      const out = collect('out');
+      const cp = await station(sharedUrl(), 'CP', ['ocpp2.0.1']);
+      const received = [];
+      cp.handle('Reset', ({ params }) => { received.push(params); return { status: 'Accepted' }; });
+      helper.getNode('cmd').receive({ topic: 'GetVariables', payload: { type: 'Immediate' }, ocpp: { station: 'CP' } });
+      const msg = await out.next();
+      assert.deepStrictEqual(received, [{ type: 'Immediate' }]);
+      assert.deepStrictEqual(msg.payload, { status: 'Accepted' });
+      assert.strictEqual(msg.ocpp.action, 'Reset');
+      assert.strictEqual(msg.ocpp.station, 'CP');
+      assert.strictEqual(msg.ocpp.version, 'ocpp2.0.1');
+      assert.ok(typeof msg.ocpp.durationMs === 'number' && msg.ocpp.durationMs >= 0);
+      assert.ok(typeof msg.ocpp.messageId === 'string' && msg.ocpp.messageId.length <= 36);
+    });
+
+    it('reaches a catch node with every error code', async function () {
+      await load(flow({}));
+      const caught = collect('caught');
+      const cp = await station(sharedUrl(), 'CP', ['ocpp1.6']);
+      cp.handle('Reset', () => { throw Object.assign(new Error('busy'), { rpcErrorCode: 'GenericError' }); });
+      cp.handle('ClearCache', () => new Promise(() => {}));
+      const cases = [
+        [{ topic: 'Reset', payload: { type: 'Soft' }, ocpp: { station: 'NOBODY' } }, 'unknownStation'],
+        [{ topic: 'RequestStartTransaction', payload: {}, ocpp: { station: 'CP' } }, 'unknownAction'],
+        [{ topic: 'Reset', payload: { type: 'Later' }, ocpp: { station: 'CP' } }, 'invalidPayload'],
+        [{ topic: 'ClearCache', payload: {}, ocpp: { station: 'CP' } }, 'timeout'],
+        [{ topic: 'Reset', payload: { type: 'Soft' }, ocpp: { station: 'CP' } }, 'callError'],
+      ];
+      for (const [msg, code] of cases) {
+        helper.getNode('cmd').receive(msg);
+        const err = await caught.next(4000, `error ${code}`);
+        assert.strictEqual(err.error.code, code, err.error.message);
+      }
+      await cp.close({ force: true });
+      await until(() => !helper.getNode('if1').system.isConnected('CP'), 'the station to disconnect');
+      helper.getNode('cmd').receive({ topic: 'Reset', payload: { type: 'Soft' }, ocpp: { station: 'CP' } });
+      assert.strictEqual((await caught.next()).error.code, 'notConnected');
+    });
+
+    it('sends commands to one station one at a time, in order, and fails pending ones on disconnect', async function () {
+      await load(flow({ action: 'ChangeConfiguration', station: 'CP', timeout: '10' }));
+      const out = collect('out');
+      const caught = collect('caught');
+      const cp = await station(sharedUrl(), 'CP', ['ocpp1.6']);
+      const seen = [];
+      cp.handle('ChangeConfiguration', async ({ params }) => { seen.push(params.key); await delay(30); return { status: 'Accepted' }; });
+      for (const key of ['k1', 'k2', 'k3']) helper.getNode('cmd').receive({ payload: { key, value: 'v' } });
+      for (let i = 0; i < 3; i++) await out.next();
+      assert.deepStrictEqual(seen, ['k1', 'k2', 'k3']);
+      cp.handle('ChangeConfiguration', () => new Promise(() => {}));
+      helper.getNode('cmd').receive({ payload: { key: 'k4', value: 'v' } });
+      helper.getNode('cmd').receive({ payload: { key: 'k5', value: 'v' } });
+      await delay(50);
+      await cp.close({ force: true });
+      assert.strictEqual((await caught.next(2000)).error.code, 'notConnected');
+      assert.strictEqual((await caught.next(2000)).error.code, 'notConnected');
+    });
+  });
+
+  describe('station registry persistence', function () {
+    it('survives a restart with the same user dir and never reuses a 1.6 transaction id', async function () {
+      const port = await freePort();
+      await load([iface({ port: String(port) })]);
+      await until(() => helper.getNode('if1').state.state === 'listening', 'listening');
+      let cp = await station(`ws://127.0.0.1:${port}/ocpp`, 'P1', ['ocpp1.6']);
+      await cp.call('BootNotification', boot16);
+      const t1 = await cp.call('StartTransaction', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: new Date().toISOString() });
+      await cp.close();
+      await helper.unload();
+      await load([iface({ port: String(port), autoApprove: false })]);
+      await until(() => helper.getNode('if1').state.state === 'listening', 'listening');
+      const rec = helper.getNode('if1').system.registry.get('P1');
+      assert.strictEqual(rec.properties.vendor, 'VendorX');
+      assert.deepStrictEqual(helper.getNode('if1').system.registry.openTransactions('P1').map((t) => t.id), [t1.transactionId]);
+      cp = await station(`ws://127.0.0.1:${port}/ocpp`, 'P1', ['ocpp1.6']);
+      const t2 = await cp.call('StartTransaction', { connectorId: 2, idTag: 'T', meterStart: 0, timestamp: new Date().toISOString() });
+      assert.ok(t2.transactionId > t1.transactionId, `id ${t2.transactionId} after ${t1.transactionId}`);
+    });
+
+    it('keeps the old file when a write is interrupted before the rename, and sets a corrupt file aside', async function () {
+      const file = path.join(userDir, 'reg.json');
+      const reg = new lib.StationRegistry(file);
+      reg.add('KEEP', 'manual');
+      await reg.save();
+      const before = fs.readFileSync(file, 'utf8');
+      const rename = lib.fileSystem.rename;
+      lib.fileSystem.rename = async () => { throw new Error('simulated crash before rename'); };
+      try {
+        reg.add('LOST', 'manual');
+        await assert.rejects(reg.save(), /simulated crash/);
+      } finally {
+        lib.fileSystem.rename = rename;
+      }
+      assert.strictEqual(fs.readFileSync(file, 'utf8'), before);
+      assert.deepStrictEqual(fs.readdirSync(userDir).filter((f) => f.includes('reg.json')), ['reg.json'], 'a temp file was left behind');
+      fs.writeFileSync(file, '{"format":1,"stations":{"half');
+      const errors = [];
+      const again = new lib.StationRegistry(file, { debug() {}, info() {}, warn() {}, error: (m) => errors.push(m) });
+      again.load();
+      assert.strictEqual(again.size, 0);
+      assert.match(errors[0], /could not be read/);
+      assert.ok(fs.readdirSync(userDir).some((f) => f.startsWith('reg.json.corrupt-')));
+    });
+  });
+});
