@@ -1,0 +1,346 @@
+'use strict';
+// Editor test: a real Node-RED (child process) with this package installed in its user
+// directory, the editor opened in headless Chromium (playwright-core), and the
+// ocpp-interface config dialog checked against SPEC section 3.
+// Skipped when /usr/bin/chromium is missing (CI installs it).
+const assert = require('assert');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const http = require('http');
+const { spawn } = require('child_process');
+const { station, closeAllClients, until } = require('./support');
+
+const CHROMIUM = '/usr/bin/chromium';
+const PKG_ROOT = path.resolve(__dirname, '..');
+const PKG_NAME = require('../package.json').name;
+
+// Station-provided strings with markup. 2.0.1 limits: model 20, vendorName 50, firmwareVersion 50.
+const MODEL = '<b>x</b><i>y</i>';
+const VENDOR = '<img src=x onerror="window.__xss=1">';
+const FIRMWARE = '<svg onload="window.__xss=2">';
+
+// Runs Node-RED in a child process so it cannot collide with the runtime that
+// node-red-node-test-helper keeps in the mocha process. Prints READY <port>.
+const CHILD = `
+'use strict';
+const http = require('http');
+const express = require(process.env.EXPRESS_PATH);
+const RED = require(process.env.NODE_RED_PATH);
+const userDir = process.env.USER_DIR;
+const app = express();
+const server = http.createServer(app);
+RED.init(server, {
+  userDir,
+  flowFile: 'flows.json',
+  httpAdminRoot: '/',
+  httpNodeRoot: '/',
+  uiHost: '127.0.0.1',
+  logging: { console: { level: 'warn' } },
+  editorTheme: { tours: false, palette: { catalogues: [] } },
+  telemetry: { enabled: false },
+  externalModules: { autoInstall: false },
+});
+app.use('/', RED.httpAdmin);
+app.use('/', RED.httpNode);
+let stopping = false;
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  try { await RED.stop(); } catch (err) { console.error(err); }
+  server.closeAllConnections && server.closeAllConnections();
+  server.close(() => process.exit(code));
+  setTimeout(() => process.exit(code), 3000).unref();
+}
+process.on('SIGTERM', () => stop(0));
+process.stdin.on('end', () => stop(0)); // the parent went away
+process.stdin.resume();
+server.listen(0, '127.0.0.1', async () => {
+  try {
+    await RED.start();
+    process.stdout.write('READY ' + server.address().port + '\\n');
+  } catch (err) {
+    console.error(err);
+    stop(1);
+  }
+});
+`;
+
+function startNodeRed(userDir) {
+  const script = path.join(userDir, 'start-node-red.js');
+  fs.writeFileSync(script, CHILD);
+  const child = spawn(process.execPath, [script], {
+    cwd: userDir,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      USER_DIR: userDir,
+      NODE_RED_PATH: require.resolve('node-red', { paths: [PKG_ROOT] }),
+      EXPRESS_PATH: require.resolve('express', { paths: [path.dirname(require.resolve('node-red/package.json', { paths: [PKG_ROOT] })), PKG_ROOT] }),
+    },
+  });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d) => { err += d; });
+  const ready = new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`Node-RED did not start within 30 s\n${out}\n${err}`)), 30000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /READY (\d+)/.exec(out);
+      if (m) { clearTimeout(t); resolve(Number(m[1])); }
+    });
+    child.once('exit', (code) => { clearTimeout(t); reject(new Error(`Node-RED exited (${code})\n${out}\n${err}`)); });
+  });
+  return { child, ready, logs: () => out + err };
+}
+
+function httpStatus(url) {
+  return new Promise((resolve) => {
+    http.get(url, (res) => { res.resume(); resolve(res.statusCode); }).on('error', (err) => resolve(err.code || 'error'));
+  });
+}
+
+function stopNodeRed(child) {
+  return new Promise((resolve) => {
+    if (!child || child.exitCode !== null || child.signalCode) return resolve();
+    const t = setTimeout(() => { child.kill('SIGKILL'); }, 5000);
+    child.once('exit', () => { clearTimeout(t); resolve(); });
+    child.kill('SIGTERM');
+  });
+}
+
+describe('editor (headless Chromium)', function () {
+  this.timeout(60000);
+
+  let userDir;
+  let nr;
+  let port;
+  let browser;
+  let page;
+  const problems = []; // console errors and page errors
+
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      console.log(`      editor test SKIPPED: ${CHROMIUM} is missing (apt-get install chromium)`);
+      this.skip();
+    }
+    assert.ok(fs.existsSync(path.join(PKG_ROOT, 'dist/nodes/ocpp-interface.html')), 'dist/ is missing: run npm run build');
+
+    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-editor-'));
+    // Installed like a user-installed module: <userDir>/node_modules/<name> -> package root.
+    fs.mkdirSync(path.join(userDir, 'node_modules'));
+    fs.symlinkSync(PKG_ROOT, path.join(userDir, 'node_modules', PKG_NAME), 'dir');
+    fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({
+      name: 'node-red-project', version: '0.0.1', private: true, dependencies: { [PKG_NAME]: 'file:' + PKG_ROOT },
+    }, null, 2));
+    fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify([
+      { id: 'tab1', type: 'tab', label: 'Flow 1' },
+      { id: 'iface1', type: 'ocpp-interface', name: 'Site', comment: '', deactivated: false, versions: ['ocpp1.6', 'ocpp2.0.1'],
+        autoApprove: true, port: '', path: '/ocpp', security: 'none', heartbeatInterval: 300, callTimeout: 30, unknownIdTags: 'accept' },
+    ], null, 2));
+
+    nr = startNodeRed(userDir);
+    port = await nr.ready;
+    if (process.env.EDITOR_TEST_DEBUG) setTimeout(() => console.log(nr.logs()), 500);
+
+    // RED.start() can resolve before the flows are running: wait until the interface serves its API.
+    const end = Date.now() + 15000;
+    for (;;) {
+      const status = await httpStatus(`http://127.0.0.1:${port}/ocpp-interface/iface1/stations`);
+      if (status === 200) break;
+      if (Date.now() > end) throw new Error(`the ocpp-interface did not start (last status ${status})\n${nr.logs()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    // A 2.0.1 station (ocpp-rpc appends the identity: ws://127.0.0.1:<port>/ocpp/CPX) whose strings
+    // carry markup; strict mode keeps them within the schema.
+    const cs = await station(`ws://127.0.0.1:${port}/ocpp`, 'CPX', ['ocpp2.0.1']);
+    const res = await cs.call('BootNotification', {
+      reason: 'PowerUp',
+      chargingStation: { vendorName: VENDOR, model: MODEL, serialNumber: 'SN-X', firmwareVersion: FIRMWARE },
+    });
+    assert.strictEqual(res.status, 'Accepted');
+
+    const { chromium } = require('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    page.on('console', (msg) => {
+      if (msg.type() !== 'error') return;
+      const loc = msg.location() || {};
+      const where = loc.url || '';
+      if (/favicon\.ico/.test(where) || /favicon\.ico/.test(msg.text())) return;
+      // Network noise from outside this test (no internet here): not our package's fault.
+      if (/^Failed to load resource/.test(msg.text()) && where && !where.startsWith(`http://127.0.0.1:${port}/`)) return;
+      problems.push(`console.error: ${msg.text()} (${where}:${loc.lineNumber})`);
+    });
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err && err.stack || err}`));
+    page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); d.dismiss().catch(() => {}); });
+
+    await page.goto(`http://127.0.0.1:${port}/`, { waitUntil: 'load' });
+    await page.waitForFunction(() => window.RED && RED.nodes && RED.nodes.getType
+      && RED.nodes.getType('ocpp-interface') && RED.nodes.node('iface1'), null, { timeout: 30000 });
+  });
+
+  after(async function () {
+    await closeAllClients();
+    if (browser) await browser.close().catch(() => {});
+    await stopNodeRed(nr && nr.child);
+    if (userDir) fs.rmSync(userDir, { recursive: true, force: true });
+  });
+
+  it('shows ocpp-in, ocpp-response, ocpp-command and ocpp-channel in the OCPP palette category', async function () {
+    const types = ['ocpp-in', 'ocpp-response', 'ocpp-command', 'ocpp-channel'];
+    const info = await page.evaluate((types) => types.map((t) => {
+      const def = RED.nodes.getType(t);
+      const el = document.querySelector(`.red-ui-palette-node[data-palette-type="${t}"]`);
+      const container = el && el.closest('.red-ui-palette-category');
+      return { t, category: def && def.category, inPalette: !!el, container: container && container.id };
+    }), types);
+    for (const i of info) {
+      assert.strictEqual(i.category, 'OCPP', `${i.t} category`);
+      assert.ok(i.inPalette, `${i.t} is in the palette`);
+      assert.match(String(i.container), /^red-ui-palette-container-ocpp$/i, `${i.t} palette section`);
+    }
+    assert.strictEqual(await page.evaluate(() => RED.nodes.getType('ocpp-interface').category), 'config');
+  });
+
+  it('opens the ocpp-interface dialog with the fields in SPEC order', async function () {
+    await page.evaluate(() => RED.editor.editConfig('', 'ocpp-interface', 'iface1'));
+    await page.waitForSelector('#node-config-input-ocpp-id', { state: 'visible' });
+    await page.waitForFunction(() => $('#node-config-input-ocpp-id').val() !== '');
+
+    const id = await page.inputValue('#node-config-input-ocpp-id');
+    assert.ok(id.includes('iface1') && id.includes('OCPP-J'), `Id field: ${id}`);
+    assert.strictEqual(await page.getAttribute('#node-config-input-ocpp-id', 'readonly'), '');
+    assert.strictEqual(await page.inputValue('#node-config-input-name'), 'Site');
+
+    // SPEC 3: Id, Name, Comment, Deactivated, Approved versions, Automatically approve, URL.
+    const order = ['#node-config-input-ocpp-id', '#node-config-input-name', '#node-config-input-comment',
+      '#node-config-input-deactivated', '#node-config-input-version-16', '#node-config-input-autoApprove',
+      '#node-config-input-url'];
+    const rows = await page.evaluate((order) => order.map((sel) => {
+      const el = document.querySelector(sel);
+      if (!el) return { sel, missing: true };
+      const row = el.closest('.form-row');
+      const r = row.getBoundingClientRect();
+      return { sel, top: r.top, height: r.height, visible: r.height > 0 };
+    }), order);
+    for (const r of rows) {
+      assert.ok(!r.missing, `${r.sel} exists`);
+      assert.ok(r.visible, `${r.sel} is visible on the first tab`);
+    }
+    for (let i = 1; i < rows.length; i++) {
+      assert.ok(rows[i].top >= rows[i - 1].top + rows[i - 1].height - 1,
+        `${rows[i].sel} (y=${rows[i].top}) is below ${rows[i - 1].sel} (y=${rows[i - 1].top})`);
+    }
+    // Both version checkboxes share the Approved versions row.
+    const sameRow = await page.evaluate(() => document.querySelector('#node-config-input-version-16').closest('.form-row')
+      === document.querySelector('#node-config-input-version-201').closest('.form-row'));
+    assert.ok(sameRow, 'both versions in one row');
+    assert.ok(await page.isChecked('#node-config-input-version-16'));
+    assert.ok(await page.isChecked('#node-config-input-version-201'));
+    assert.ok(await page.isChecked('#node-config-input-autoApprove'));
+    assert.ok(!(await page.isChecked('#node-config-input-deactivated')));
+    // SPEC 3.3: the editor warns while auto-approve is on.
+    assert.ok(await page.isVisible('#node-config-ocpp-autoapprove-warning'), 'auto-approve warning shown');
+  });
+
+  it('derives the URL: shared server, then an own port', async function () {
+    assert.strictEqual(await page.inputValue('#node-config-input-url'), `ws://127.0.0.1:${port}/ocpp/`);
+    assert.strictEqual(await page.getAttribute('#node-config-input-url', 'readonly'), '');
+    await page.evaluate(() => $('#node-config-input-port').val('19999').trigger('input').trigger('change'));
+    assert.strictEqual(await page.inputValue('#node-config-input-url'), 'ws://127.0.0.1:19999/ocpp/');
+    await page.evaluate(() => $('#node-config-input-port').val('').trigger('input').trigger('change'));
+    assert.strictEqual(await page.inputValue('#node-config-input-url'), `ws://127.0.0.1:${port}/ocpp/`);
+  });
+
+  const versionState = () => page.evaluate(() => {
+    const def = RED.nodes.getType('ocpp-interface');
+    const value = $('#node-config-input-versions').val();
+    return {
+      value,
+      valid: def.defaults.versions.validate.call(RED.nodes.node('iface1'), value) === true,
+      groupError: $('#node-config-ocpp-versions').hasClass('input-error'),
+      selectError: $('#node-config-input-versions').hasClass('input-error'),
+      message: $('#node-config-ocpp-versions-error').is(':visible'),
+    };
+  });
+
+  it('marks "no approved version" in the dialog, and accepts one again', async function () {
+    await page.uncheck('#node-config-input-version-16');
+    await page.uncheck('#node-config-input-version-201');
+    let s = await versionState();
+    assert.deepStrictEqual(s.value, []);
+    assert.strictEqual(s.valid, false, 'the versions validator refuses none');
+    assert.ok(s.groupError, 'checkbox group marked as error');
+    assert.ok(s.message, 'error text shown');
+
+    await page.check('#node-config-input-version-201');
+    s = await versionState();
+    assert.deepStrictEqual(s.value, ['ocpp2.0.1']);
+    assert.strictEqual(s.valid, true);
+    assert.ok(!s.groupError && !s.selectError && !s.message, JSON.stringify(s));
+    await page.check('#node-config-input-version-16');
+  });
+
+  it('lets Node-RED itself treat a node with no approved version as invalid', async function () {
+    // Node-RED's own verdict (what marks the node invalid in the workspace and warns on deploy).
+    const nodeValid = (versions) => page.evaluate((versions) => {
+      const n = RED.nodes.node('iface1');
+      const saved = n.versions;
+      n.versions = versions;
+      RED.editor.validateNode(n);
+      const valid = n.valid;
+      n.versions = saved;
+      RED.editor.validateNode(n);
+      return valid;
+    }, versions);
+    const hint = ' (Node-RED coerces a string returned by a one-argument validate(v) to true: a validator '
+      + 'that returns a message must be declared validate(v, opt))';
+    assert.strictEqual(await nodeValid(['ocpp1.6']), true, 'one version is valid');
+    await page.uncheck('#node-config-input-version-16');
+    await page.uncheck('#node-config-input-version-201');
+    const s = await versionState();
+    await page.check('#node-config-input-version-16');
+    await page.check('#node-config-input-version-201');
+    assert.ok(s.selectError, 'editor validation marks #node-config-input-versions with input-error' + hint);
+    assert.strictEqual(await nodeValid([]), false, 'RED.editor.validateNode: no version must be invalid' + hint);
+  });
+
+  it('lists the connected station with its strings as literal text', async function () {
+    await page.click('#red-ui-tab-ocpp-interface-tab-stations a.red-ui-tab-label');
+    const row = '#node-config-ocpp-stations .ocpp-station-row[data-station="CPX"]';
+    await page.waitForSelector(row, { timeout: 10000 });
+    const info = await page.evaluate((row) => {
+      const tr = document.querySelector(row);
+      const cell = (c) => tr.querySelector(c) && tr.querySelector(c).textContent;
+      return {
+        connected: tr.querySelector('.ocpp-station-connected').getAttribute('data-connected'),
+        version: cell('.ocpp-station-version'),
+        vendor: cell('.ocpp-station-vendor'),
+        model: cell('.ocpp-station-model'),
+        firmware: cell('.ocpp-station-firmware'),
+        markup: document.querySelectorAll('#node-config-ocpp-stations img, #node-config-ocpp-stations svg, #node-config-ocpp-stations b, #node-config-ocpp-stations i:not(.fa)').length,
+      };
+    }, row);
+    assert.strictEqual(info.connected, 'true');
+    assert.strictEqual(info.version, 'ocpp2.0.1');
+    assert.strictEqual(info.model, MODEL);
+    assert.strictEqual(info.vendor, VENDOR);
+    assert.strictEqual(info.firmware, FIRMWARE);
+    assert.strictEqual(info.markup, 0, 'no element created from station strings');
+    await page.waitForTimeout(200); // give a would-be onerror a chance
+    assert.strictEqual(await page.evaluate(() => window.__xss), undefined);
+  });
+
+  it('closes the dialog without console or page errors', async function () {
+    await page.click('#node-config-dialog-cancel');
+    await page.waitForSelector('#node-config-input-ocpp-id', { state: 'detached' });
+    await page.waitForTimeout(200);
+    assert.deepStrictEqual(problems, []);
+  });
+});
