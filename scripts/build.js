@@ -24,3 +24,8 @@ function copyEditorFiles(from, to) {
 }
 fs.mkdirSync(path.join(dist, 'nodes'), { recursive: true });
 copyEditorFiles(path.join(root, 'nodes'), path.join(dist, 'nodes'));
+
+// Node-RED looks for icons in an icons/ folder beside each node's .js file.
+const icons = path.join(dist, 'nodes', 'icons');
+fs.mkdirSync(icons, { recursive: true });
+for (const name of fs.readdirSync(path.join(root, 'icons'))) fs.copyFileSync(path.join(root, 'icons', name), path.join(icons, name));
