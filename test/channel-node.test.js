@@ -50,6 +50,7 @@ describe('ocpp-channel: chargers as version-neutral channels', function () {
     await closeAllClients();
     await helper.unload();
     await helper.stopServer();
+    helper.settings({});
     fs.rmSync(userDir, { recursive: true, force: true });
   });
   const url = () => `${helper.url().replace('http', 'ws')}/ocpp`;
