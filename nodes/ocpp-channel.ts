@@ -70,19 +70,20 @@ export = function register(RED: NodeAPI): void {
     const refresh = () => node.interfaceChanged(iface.state);
 
     const onChannel = (event: ChannelEvent) => {
-      if (event.station !== station) return;
+      // A read channel with no station set reports every station's changes.
+      if (station ? event.station !== station : !reading) return;
       if (!reading) {
         if (event.channel === 'connected') refresh();
         return;
       }
       if (event.channel === 'connected' && channel !== 'connected') {
-        refresh();
+        if (station) refresh();
         return;
       }
       if (event.channel !== channel || event.connector !== connector) return;
-      const { stale } = current(station);
-      node.send(message(station, event.value, stale));
-      refresh();
+      const { stale } = current(event.station);
+      node.send(message(event.station, event.value, stale));
+      if (station) refresh();
     };
     system.on('channel', onChannel);
     iface.register(node);

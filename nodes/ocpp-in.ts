@@ -34,8 +34,9 @@ export = function register(RED: NodeAPI): void {
       node.status(statusFor(state, live));
     };
 
-    if (byFlow) {
-      const callActions = actions.filter((a) => !EVENTS.includes(a));
+    const callActions = actions.filter((a) => !EVENTS.includes(a));
+    // Events need no reply: a flow node listening to events only claims nothing.
+    if (byFlow && (actions.length === 0 || callActions.length > 0)) {
       const claim = system.claimReplies(node, station, callActions);
       if (!claim.ok) {
         const holder = claim.holder as { id?: string; name?: string };

@@ -112,6 +112,21 @@ describe('ocpp-channel: chargers as version-neutral channels', function () {
     });
   });
 
+  it('reports every station\'s changes from a read channel with no station set', async function () {
+    await load(flow({ any: { channel: 'status', station: '' } }));
+    const any = collect('any-out');
+    const a = await station(url(), 'A', ['ocpp1.6']);
+    const b = await station(url(), 'B', ['ocpp2.0.1']);
+    await a.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+    await b.call('StatusNotification', { timestamp: now(), connectorStatus: 'Faulted', evseId: 1, connectorId: 1 });
+    const first = await any.next();
+    const second = await any.next();
+    assert.deepStrictEqual([first.ocpp.station, first.payload], ['A', 'Available']);
+    assert.deepStrictEqual([second.ocpp.station, second.payload], ['B', 'Faulted']);
+    helper.getNode('any').receive({ ocpp: { station: 'B' } });
+    assert.strictEqual((await any.next()).payload, 'Faulted');
+  });
+
   describe('write channels', function () {
     async function setup(version, handlers) {
       await load(flow({

@@ -273,6 +273,16 @@ describe('Node-RED nodes', function () {
       assert.match(err.error.message, /no reply to Authorize from A within 1 s/);
     });
 
+    it('claims nothing for a flow-reply node that listens to connection events only', async function () {
+      const f = flow(`msg.payload = { idTagInfo: { status: 'Accepted' } }; return msg;`);
+      f.push({ id: 'ev', type: 'ocpp-in', interface: 'if1', station: '', actions: ['connected'], reply: 'flow', wires: [[]] });
+      await load(f);
+      const cp = await station(sharedUrl(), 'A', ['ocpp1.6']);
+      assert.strictEqual((await cp.call('Authorize', { idTag: 'X' })).idTagInfo.status, 'Accepted');
+      const log = helper.log().args.map((a) => JSON.stringify(a[0]));
+      assert.ok(!log.some((l) => /already replies by flow/.test(l)), 'an events-only node must not claim replies');
+    });
+
     it('marks a second flow-reply node for the same action and station as an error', async function () {
       const f = flow('return msg;');
       f.push({ id: 'in2', type: 'ocpp-in', interface: 'if1', station: 'A', actions: ['Authorize', 'Heartbeat'], reply: 'flow', wires: [[]] });

@@ -59,6 +59,19 @@ describe('protocol core (lib/, no Node-RED)', function () {
       assert.strictEqual((await cp.call('Authorize', { idTag: 'X' })).idTagInfo.status, 'Invalid');
     });
 
+    it('accepts the id tag of its own remote start even when unknown tags are rejected', async function () {
+      sys = await startSystem({ unknownIdTags: 'reject' });
+      const cp = await station(sys.url, 'RS', ['ocpp1.6']);
+      cp.handle('RemoteStartTransaction', () => ({ status: 'Accepted' }));
+      await sys.cs.command('RS', 'RemoteStartTransaction', { connectorId: 1, idTag: 'FROM-CSMS' });
+      const started = await cp.call('StartTransaction', { connectorId: 1, idTag: 'FROM-CSMS', meterStart: 0, timestamp: new Date().toISOString() });
+      assert.strictEqual(started.idTagInfo.status, 'Accepted');
+      const other = await cp.call('StartTransaction', { connectorId: 2, idTag: 'STRANGER', meterStart: 0, timestamp: new Date().toISOString() });
+      assert.strictEqual(other.idTagInfo.status, 'Invalid');
+      const elsewhere = await station(sys.url, 'RS2', ['ocpp1.6']);
+      assert.strictEqual((await elsewhere.call('Authorize', { idTag: 'FROM-CSMS' })).idTagInfo.status, 'Invalid');
+    });
+
     it('answers the security extension messages', async function () {
       sys = await startSystem();
       const cp = await station(sys.url, 'CPSEC', ['ocpp1.6']);

@@ -67,6 +67,15 @@ export interface StationSummary {
   hasPassword: boolean;
 }
 
+/** How long a tag sent in a remote start is accepted from that station. */
+const REMOTE_START_TAG_MS = 10 * 60 * 1000;
+
+function remoteStartTag(action: string, payload: any): string | null {
+  if (action === 'RemoteStartTransaction' && typeof payload?.idTag === 'string') return payload.idTag;
+  if (action === 'RequestStartTransaction' && typeof payload?.idToken?.idToken === 'string') return payload.idToken.idToken;
+  return null;
+}
+
 interface ReplyClaim {
   owner: object;
   station: string;
@@ -142,6 +151,8 @@ export class CentralSystem extends EventEmitter {
   private readonly log: Logger;
   private claims: ReplyClaim[] = [];
   private readonly awaitingFlow = new Map<string, StationCall>();
+  /** Id tags this central system sent in remote starts, by station: accepted even when unknown tags are not. */
+  private readonly remoteStartTags = new Map<string, Map<string, number>>();
   private remoteStartId = Math.floor(Date.now() / 1000) % 1000000;
   private started = false;
 
@@ -229,6 +240,8 @@ export class CentralSystem extends EventEmitter {
       return Promise.reject(new RpcError('notConnected', `station ${station} is not connected`));
     }
     const seconds = timeoutSeconds && timeoutSeconds > 0 ? timeoutSeconds : this.options.callTimeout;
+    const tag = remoteStartTag(action, payload);
+    if (tag !== null) this.rememberRemoteStart(station, tag);
     return conn.call(action, payload, seconds * 1000);
   }
 
@@ -403,11 +416,26 @@ export class CentralSystem extends EventEmitter {
     );
   }
 
+  private rememberRemoteStart(station: string, tag: string): void {
+    let tags = this.remoteStartTags.get(station);
+    if (!tags) this.remoteStartTags.set(station, (tags = new Map()));
+    const now = Date.now();
+    for (const [t, until] of tags) if (until < now) tags.delete(t);
+    tags.set(tag, now + REMOTE_START_TAG_MS);
+  }
+
+  /** The station's request carries an id tag this central system itself sent in a recent remote start. */
+  private isRemoteStartTag(station: string, request: Record<string, any>): boolean {
+    const tag = typeof request.idTag === 'string' ? request.idTag : request.idToken?.idToken;
+    const until = typeof tag === 'string' ? this.remoteStartTags.get(station)?.get(tag) : undefined;
+    return until !== undefined && until >= Date.now();
+  }
+
   private async answerAutomatically(call: StationCall): Promise<void> {
     const transactionId = needsTransactionId(call.version, call.action) ? await this.registry.allocateTransactionId() : undefined;
     const reply = automaticReply(call.version, call.action, call.payload, {
       heartbeatInterval: this.options.heartbeatInterval,
-      unknownIdTags: this.options.unknownIdTags,
+      unknownIdTags: this.isRemoteStartTag(call.station, call.payload) ? 'accept' : this.options.unknownIdTags,
       transactionId,
       now: new Date(),
     });
