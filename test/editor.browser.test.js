@@ -7,107 +7,15 @@ const assert = require('assert');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const http = require('http');
-const { spawn } = require('child_process');
 const { station, closeAllClients, until } = require('./support');
+const { PKG_ROOT, startNodeRed, stopNodeRed, httpStatus, installInto } = require('./nodered-process');
 
 const CHROMIUM = '/usr/bin/chromium';
-const PKG_ROOT = path.resolve(__dirname, '..');
-const PKG_NAME = require('../package.json').name;
 
 // Station-provided strings with markup. 2.0.1 limits: model 20, vendorName 50, firmwareVersion 50.
 const MODEL = '<b>x</b><i>y</i>';
 const VENDOR = '<img src=x onerror="window.__xss=1">';
 const FIRMWARE = '<svg onload="window.__xss=2">';
-
-// Runs Node-RED in a child process so it cannot collide with the runtime that
-// node-red-node-test-helper keeps in the mocha process. Prints READY <port>.
-const CHILD = `
-'use strict';
-const http = require('http');
-const express = require(process.env.EXPRESS_PATH);
-const RED = require(process.env.NODE_RED_PATH);
-const userDir = process.env.USER_DIR;
-const app = express();
-const server = http.createServer(app);
-RED.init(server, {
-  userDir,
-  flowFile: 'flows.json',
-  httpAdminRoot: '/',
-  httpNodeRoot: '/',
-  uiHost: '127.0.0.1',
-  logging: { console: { level: 'warn' } },
-  editorTheme: { tours: false, palette: { catalogues: [] } },
-  telemetry: { enabled: false },
-  externalModules: { autoInstall: false },
-});
-app.use('/', RED.httpAdmin);
-app.use('/', RED.httpNode);
-let stopping = false;
-async function stop(code) {
-  if (stopping) return;
-  stopping = true;
-  try { await RED.stop(); } catch (err) { console.error(err); }
-  server.closeAllConnections && server.closeAllConnections();
-  server.close(() => process.exit(code));
-  setTimeout(() => process.exit(code), 3000).unref();
-}
-process.on('SIGTERM', () => stop(0));
-process.stdin.on('end', () => stop(0)); // the parent went away
-process.stdin.resume();
-server.listen(0, '127.0.0.1', async () => {
-  try {
-    await RED.start();
-    process.stdout.write('READY ' + server.address().port + '\\n');
-  } catch (err) {
-    console.error(err);
-    stop(1);
-  }
-});
-`;
-
-function startNodeRed(userDir) {
-  const script = path.join(userDir, 'start-node-red.js');
-  fs.writeFileSync(script, CHILD);
-  const child = spawn(process.execPath, [script], {
-    cwd: userDir,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      USER_DIR: userDir,
-      NODE_RED_PATH: require.resolve('node-red', { paths: [PKG_ROOT] }),
-      EXPRESS_PATH: require.resolve('express', { paths: [path.dirname(require.resolve('node-red/package.json', { paths: [PKG_ROOT] })), PKG_ROOT] }),
-    },
-  });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d) => { err += d; });
-  const ready = new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`Node-RED did not start within 30 s\n${out}\n${err}`)), 30000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /READY (\d+)/.exec(out);
-      if (m) { clearTimeout(t); resolve(Number(m[1])); }
-    });
-    child.once('exit', (code) => { clearTimeout(t); reject(new Error(`Node-RED exited (${code})\n${out}\n${err}`)); });
-  });
-  return { child, ready, logs: () => out + err };
-}
-
-function httpStatus(url) {
-  return new Promise((resolve) => {
-    http.get(url, (res) => { res.resume(); resolve(res.statusCode); }).on('error', (err) => resolve(err.code || 'error'));
-  });
-}
-
-function stopNodeRed(child) {
-  return new Promise((resolve) => {
-    if (!child || child.exitCode !== null || child.signalCode) return resolve();
-    const t = setTimeout(() => { child.kill('SIGKILL'); }, 5000);
-    child.once('exit', () => { clearTimeout(t); resolve(); });
-    child.kill('SIGTERM');
-  });
-}
 
 describe('editor (headless Chromium)', function () {
   this.timeout(60000);
@@ -127,12 +35,7 @@ describe('editor (headless Chromium)', function () {
     assert.ok(fs.existsSync(path.join(PKG_ROOT, 'dist/nodes/ocpp-interface.html')), 'dist/ is missing: run npm run build');
 
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-editor-'));
-    // Installed like a user-installed module: <userDir>/node_modules/<name> -> package root.
-    fs.mkdirSync(path.join(userDir, 'node_modules'));
-    fs.symlinkSync(PKG_ROOT, path.join(userDir, 'node_modules', PKG_NAME), 'dir');
-    fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({
-      name: 'node-red-project', version: '0.0.1', private: true, dependencies: { [PKG_NAME]: 'file:' + PKG_ROOT },
-    }, null, 2));
+    installInto(userDir);
     fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify([
       { id: 'tab1', type: 'tab', label: 'Flow 1' },
       { id: 'iface1', type: 'ocpp-interface', name: 'Site', comment: '', deactivated: false, versions: ['ocpp1.6', 'ocpp2.0.1'],
