@@ -1,6 +1,6 @@
 import type { NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { buildWrite, ChannelEvent, channelValue, interpretResult, isReadChannel, isWriteChannel, ReadChannel, RpcError, StationValues } from '../lib';
-import { InterfaceNode, InterfaceState, InterfaceUser, statusFor } from './types';
+import { InterfaceNode, InterfaceState, InterfaceUser, statusFor, statusText } from './types';
 
 interface ChannelConfig extends NodeDef {
   interface: string;
@@ -26,6 +26,7 @@ export = function register(RED: NodeAPI): void {
   function OcppChannelNode(this: InterfaceUser, config: ChannelConfig): void {
     RED.nodes.createNode(this, config);
     const node = this;
+    const t = statusText(RED, 'ocpp-channel');
     const iface = RED.nodes.getNode(config.interface) as InterfaceNode | null;
     const channel = config.channel;
     const connector = Number(config.connector) > 0 ? Math.floor(Number(config.connector)) : 0;
@@ -50,21 +51,21 @@ export = function register(RED: NodeAPI): void {
       return { value: channelValue(system.valuesOf(id) as StationValues | undefined, connector, channel as ReadChannel), stale: !live };
     };
     const message = (id: string, value: unknown, stale: boolean): ChannelMessage => {
-      const msg: ChannelMessage = { topic: channel, payload: value, ocpp: { interface: iface.id, station: id, version: system.versionOf(id), connector, channel } };
+      const msg: ChannelMessage = { topic: channel, payload: value, ocpp: { interface: iface.id, station: id, version: system.versionOf(id), action: null, messageId: null, connector, channel } };
       if (stale) msg.stale = true;
       return msg;
     };
 
     node.interfaceChanged = (state: InterfaceState) => {
       if (state.state !== 'listening' || !station) {
-        node.status(statusFor(state, station ? undefined : 'no station set'));
+        node.status(statusFor(state, t, station ? undefined : t('noStation')));
         return;
       }
       if (reading) {
         const { value, stale } = current(station);
         node.status({ fill: stale ? 'grey' : 'green', shape: stale ? 'ring' : 'dot', text: `${shortText(value)}${stale ? ' (stale)' : ''}` });
       } else {
-        node.status({ fill: system.isConnected(station) ? 'green' : 'grey', shape: 'dot', text: lastWrite ?? (system.isConnected(station) ? 'connected' : 'disconnected') });
+        node.status({ fill: system.isConnected(station) ? 'green' : 'grey', shape: 'dot', text: lastWrite ?? (system.isConnected(station) ? 'node-red:common.status.connected' : 'node-red:common.status.disconnected') });
       }
     };
     const refresh = () => node.interfaceChanged(iface.state);

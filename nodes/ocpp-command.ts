@@ -1,6 +1,6 @@
 import type { NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { RpcError } from '../lib';
-import { InterfaceNode, InterfaceState, InterfaceUser, statusFor } from './types';
+import { InterfaceNode, InterfaceState, InterfaceUser, statusFor, statusText } from './types';
 
 interface CommandConfig extends NodeDef {
   interface: string;
@@ -17,11 +17,12 @@ export = function register(RED: NodeAPI): void {
   function OcppCommandNode(this: InterfaceUser, config: CommandConfig): void {
     RED.nodes.createNode(this, config);
     const node = this;
+    const t = statusText(RED, 'ocpp-command');
     const iface = RED.nodes.getNode(config.interface) as InterfaceNode | null;
     const timeout = Number(config.timeout) > 0 ? Number(config.timeout) : undefined;
     let lastResult: string | null = null;
 
-    node.interfaceChanged = (state: InterfaceState) => node.status(statusFor(state, lastResult ?? undefined));
+    node.interfaceChanged = (state: InterfaceState) => node.status(statusFor(state, t, lastResult ?? undefined));
     if (!iface || !iface.system) {
       node.status({ fill: 'red', shape: 'ring', text: 'no interface' });
     } else {
@@ -58,7 +59,7 @@ export = function register(RED: NodeAPI): void {
         done();
       }, (err: RpcError) => {
         lastResult = null;
-        node.status(err.code === 'deactivated' ? statusFor({ state: 'deactivated' }) : { fill: 'red', shape: 'ring', text: `${action}: ${err.code}` });
+        node.status(err.code === 'deactivated' ? statusFor({ state: 'deactivated' }, t) : { fill: 'red', shape: 'ring', text: `${action}: ${err.code}` });
         done(err);
       });
     });

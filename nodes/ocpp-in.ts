@@ -1,6 +1,6 @@
 import type { NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { StationEvent } from '../lib';
-import { InterfaceNode, InterfaceState, InterfaceUser, statusFor } from './types';
+import { InterfaceNode, InterfaceState, InterfaceUser, statusFor, statusText } from './types';
 
 interface InConfig extends NodeDef {
   interface: string;
@@ -15,6 +15,7 @@ export = function register(RED: NodeAPI): void {
   function OcppInNode(this: InterfaceUser, config: InConfig): void {
     RED.nodes.createNode(this, config);
     const node = this;
+    const t = statusText(RED, 'ocpp-in');
     const iface = RED.nodes.getNode(config.interface) as InterfaceNode | null;
     const station = (config.station || '').trim();
     const actions = Array.isArray(config.actions) ? config.actions.filter((a) => typeof a === 'string' && a) : [];
@@ -30,8 +31,8 @@ export = function register(RED: NodeAPI): void {
 
     node.interfaceChanged = (state: InterfaceState) => {
       if (conflict) return;
-      const live = station ? (system.isConnected(station) ? 'connected' : 'disconnected') : undefined;
-      node.status(statusFor(state, live));
+      const live = station ? (system.isConnected(station) ? 'node-red:common.status.connected' : 'node-red:common.status.disconnected') : undefined;
+      node.status(statusFor(state, t, live));
     };
 
     const callActions = actions.filter((a) => !EVENTS.includes(a));

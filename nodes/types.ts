@@ -34,16 +34,24 @@ export interface InterfaceNode extends Node {
   deregister(user: InterfaceUser): void;
 }
 
+/** Looks up `<node type>.status.<key>` in the node's message catalogue. */
+export type StatusText = (key: string, params?: Record<string, string | number>) => string;
+
+/** A StatusText for one node type, from the RED._ of its module. */
+export function statusText(RED: { _: (key: string, params?: Record<string, string | number>) => string }, type: string): StatusText {
+  return (key, params) => RED._(`${type}.status.${key}`, params);
+}
+
 /** Node-RED's conventional status for an interface state, optionally with the node's own text when live. */
-export function statusFor(state: InterfaceState, liveText?: string): { fill: 'green' | 'yellow' | 'red' | 'grey'; shape: 'dot' | 'ring'; text: string } {
+export function statusFor(state: InterfaceState, t: StatusText, liveText?: string): { fill: 'green' | 'yellow' | 'red' | 'grey'; shape: 'dot' | 'ring'; text: string } {
   switch (state.state) {
     case 'starting':
-      return { fill: 'yellow', shape: 'ring', text: 'starting' };
+      return { fill: 'yellow', shape: 'ring', text: t('starting') };
     case 'deactivated':
-      return { fill: 'grey', shape: 'ring', text: 'deactivated' };
+      return { fill: 'grey', shape: 'ring', text: t('deactivated') };
     case 'error':
       return { fill: 'red', shape: 'ring', text: state.message };
     case 'listening':
-      return { fill: 'green', shape: 'dot', text: liveText ?? `${state.connected} connected` };
+      return { fill: 'green', shape: 'dot', text: liveText ?? t('connected', { count: state.connected }) };
   }
 }

@@ -77,7 +77,7 @@ describe('ocpp-channel: chargers as version-neutral channels', function () {
       assert.strictEqual((await en.next()).payload, 1000, 'meterStart is the first energy reading');
       const energy = await en.next();
       assert.strictEqual(energy.payload, 12500);
-      assert.strictEqual(energy.ocpp.station, 'CP');
+      assert.deepStrictEqual(energy.ocpp, { interface: 'if1', station: 'CP', version: 'ocpp1.6', action: null, messageId: null, connector: 1, channel: 'energy' });
       assert.strictEqual(energy.stale, undefined);
       assert.deepStrictEqual((await cu.next()).payload, [10.1, 10.2, 10.3]);
       await cp.close({ force: true });
