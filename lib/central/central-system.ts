@@ -67,6 +67,9 @@ export interface StationSummary {
   hasPassword: boolean;
 }
 
+/** Channel values are written to the registry file at most this long after they change. */
+const VALUES_SAVE_MS = 5000;
+
 /** How long a tag sent in a remote start is accepted from that station. */
 const REMOTE_START_TAG_MS = 10 * 60 * 1000;
 
@@ -312,7 +315,7 @@ export class CentralSystem extends EventEmitter {
     const values = (record.values ||= emptyStationValues()) as StationValues;
     const updates = observeCall(values, version, action, payload, response);
     if (updates.length) {
-      this.registry.changed(record.id);
+      this.registry.changed(record.id, VALUES_SAVE_MS);
       for (const u of updates) this.emit('channel', { station: record.id, connector: u.connector, channel: u.channel, value: u.value } satisfies ChannelEvent);
     }
   }

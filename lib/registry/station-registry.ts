@@ -82,6 +82,7 @@ export class StationRegistry extends EventEmitter {
   private reservedUpTo = 0;
   private readonly rejectedList: RejectedAttempt[] = [];
   private saveTimer: NodeJS.Timeout | null = null;
+  private saveDue = Infinity;
   private saving: Promise<void> = Promise.resolve();
   private dirty = false;
 
@@ -151,17 +152,25 @@ export class StationRegistry extends EventEmitter {
     return removed;
   }
 
-  /** Call after changing a record in place; the file is written soon after. */
-  changed(id: string | null): void {
+  /**
+   * Call after changing a record in place; the file is written within `withinMs`
+   * (default: soon). Frequent, less precious changes (meter values) pass a longer time,
+   * so that many stations cause one write now and then, not one per message.
+   */
+  changed(id: string | null, withinMs = this.saveDelayMs): void {
     this.dirty = true;
     this.emit('changed', id);
-    if (this.file && !this.saveTimer) {
-      this.saveTimer = setTimeout(() => {
-        this.saveTimer = null;
-        this.save().catch(() => undefined);
-      }, this.saveDelayMs);
-      this.saveTimer.unref();
-    }
+    if (!this.file) return;
+    const due = Date.now() + withinMs;
+    if (this.saveTimer && due >= this.saveDue) return;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveDue = due;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      this.saveDue = Infinity;
+      this.save().catch(() => undefined);
+    }, withinMs);
+    this.saveTimer.unref();
   }
 
   rejected(): RejectedAttempt[] {
@@ -232,6 +241,7 @@ export class StationRegistry extends EventEmitter {
   async flush(): Promise<void> {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = null;
+    this.saveDue = Infinity;
     if (this.dirty) await this.save().catch(() => undefined);
     else await this.saving.catch(() => undefined);
   }
