@@ -246,4 +246,50 @@ describe('editor (headless Chromium)', function () {
     await page.waitForTimeout(200);
     assert.deepStrictEqual(problems, []);
   });
+  for (const [type, props, field] of [
+    ['ocpp-in', { station: '', actions: ['Authorize', 'connected'], reply: 'flow' }, '#node-input-actions-list'],
+    ['ocpp-response', {}, '#node-input-name'],
+    ['ocpp-command', { station: 'CPX', action: 'Reset', timeout: '' }, '#node-input-action'],
+    ['ocpp-channel', { station: 'CPX', connector: '1', channel: 'charging', idTag: 'TAG' }, '#node-input-channel'],
+  ]) {
+    it(`opens and saves an ${type} dialog, and shows its help`, async function () {
+      const id = await page.evaluate(({ type, props }) => {
+        const def = RED.nodes.getType(type);
+        const node = { id: RED.nodes.id(), type, z: RED.workspaces.active(), x: 200, y: 200, _def: def, wires: [], changed: true, dirty: true };
+        for (const [k, v] of Object.entries(def.defaults)) node[k] = v.value === undefined ? undefined : JSON.parse(JSON.stringify(v.value));
+        if ('interface' in def.defaults) node.interface = 'iface1';
+        Object.assign(node, props);
+        if (def.outputs) node.wires = [[]];
+        node.inputs = def.inputs;
+        node.outputs = def.outputs;
+        RED.nodes.add(node);
+        RED.view.redraw(true);
+        RED.editor.edit(node);
+        return node.id;
+      }, { type, props });
+      await page.waitForSelector(field, { state: 'attached', timeout: 10000 });
+      await page.waitForTimeout(300); // lists filled from the admin API
+      await page.click('#node-dialog-ok');
+      await page.waitForSelector(field, { state: 'detached', timeout: 10000 });
+      const saved = await page.evaluate((id) => { const n = RED.nodes.node(id); return { valid: n.valid, props: { station: n.station, action: n.action, channel: n.channel, actions: n.actions, reply: n.reply, idTag: n.idTag } }; }, id);
+      assert.strictEqual(saved.valid, true, `${type} saved as invalid: ${JSON.stringify(saved.props)}`);
+      for (const [k, v] of Object.entries(props)) {
+        const got = Array.isArray(v) ? [...saved.props[k]].sort() : saved.props[k];
+        if (k in saved.props) assert.deepStrictEqual(got, Array.isArray(v) ? [...v].sort() : v, `${type}.${k} not kept`);
+      }
+      await page.evaluate((type) => RED.sidebar.help.show(type), type);
+      const help = await page.waitForFunction((type) => {
+        const el = document.querySelector('.red-ui-sidebar-help-stack .red-ui-help') || document.querySelector('.red-ui-help');
+        return el && /Inputs|Outputs/.test(el.textContent) && /Details/.test(el.textContent) ? el.textContent : false;
+      }, type, { timeout: 5000 }).then((h) => h.jsonValue()).catch(async () => page.evaluate(() => [...document.querySelectorAll('.red-ui-help')].map((e) => e.textContent.slice(0, 200)).join(' || ')));
+      assert.ok(/Inputs|Outputs/.test(help), `help for ${type} not shown: ${help}`);
+      // The help shown is this node's: its first sentence, from the help file.
+      const source = fs.readFileSync(path.join(PKG_ROOT, 'nodes/locales/en-US', `${type}.html`), 'utf8');
+      const first = /<p>([^<]{20,}?)[<.]/.exec(source)[1].replace(/\s+/g, ' ').trim();
+      assert.ok(help.replace(/\s+/g, ' ').includes(first), `help for ${type} does not show "${first}"`);
+      assert.match(help, /Details/, `${type} help has no Details section`);
+      assert.deepStrictEqual(problems, []);
+    });
+  }
+
 });

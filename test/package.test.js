@@ -63,6 +63,7 @@ describe('the packed package in a fresh Node-RED user directory', function () {
     assert.ok(files.some((f) => /^dist\/nodes\/icons\/.+\.svg$/.test(f)), 'no icons beside the nodes');
     assert.ok(files.filter((f) => f.startsWith('examples/')).length >= 4, 'examples missing');
     assert.ok(files.includes('LICENSE') && files.includes('README.md'));
+    assert.ok(files.includes('resources/ocpp-editor.js'), 'the shared editor script is not shipped');
     assert.ok(!files.some((f) => /^(test|bench|lib|nodes|scripts)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts')), 'sources or tests are shipped');
   });
 
@@ -72,6 +73,7 @@ describe('the packed package in a fresh Node-RED user directory', function () {
     assert.deepStrictEqual(ours.flatMap((n) => n.types).sort(), ['ocpp-channel', 'ocpp-command', 'ocpp-in', 'ocpp-interface', 'ocpp-response']);
     assert.ok(ours.every((n) => n.enabled && !n.err), JSON.stringify(ours.map((n) => n.err)));
     assert.strictEqual((await fetch(`http://127.0.0.1:${port}/icons/${PKG_NAME}/ocpp-charger.svg`)).status, 200);
+    assert.strictEqual((await fetch(`http://127.0.0.1:${port}/resources/${PKG_NAME}/ocpp-editor.js`)).status, 200);
     const examples = await (await fetch(`http://127.0.0.1:${port}/library/examples/flows/${PKG_NAME}/01%20Monitor%20all%20stations`)).json();
     assert.ok(examples.some((n) => n.type === 'ocpp-interface'), 'example 1 has no interface');
   });
