@@ -250,5 +250,21 @@ describe('ocpp-channel: chargers as version-neutral channels', function () {
     const msg = await en.next();
     assert.strictEqual(msg.payload, 4242);
     assert.strictEqual(msg.stale, true);
+    // Deactivated: the last known value, marked stale; a value never seen: nothing.
+    await helper.unload();
+    await load(flow({ en: { channel: 'energy' }, tx: { channel: 'transaction' }, con: { channel: 'connected' } }, { deactivated: true }));
+    const [en2, tx2, con2] = ['en', 'tx', 'con'].map((id) => collect(`${id}-out`));
+    const statuses = [];
+    helper.getNode('en').status = (st) => statuses.push(st);
+    helper.getNode('en').interfaceChanged(helper.getNode('if1').state);
+    assert.strictEqual(statuses.pop().fill, 'grey');
+    helper.getNode('en').receive({});
+    const deactivated = await en2.next();
+    assert.strictEqual(deactivated.payload, 4242);
+    assert.strictEqual(deactivated.stale, true);
+    helper.getNode('tx').receive({});
+    helper.getNode('con').receive({});
+    await new Promise((r) => setTimeout(r, 200));
+    assert.strictEqual(tx2.inbox.length + con2.inbox.length, 0, 'a value that was never known must not be sent');
   });
 });

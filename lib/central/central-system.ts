@@ -140,6 +140,16 @@ export class StationCall {
   }
 }
 
+export interface CentralSystem {
+  on(event: 'station' | 'replyTimeout', listener: (event: StationEvent) => void): this;
+  on(event: 'channel', listener: (event: ChannelEvent) => void): this;
+  on(event: 'status', listener: () => void): this;
+  once(event: 'station' | 'replyTimeout', listener: (event: StationEvent) => void): this;
+  removeListener(event: 'station' | 'replyTimeout', listener: (event: StationEvent) => void): this;
+  removeListener(event: 'channel', listener: (event: ChannelEvent) => void): this;
+  removeListener(event: 'status', listener: () => void): this;
+}
+
 /**
  * One OCPP interface: the endpoint stations connect to, its station registry, the
  * automatic replies and the routing of CALLs to flows. Free of Node-RED.

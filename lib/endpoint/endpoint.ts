@@ -56,6 +56,15 @@ export interface ListenOptions {
   tls?: SecureContextOptions;
 }
 
+export interface OcppEndpoint {
+  on(event: 'connected', listener: (conn: StationConnection) => void): this;
+  on(event: 'disconnected', listener: (conn: StationConnection, code: number, reason: string) => void): this;
+  on(event: 'rejected', listener: (rejected: RejectedHandshake) => void): this;
+  emit(event: 'connected', conn: StationConnection): boolean;
+  emit(event: 'disconnected', conn: StationConnection, code: number, reason: string): boolean;
+  emit(event: 'rejected', rejected: RejectedHandshake): boolean;
+}
+
 /**
  * The access point stations connect to: attached to an existing HTTP(S) server at a path,
  * or listening on a port of its own. Events: `connected` (StationConnection),

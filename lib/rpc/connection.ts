@@ -75,6 +75,12 @@ export class IncomingCall {
   }
 }
 
+export interface StationConnection {
+  on(event: 'call', listener: (call: IncomingCall) => void): this;
+  on(event: 'close', listener: (code: number, reason: string) => void): this;
+  once(event: 'close', listener: (code: number, reason: string) => void): this;
+}
+
 /**
  * One station's OCPP-J session over an open WebSocket: framing, validation of both
  * directions, one outstanding outgoing CALL with a bounded queue behind it.
