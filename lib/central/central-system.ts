@@ -105,14 +105,19 @@ export class StationCall {
 
   /** Answers with a CALLRESULT; throws RpcError `invalidPayload` (and sends InternalError) for an invalid one. */
   async reply(payload: Record<string, unknown>): Promise<void> {
-    this.stopTimer();
     let response = payload;
     // A flow answering 1.6 StartTransaction may leave the id to the interface, which alone keeps them unique.
     if (needsTransactionId(this.version, this.action) && payload && typeof payload === 'object' && payload.transactionId === undefined) {
       response = { ...payload, transactionId: await this.system.registry.allocateTransactionId() };
     }
-    this.incoming.reply(response);
-    this.system.observe(this, response);
+    this.replyNow(response);
+  }
+
+  /** @internal The synchronous answer, for a payload that needs nothing more. */
+  replyNow(payload: Record<string, unknown>): void {
+    this.stopTimer();
+    this.incoming.reply(payload);
+    this.system.observe(this, payload);
   }
 
   fail(code: string, description?: string, details?: Record<string, unknown>): void {
@@ -292,9 +297,15 @@ export class CentralSystem extends EventEmitter {
         .sort((a, b) => a.id - b.id),
       addedBy: r.addedBy,
       firstSeen: r.firstSeen,
-      lastSeen: r.lastSeen,
+      lastSeen: this.lastSeen(r),
       hasPassword: !!r.passwordHash,
     };
+  }
+
+  /** Last message from the station: live from its connection, else as recorded. */
+  private lastSeen(r: StationRecord): string | null {
+    const conn = this.endpoint.connections.get(r.id);
+    return conn ? new Date(conn.lastMessageAt).toISOString() : r.lastSeen;
   }
 
   /** Adds or approves a station, optionally setting its password; saved before it resolves. */
@@ -393,7 +404,7 @@ export class CentralSystem extends EventEmitter {
     if (this.endpoint.connections.has(conn.id)) return; // replaced by a newer connection
     const record = this.registry.get(conn.id);
     if (record) {
-      record.lastSeen = new Date().toISOString();
+      record.lastSeen = new Date(conn.lastMessageAt).toISOString();
       this.registry.changed(conn.id);
     }
     this.emitStation('disconnected', conn.id, conn.version, { id: conn.id, version: conn.version, address: conn.address, reason: reason || `code ${code}` });
@@ -411,7 +422,6 @@ export class CentralSystem extends EventEmitter {
 
   private received(conn: StationConnection, incoming: IncomingCall): void {
     const record = this.registry.get(conn.id) ?? this.registry.add(conn.id, 'auto');
-    record.lastSeen = new Date().toISOString();
     const call = new StationCall(this, incoming, record);
     const claim = this.claims.find((c) => (!c.station || c.station === conn.id) && (!c.actions.length || c.actions.includes(incoming.action)));
     if (claim) {
@@ -456,7 +466,7 @@ export class CentralSystem extends EventEmitter {
       call.fail(call.incoming.connection.profile.errors.notImplemented, `${call.action} is not handled`);
       return;
     }
-    await call.reply(reply);
+    call.replyNow(reply);
   }
 
   private stationEvent(topic: string, station: string, version: OcppVersion | null, payload: Record<string, unknown>,

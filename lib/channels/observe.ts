@@ -456,8 +456,16 @@ function deepEqual(a: unknown, b: unknown): boolean {
   return ka.every((k) => deepEqual((a as any)[k], (b as any)[k]));
 }
 
+/** A deep copy of plain JSON data (channel values are small: numbers, arrays, flat objects). */
 function copy<T>(v: T): T {
-  return v === undefined || v === null || typeof v !== 'object' ? v : JSON.parse(JSON.stringify(v));
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(copy) as unknown as T;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v as object)) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x !== undefined) out[k] = copy(x);
+  }
+  return out as T;
 }
 
 function snapshot(values: StationValues): Map<string, Partial<Record<ReadChannel, unknown>>> {
@@ -498,7 +506,7 @@ export function observeCall(
   action: string,
   request: any,
   response: any,
-  receivedAt: string = new Date().toISOString(),
+  receivedAt?: string,
 ): ChannelUpdate[] {
   if (!values || typeof values !== 'object' || !request || typeof request !== 'object') return [];
   if (!values.connectors || typeof values.connectors !== 'object') values.connectors = {};
@@ -506,7 +514,7 @@ export function observeCall(
   const handler = Object.prototype.hasOwnProperty.call(handlers, action) ? handlers[action] : undefined;
   if (!handler) return [];
   const before = snapshot(values);
-  handler(values, request, response && typeof response === 'object' ? response : {}, receivedAt);
+  handler(values, request, response && typeof response === 'object' ? response : {}, receivedAt ?? new Date().toISOString());
   applyStationTotals(values);
   return changesSince(before, values);
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'events';
 import type { WebSocket, RawData } from 'ws';
 import { checkPayload, hasAction } from '../schema/validators';
-import { OcppVersion, profileOf, VersionProfile } from '../versions';
+import { isCentralAction, isStationAction, OcppVersion, profileOf, VersionProfile } from '../versions';
 import { CallQueue } from './call-queue';
 import { RpcError } from './errors';
 import { CALL, CALLERROR, CALLRESULT, encodeCall, encodeError, encodeResult, FrameError, parseFrame } from './frames';
@@ -93,6 +93,8 @@ export class StationConnection extends EventEmitter {
   /** Cleared by each keep-alive round, set again by a pong or any message. */
   alive = true;
   closed = false;
+  /** Time (ms) of the last message or pong, for "last seen". */
+  lastMessageAt = Date.now();
 
   private inflight: PendingCall | null = null;
   private readonly queue: CallQueue<PendingCall>;
@@ -111,7 +113,7 @@ export class StationConnection extends EventEmitter {
     this.queue = new CallQueue(options.queueLimit ?? 100);
     this.log = options.log ?? silentLogger;
     socket.on('message', (data: RawData) => this.receive(data));
-    socket.on('pong', () => { this.alive = true; });
+    socket.on('pong', () => { this.alive = true; this.lastMessageAt = Date.now(); });
     socket.on('close', (code: number, reason: Buffer) => this.closedBy(code, reason.toString()));
     socket.on('error', (err: Error) => this.log.warn(`station ${this.id}: ${err.message}`));
   }
@@ -127,7 +129,7 @@ export class StationConnection extends EventEmitter {
    */
   call(action: string, payload: unknown, timeoutMs: number): Promise<CallOutcome> {
     if (this.closed) return Promise.reject(new RpcError('notConnected', `station ${this.id} is not connected`));
-    if (!hasAction(this.version, action) || !this.profile.centralActions.includes(action)) {
+    if (!isCentralAction(this.version, action)) {
       return Promise.reject(new RpcError('unknownAction', `${action} is not a command of ${this.version}`, { action, version: this.version }));
     }
     const complaint = checkPayload(this.version, action, 'request', payload);
@@ -206,6 +208,7 @@ export class StationConnection extends EventEmitter {
 
   private receive(data: RawData): void {
     this.alive = true;
+    this.lastMessageAt = Date.now();
     const text = typeof data === 'string' ? data : data.toString();
     let frame;
     try {
@@ -235,7 +238,7 @@ export class StationConnection extends EventEmitter {
       this.sendRaw(encodeError(messageId, errors.notImplemented, `${action} is not an action of ${this.version}`, {}));
       return;
     }
-    if (!this.profile.stationActions.includes(action)) {
+    if (!isStationAction(this.version, action)) {
       this.sendRaw(encodeError(messageId, errors.notSupported, `${action} is not sent by a charging station`, {}));
       return;
     }
@@ -244,10 +247,15 @@ export class StationConnection extends EventEmitter {
       this.sendRaw(encodeError(messageId, complaint.code, complaint.description, {}));
       return;
     }
-    this.unanswered.add(messageId);
     const call = new IncomingCall(this, messageId, action, payload);
     this.emit('call', call);
-    if (!call.answered && this.listenerCount('call') === 0) call.fail(errors.notImplemented, 'no handler');
+    if (call.answered) return;
+    if (this.listenerCount('call') === 0) {
+      call.fail(errors.notImplemented, 'no handler');
+      return;
+    }
+    // Still being answered (by a flow): a second CALL with this id is refused meanwhile.
+    this.unanswered.add(messageId);
   }
 
   private receiveAnswer(messageId: string, payload: Record<string, unknown> | null, error: { code: string; description: string; details: Record<string, unknown> } | null): void {
