@@ -6,13 +6,14 @@ export interface ReplyContext {
   unknownIdTags: 'accept' | 'reject';
   /** 1.6 StartTransaction: the id allocated for it. */
   transactionId?: number;
-  now: Date;
+  /** The clock for the replies that carry the current time; default: now. */
+  now?: Date;
 }
 
 type Reply = (request: Record<string, unknown>, ctx: ReplyContext) => Record<string, unknown>;
 
 const empty: Reply = () => ({});
-const currentTime = (ctx: ReplyContext) => ctx.now.toISOString();
+const currentTime = (ctx: ReplyContext) => (ctx.now ?? new Date()).toISOString();
 const idTagInfo16 = (ctx: ReplyContext) => ({ status: ctx.unknownIdTags === 'accept' ? 'Accepted' : 'Invalid' });
 const idTokenInfo201 = (ctx: ReplyContext) => ({ status: ctx.unknownIdTags === 'accept' ? 'Accepted' : 'Invalid' });
 

@@ -330,8 +330,7 @@ export class CentralSystem extends EventEmitter {
   /** @internal Records what an answered CALL told. */
   observe(call: StationCall, response: Record<string, unknown>): void {
     const { record, version, action, payload } = call;
-    const now = new Date().toISOString();
-    if (recognise(record, version, action, payload, now)) this.registry.changed(record.id);
+    if (recognise(record, version, action, payload)) this.registry.changed(record.id);
     this.recordTransaction(record.id, version, action, payload, response);
     const values = (record.values ||= emptyStationValues()) as StationValues;
     const updates = observeCall(values, version, action, payload, response);
@@ -460,7 +459,6 @@ export class CentralSystem extends EventEmitter {
       heartbeatInterval: this.options.heartbeatInterval,
       unknownIdTags: this.isRemoteStartTag(call.station, call.payload) ? 'accept' : this.options.unknownIdTags,
       transactionId,
-      now: new Date(),
     });
     if (!reply) {
       call.fail(call.incoming.connection.profile.errors.notImplemented, `${call.action} is not handled`);

@@ -19,7 +19,7 @@ function connector(record: StationRecord, n: number): StationRecord['connectors'
  * connectors/EVSEs and their last status from StatusNotification, and for 2.0.1 the
  * EVSEs named in NotifyReport and TransactionEvent. Returns true when anything changed.
  */
-export function recognise(record: StationRecord, version: OcppVersion, action: string, p: Payload, now: string): boolean {
+export function recognise(record: StationRecord, version: OcppVersion, action: string, p: Payload): boolean {
   let changed = false;
   if (version === 'ocpp1.6') {
     switch (action) {
@@ -38,7 +38,7 @@ export function recognise(record: StationRecord, version: OcppVersion, action: s
         const c = connector(record, p.connectorId);
         c.status = p.status;
         c.errorCode = p.errorCode;
-        c.updated = p.timestamp || now;
+        c.updated = p.timestamp || new Date().toISOString();
         return true;
       }
       default:
@@ -59,7 +59,7 @@ export function recognise(record: StationRecord, version: OcppVersion, action: s
     case 'StatusNotification': {
       const c = connector(record, p.evseId);
       c.status = p.connectorStatus;
-      c.updated = p.timestamp || now;
+      c.updated = p.timestamp || new Date().toISOString();
       addConnectorId(c, p.connectorId);
       return true;
     }

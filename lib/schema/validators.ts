@@ -19,7 +19,8 @@ interface VersionSchemas {
   ajv: Ajv;
   table: SchemaTable;
   actions: Set<string>;
-  compiled: Map<string, ValidateFunction>;
+  requests: Map<string, ValidateFunction>;
+  responses: Map<string, ValidateFunction>;
 }
 
 const DRAFT06 = require('ajv/dist/refs/json-schema-draft-06.json');
@@ -51,7 +52,7 @@ function schemasOf(version: OcppVersion): VersionSchemas {
       const m = /^(.*)Request$/.exec(key);
       if (m && byAction[m[1] + 'Response']) actions.add(m[1]);
     }
-    entry = { ajv, table: byAction, actions, compiled: new Map() };
+    entry = { ajv, table: byAction, actions, requests: new Map(), responses: new Map() };
     byVersion.set(version, entry);
   }
   return entry;
@@ -75,13 +76,13 @@ export function schemaOf(version: OcppVersion, action: string, kind: PayloadKind
  */
 export function validatorOf(version: OcppVersion, action: string, kind: PayloadKind): ValidateFunction | undefined {
   const s = schemasOf(version);
-  const key = kind === 'request' ? action : action + '.conf';
-  let fn = s.compiled.get(key);
+  const compiled = kind === 'request' ? s.requests : s.responses;
+  let fn = compiled.get(action);
   if (!fn) {
     const schema = schemaOf(version, action, kind);
     if (!schema) return undefined;
     fn = s.ajv.compile(schema);
-    s.compiled.set(key, fn);
+    compiled.set(action, fn);
   }
   return fn;
 }
