@@ -114,9 +114,9 @@ export class StationCall {
   }
 
   /** @internal The synchronous answer, for a payload that needs nothing more. */
-  replyNow(payload: Record<string, unknown>): void {
+  replyNow(payload: Record<string, unknown>, prevalidated = false): void {
     this.stopTimer();
-    this.incoming.reply(payload);
+    this.incoming.reply(payload, prevalidated);
     this.system.observe(this, payload);
   }
 
@@ -422,7 +422,7 @@ export class CentralSystem extends EventEmitter {
   private received(conn: StationConnection, incoming: IncomingCall): void {
     const record = this.registry.get(conn.id) ?? this.registry.add(conn.id, 'auto');
     const call = new StationCall(this, incoming, record);
-    const claim = this.claims.find((c) => (!c.station || c.station === conn.id) && (!c.actions.length || c.actions.includes(incoming.action)));
+    const claim = this.claims.length ? this.claimFor(conn.id, incoming.action) : undefined;
     if (claim) {
       const event = this.stationEvent(incoming.action, conn.id, conn.version, incoming.payload, call, claim.owner);
       const key = conn.id + '\u0000' + incoming.messageId;
@@ -432,10 +432,31 @@ export class CentralSystem extends EventEmitter {
       this.emit('station', event);
       return;
     }
-    this.answerAutomatically(call).then(
-      () => this.emit('station', this.stationEvent(incoming.action, conn.id, conn.version, incoming.payload, call, null)),
-      (err) => this.log.error(`automatic reply to ${incoming.action} from ${conn.id} failed: ${(err as Error).message}`),
-    );
+    const answered = () => {
+      if (this.listenerCount('station')) this.emit('station', this.stationEvent(incoming.action, conn.id, conn.version, incoming.payload, call, null));
+    };
+    const failed = (err: Error) => this.log.error(`automatic reply to ${incoming.action} from ${conn.id} failed: ${err.message}`);
+    if (needsTransactionId(conn.version, incoming.action)) {
+      this.registry.allocateTransactionId().then((id) => {
+        this.answerAutomatically(call, id);
+        answered();
+      }).catch(failed);
+      return;
+    }
+    try {
+      this.answerAutomatically(call);
+    } catch (err) {
+      failed(err as Error);
+      return;
+    }
+    answered();
+  }
+
+  private claimFor(station: string, action: string): ReplyClaim | undefined {
+    for (const c of this.claims) {
+      if ((!c.station || c.station === station) && (!c.actions.length || c.actions.includes(action))) return c;
+    }
+    return undefined;
   }
 
   private rememberRemoteStart(station: string, tag: string): void {
@@ -453,8 +474,8 @@ export class CentralSystem extends EventEmitter {
     return until !== undefined && until >= Date.now();
   }
 
-  private async answerAutomatically(call: StationCall): Promise<void> {
-    const transactionId = needsTransactionId(call.version, call.action) ? await this.registry.allocateTransactionId() : undefined;
+  /** The automatic reply (SPEC 3.5), synchronous; a 1.6 transaction id is allocated by the caller. */
+  private answerAutomatically(call: StationCall, transactionId?: number): void {
     const reply = automaticReply(call.version, call.action, call.payload, {
       heartbeatInterval: this.options.heartbeatInterval,
       unknownIdTags: this.isRemoteStartTag(call.station, call.payload) ? 'accept' : this.options.unknownIdTags,
@@ -464,7 +485,7 @@ export class CentralSystem extends EventEmitter {
       call.fail(call.incoming.connection.profile.errors.notImplemented, `${call.action} is not handled`);
       return;
     }
-    call.replyNow(reply);
+    call.replyNow(reply, true);
   }
 
   private stationEvent(topic: string, station: string, version: OcppVersion | null, payload: Record<string, unknown>,

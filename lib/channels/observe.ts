@@ -135,6 +135,7 @@ function sampleValue(version: OcppVersion, sv: any, m: Measurand): number | unde
   if (typeof raw !== 'number' || !Number.isFinite(raw)) return undefined;
   const factor = m.units[unit === undefined ? m.defaultUnit : String(unit)];
   if (factor === undefined) return undefined;
+  if (factor === 1 && multiplier === 0) return raw;
   // dividing by 10^n is exact where multiplying by 10^-n is not
   const scaled = multiplier < 0 ? (raw * factor) / 10 ** -multiplier : raw * factor * 10 ** multiplier;
   return tidy(scaled);
@@ -182,8 +183,8 @@ function applyMeterValues(c: ConnectorValues, version: OcppVersion, meterValue: 
   if (!Array.isArray(meterValue)) return [];
   const readings = meterValue
     .filter((e) => e && typeof e === 'object')
-    .map((e) => readingOf(version, e))
-    .sort((a, b) => timeOf(a.timestamp) - timeOf(b.timestamp));
+    .map((e) => readingOf(version, e));
+  if (readings.length > 1) readings.sort((a, b) => timeOf(a.timestamp) - timeOf(b.timestamp));
   for (const r of readings) {
     if (r.energy !== undefined) setQuantity(c, 'energy', r.energy);
     if (r.power !== undefined) setQuantity(c, 'power', r.power);
