@@ -1,0 +1,26 @@
+'use strict';
+// (a) Our protocol layer alone: CentralSystem from dist/lib, automatic replies.
+
+const path = require('path');
+const { serve, countSettled, REMOTE_START } = require('./harness');
+
+const { CentralSystem, precompile } = require(path.join(__dirname, '..', '..', 'dist', 'lib'));
+
+let cs;
+
+serve({
+  async start(port) {
+    precompile();
+    cs = new CentralSystem({
+      versions: ['ocpp1.6', 'ocpp2.0.1'], autoApprove: true, security: 'none', heartbeatInterval: 300,
+      callTimeout: 30, unknownIdTags: 'accept', path: '/ocpp', registryFile: null, pingIntervalMs: 30000,
+    });
+    await cs.listen({ port, host: '127.0.0.1' });
+  },
+  fanout(ids) {
+    return countSettled(ids.map((id) => cs.command(id, 'RemoteStartTransaction', REMOTE_START)));
+  },
+  stop() {
+    return cs.close();
+  },
+});
