@@ -112,7 +112,7 @@ interface Reading {
 
 /** Drops binary floating-point noise such as 12.345 kWh → 12345.000000000002 Wh. */
 function tidy(x: number): number {
-  return Number(x.toPrecision(15));
+  return Number.isInteger(x) ? x : Number(x.toPrecision(15));
 }
 
 function sampleValue(version: OcppVersion, sv: any, m: Measurand): number | undefined {
@@ -402,7 +402,8 @@ export function stationTotals(values: StationValues): { power?: number; energy?:
       continue;
     }
     let sum: number | undefined;
-    for (const [key, c] of Object.entries(connectors)) {
+    for (const key in connectors) {
+      const c = connectors[key];
       if (key !== '0' && c && typeof c[q] === 'number') sum = (sum ?? 0) + (c[q] as number);
     }
     if (sum !== undefined) totals[q] = tidy(sum);
@@ -411,10 +412,12 @@ export function stationTotals(values: StationValues): { power?: number; energy?:
     if (Array.isArray(own!.current)) totals.current = own!.current.slice();
   } else {
     let sum: number[] | undefined;
-    for (const [key, c] of Object.entries(connectors)) {
+    for (const key in connectors) {
+      const c = connectors[key];
       if (key === '0' || !c || !Array.isArray(c.current)) continue;
       sum = sum || [];
-      c.current.forEach((v, i) => { sum![i] = tidy((sum![i] ?? 0) + (Number.isFinite(v) ? v : 0)); });
+      const current = c.current;
+      for (let i = 0; i < current.length; i++) sum[i] = tidy((sum[i] ?? 0) + (Number.isFinite(current[i]) ? current[i] : 0));
     }
     if (sum) totals.current = Array.from(sum, (v) => v ?? 0);
   }
@@ -447,14 +450,29 @@ function applyStationTotals(values: StationValues): void {
 
 const OBSERVED: readonly ReadChannel[] = ['status', 'power', 'energy', 'current', 'transaction'];
 
+/** Equality of plain JSON data; a property holding undefined counts as absent. */
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a as object).filter((k) => (a as any)[k] !== undefined);
-  const kb = Object.keys(b as object).filter((k) => (b as any)[k] !== undefined);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => deepEqual((a as any)[k], (b as any)[k]));
+  const arrayA = Array.isArray(a);
+  if (arrayA !== Array.isArray(b)) return false;
+  if (arrayA) {
+    const x = a as unknown[];
+    const y = b as unknown[];
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!deepEqual(x[i], y[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let count = 0;
+  for (const k in x) {
+    if (x[k] === undefined) continue;
+    if (!deepEqual(x[k], y[k])) return false;
+    count++;
+  }
+  for (const k in y) if (y[k] !== undefined) count--;
+  return count === 0;
 }
 
 /** A deep copy of plain JSON data (channel values are small: numbers, arrays, flat objects). */
@@ -471,7 +489,8 @@ function copy<T>(v: T): T {
 
 function snapshot(values: StationValues): Map<string, Partial<Record<ReadChannel, unknown>>> {
   const snap = new Map<string, Partial<Record<ReadChannel, unknown>>>();
-  for (const [key, c] of Object.entries(values.connectors)) {
+  for (const key in values.connectors) {
+    const c = values.connectors[key];
     if (!c) continue;
     const entry: Partial<Record<ReadChannel, unknown>> = {};
     for (const ch of OBSERVED) entry[ch] = copy((c as Record<string, unknown>)[ch]);
@@ -482,15 +501,16 @@ function snapshot(values: StationValues): Map<string, Partial<Record<ReadChannel
 
 function changesSince(before: Map<string, Partial<Record<ReadChannel, unknown>>>, values: StationValues): ChannelUpdate[] {
   const updates: ChannelUpdate[] = [];
-  const keys = Object.keys(values.connectors).filter((k) => isId(Number(k)) && k === String(Number(k)));
-  keys.sort((a, b) => Number(a) - Number(b));
-  for (const key of keys) {
+  // Integer keys enumerate in ascending order, so the updates come sorted by connector.
+  for (const key in values.connectors) {
+    const n = Number(key);
+    if (!isId(n) || key !== String(n)) continue;
     const c = values.connectors[key];
     if (!c) continue;
     const old = before.get(key) || {};
     for (const ch of OBSERVED) {
       const now = (c as Record<string, unknown>)[ch];
-      if (now !== undefined && !deepEqual(old[ch], now)) updates.push({ connector: Number(key), channel: ch, value: copy(now) });
+      if (now !== undefined && !deepEqual(old[ch], now)) updates.push({ connector: n, channel: ch, value: copy(now) });
     }
   }
   return updates;
