@@ -402,11 +402,16 @@ export function stationTotals(values: StationValues): { power?: number; energy?:
       continue;
     }
     let sum: number | undefined;
+    let addends = 0;
     for (const key in connectors) {
       const c = connectors[key];
-      if (key !== '0' && c && typeof c[q] === 'number') sum = (sum ?? 0) + (c[q] as number);
+      if (key !== '0' && c && typeof c[q] === 'number') {
+        sum = (sum ?? 0) + (c[q] as number);
+        addends++;
+      }
     }
-    if (sum !== undefined) totals[q] = tidy(sum);
+    // One addend is its own sum: nothing to round.
+    if (sum !== undefined) totals[q] = addends > 1 ? tidy(sum) : sum;
   }
   if (measured.includes('current')) {
     if (Array.isArray(own!.current)) totals.current = own!.current.slice();
@@ -415,8 +420,11 @@ export function stationTotals(values: StationValues): { power?: number; energy?:
     for (const key in connectors) {
       const c = connectors[key];
       if (key === '0' || !c || !Array.isArray(c.current)) continue;
-      sum = sum || [];
       const current = c.current;
+      if (!sum) {
+        sum = current.map((v) => (Number.isFinite(v) ? v : 0));
+        continue;
+      }
       for (let i = 0; i < current.length; i++) sum[i] = tidy((sum[i] ?? 0) + (Number.isFinite(current[i]) ? current[i] : 0));
     }
     if (sum) totals.current = Array.from(sum, (v) => v ?? 0);
