@@ -1,12 +1,8 @@
 'use strict';
 const assert = require('assert');
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
-const helper = require('node-red-node-test-helper');
-const { station, closeAllClients, until, boot16, boot201 } = require('./support');
+const { helper, useRuntime, inbox: collect } = require('./runtime');
+const { station, until, boot16, boot201 } = require('./support');
 
-helper.init(require.resolve('node-red'));
 const NODES = [require('../dist/nodes/ocpp-interface.js'), require('../dist/nodes/ocpp-channel.js'), require('@node-red/nodes/core/common/25-catch.js')];
 
 const now = () => new Date().toISOString();
@@ -21,39 +17,10 @@ function flow(channels, ifaceExtra = {}) {
   return nodes;
 }
 
-function collect(id) {
-  const inbox = [];
-  const waiters = [];
-  helper.getNode(id).on('input', (m) => { const w = waiters.shift(); if (w) w(m); else inbox.push(m); });
-  return {
-    inbox,
-    next(timeoutMs = 3000) {
-      if (inbox.length) return Promise.resolve(inbox.shift());
-      return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no message at ${id}`)), timeoutMs);
-        waiters.push((m) => { clearTimeout(t); resolve(m); });
-      });
-    },
-  };
-}
-
 const load = (f) => new Promise((resolve) => helper.load(NODES, f, resolve));
 
 describe('ocpp-channel: chargers as version-neutral channels', function () {
-  let userDir;
-  beforeEach(function (done) {
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-ch-'));
-    helper.settings({ userDir });
-    helper.startServer(done);
-  });
-  afterEach(async function () {
-    await closeAllClients();
-    await helper.unload();
-    await helper.stopServer();
-    helper.settings({});
-    fs.rmSync(userDir, { recursive: true, force: true });
-  });
-  const url = () => `${helper.url().replace('http', 'ws')}/ocpp`;
+  const url = useRuntime('ocpp-ch-').sharedUrl;
 
   describe('read channels', function () {
     it('1.6: status, power (kW → W), energy (kWh → Wh), current per phase, transaction; stale after disconnect', async function () {
@@ -265,6 +232,6 @@ describe('ocpp-channel: chargers as version-neutral channels', function () {
     helper.getNode('tx').receive({});
     helper.getNode('con').receive({});
     await new Promise((r) => setTimeout(r, 200));
-    assert.strictEqual(tx2.inbox.length + con2.inbox.length, 0, 'a value that was never known must not be sent');
+    assert.strictEqual(tx2.items.length + con2.items.length, 0, 'a value that was never known must not be sent');
   });
 });

@@ -3,14 +3,11 @@
 // and the station simulator behind `npm run simulate`.
 const assert = require('assert');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 const { spawn } = require('child_process');
-const helper = require('node-red-node-test-helper');
+const { helper, useRuntime, inbox } = require('./runtime');
 const lib = require('../dist/lib');
-const { freePort, station, closeAllClients, waitFor, until, delay, boot16, boot201 } = require('./support');
-
-helper.init(require.resolve('node-red'));
+const { freePort, station, waitFor, until, delay, boot16, boot201 } = require('./support');
 
 const EXAMPLES = path.join(__dirname, '..', 'examples');
 const core = (file) => require(`@node-red/nodes/core/${file}`);
@@ -51,26 +48,6 @@ async function loadExample(file, port) {
   };
 }
 
-/** Messages arriving at a node of the running flow, as a queue to await. */
-function inbox(id) {
-  const items = [];
-  const waiters = [];
-  helper.getNode(id).on('input', (msg) => {
-    const w = waiters.shift();
-    if (w) w(msg); else items.push(msg);
-  });
-  return {
-    items,
-    next(what, timeoutMs = 4000) {
-      if (items.length) return Promise.resolve(items.shift());
-      return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`${what} never arrived`)), timeoutMs);
-        waiters.push((m) => { clearTimeout(t); resolve(m); });
-      });
-    },
-  };
-}
-
 /** ocpp-rpc hands out objects without a prototype; compare them as plain JSON. */
 const plain = (value) => JSON.parse(JSON.stringify(value));
 
@@ -89,20 +66,10 @@ const now = () => new Date().toISOString();
 
 describe('example flows', function () {
   let port;
-  let userDir;
+  // every example uses the same interface id: a fresh user dir per test gives each an empty station registry
+  useRuntime('ocpp-examples-');
   beforeEach(async function () {
     port = await freePort();
-    // every example uses the same interface id: a fresh user dir gives each test an empty station registry
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-examples-'));
-    helper.settings({ userDir });
-    await new Promise((resolve) => helper.startServer(resolve));
-  });
-  afterEach(async function () {
-    await closeAllClients();
-    await helper.unload();
-    await new Promise((resolve) => helper.stopServer(resolve));
-    helper.settings({});
-    fs.rmSync(userDir, { recursive: true, force: true });
   });
 
   it('every example imports: an array with one ocpp-interface on Node-RED\'s own server at /ocpp, both versions, auto-approve, and a comment', function () {

@@ -4,11 +4,9 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
-const helper = require('node-red-node-test-helper');
+const { helper, useRuntime, inbox: collect } = require('./runtime');
 const lib = require('../dist/lib');
-const { freePort, station, handshakeStatus, rawClient, closeAllClients, waitFor, delay, until, boot16, boot201 } = require('./support');
-
-helper.init(require.resolve('node-red'));
+const { freePort, station, handshakeStatus, rawClient, delay, until, boot16, boot201 } = require('./support');
 
 const interfaceNode = require('../dist/nodes/ocpp-interface.js');
 const inNode = require('../dist/nodes/ocpp-in.js');
@@ -31,40 +29,9 @@ function load(flow) {
   });
 }
 
-/** Messages arriving at a helper node, as a queue to await. */
-function collect(id) {
-  const node = helper.getNode(id);
-  const inbox = [];
-  const waiters = [];
-  node.on('input', (msg) => { const w = waiters.shift(); if (w) w(msg); else inbox.push(msg); });
-  return {
-    inbox,
-    next(timeoutMs = 4000, what = `a message at ${id}`) {
-      if (inbox.length) return Promise.resolve(inbox.shift());
-      return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no ${what}`)), timeoutMs);
-        waiters.push((m) => { clearTimeout(t); resolve(m); });
-      });
-    },
-  };
-}
-
 describe('Node-RED nodes', function () {
-  let userDir;
-  beforeEach(function (done) {
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-nr-'));
-    helper.settings({ userDir });
-    helper.startServer(done);
-  });
-  afterEach(async function () {
-    await closeAllClients();
-    await helper.unload();
-    await helper.stopServer();
-    helper.settings({});
-    fs.rmSync(userDir, { recursive: true, force: true });
-  });
-
-  const sharedUrl = () => `${helper.url().replace('http', 'ws')}/ocpp`;
+  const runtime = useRuntime('ocpp-nr-');
+  const { sharedUrl } = runtime;
 
   describe('ocpp-interface on Node-RED\'s own server with ocpp-in (auto replies)', function () {
     it('accepts a 1.6 station at the URL, answers, recognises and lists it', async function () {
@@ -113,7 +80,7 @@ describe('Node-RED nodes', function () {
       await b.close();
       const gone = await out.next();
       assert.strictEqual(gone.topic, 'disconnected');
-      assert.strictEqual(out.inbox.length, 0);
+      assert.strictEqual(out.items.length, 0);
     });
   });
 
@@ -148,7 +115,7 @@ describe('Node-RED nodes', function () {
       await helper.request().post('/ocpp-interface/if1/stations').send({ id: 'S1', password: 'new-pass' }).expect(200);
       assert.strictEqual(await handshakeStatus(sharedUrl(), 'S1', ['ocpp1.6'], { password: 'tofu-pass' }), 401);
       assert.strictEqual(await handshakeStatus(sharedUrl(), 'S1', ['ocpp1.6'], { password: 'new-pass' }), 101);
-      const file = fs.readFileSync(path.join(userDir, 'ocpp-interface', 'if1.json'), 'utf8');
+      const file = fs.readFileSync(path.join(runtime.userDir, 'ocpp-interface', 'if1.json'), 'utf8');
       assert.ok(!file.includes('new-pass') && !file.includes('tofu-pass'), 'a password is stored in clear text');
     });
   });
@@ -336,7 +303,7 @@ describe('Node-RED nodes', function () {
       ];
       for (const [msg, code] of cases) {
         helper.getNode('cmd').receive(msg);
-        const err = await caught.next(4000, `error ${code}`);
+        const err = await caught.next(`error ${code}`, 4000);
         assert.strictEqual(err.error.code, code, err.error.message);
       }
       await cp.close({ force: true });
@@ -360,8 +327,8 @@ describe('Node-RED nodes', function () {
       helper.getNode('cmd').receive({ payload: { key: 'k5', value: 'v' } });
       await delay(50);
       await cp.close({ force: true });
-      assert.strictEqual((await caught.next(2000)).error.code, 'notConnected');
-      assert.strictEqual((await caught.next(2000)).error.code, 'notConnected');
+      assert.strictEqual((await caught.next(undefined, 2000)).error.code, 'notConnected');
+      assert.strictEqual((await caught.next(undefined, 2000)).error.code, 'notConnected');
     });
   });
 
@@ -386,6 +353,7 @@ describe('Node-RED nodes', function () {
     });
 
     it('keeps the old file when a write is interrupted before the rename, and sets a corrupt file aside', async function () {
+      const userDir = runtime.userDir;
       const file = path.join(userDir, 'reg.json');
       const reg = new lib.StationRegistry(file);
       reg.add('KEEP', 'manual');

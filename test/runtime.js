@@ -1,0 +1,54 @@
+'use strict';
+// The Node-RED runtime of node-red-node-test-helper as the node tests use it: a started
+// server and a fresh user directory per test, and the messages reaching a node as a queue.
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const helper = require('node-red-node-test-helper');
+const { closeAllClients } = require('./support');
+
+helper.init(require.resolve('node-red'));
+
+/** Registers beforeEach/afterEach around every test of the calling describe. */
+function useRuntime(prefix) {
+  const state = { userDir: null };
+  beforeEach(async function () {
+    state.userDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    helper.settings({ userDir: state.userDir });
+    await helper.startServer();
+  });
+  afterEach(async function () {
+    await closeAllClients();
+    await helper.unload();
+    await helper.stopServer();
+    helper.settings({});
+    fs.rmSync(state.userDir, { recursive: true, force: true });
+  });
+  return {
+    get userDir() { return state.userDir; },
+    /** The station URL of an interface on Node-RED's own server at /ocpp. */
+    sharedUrl: () => `${helper.url().replace('http', 'ws')}/ocpp`,
+  };
+}
+
+/** Messages arriving at node `id` of the running flow, as a queue to await. */
+function inbox(id) {
+  const items = [];
+  const waiters = [];
+  helper.getNode(id).on('input', (msg) => {
+    const w = waiters.shift();
+    if (w) w(msg); else items.push(msg);
+  });
+  return {
+    items,
+    next(what = `a message at ${id}`, timeoutMs = 4000) {
+      if (items.length) return Promise.resolve(items.shift());
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`${what} never arrived`)), timeoutMs);
+        waiters.push((m) => { clearTimeout(t); resolve(m); });
+      });
+    },
+  };
+}
+
+module.exports = { helper, useRuntime, inbox };
