@@ -225,6 +225,18 @@ describe('protocol core (lib/, no Node-RED)', function () {
       await assert.rejects(rawClient(`${sys.url}/S1`, ['ocpp1.6'], { headers: { authorization: `Basic ${other}` } }), { status: 401 });
     });
 
+    it('disconnects a removed station, and a message still under way does not bring it back', async function () {
+      sys = await startSystem();
+      const ws = await rawClient(`${sys.url}/GONE`);
+      await until(() => sys.cs.isConnected('GONE'), 'the station to be connected');
+      const removed = sys.cs.remove('GONE');
+      ws.send('[2,"late","Heartbeat",{}]');
+      assert.strictEqual(await removed, true);
+      assert.strictEqual((await ws.closed).code, 1008);
+      await delay(50);
+      assert.strictEqual(sys.cs.registry.has('GONE'), false);
+    });
+
     it('lets a station that connects again replace its old connection', async function () {
       sys = await startSystem();
       const first = await rawClient(`${sys.url}/DUP`);

@@ -420,7 +420,12 @@ export class CentralSystem extends EventEmitter {
   }
 
   private received(conn: StationConnection, incoming: IncomingCall): void {
-    const record = this.registry.get(conn.id) ?? this.registry.add(conn.id, 'auto');
+    const record = this.registry.get(conn.id);
+    if (!record) {
+      // Removed while still connected (its connection is closing): not added again by a late message.
+      incoming.fail(conn.profile.errors.generic, 'station removed from the central system');
+      return;
+    }
     const call = new StationCall(this, incoming, record);
     const claim = this.claims.length ? this.claimFor(conn.id, incoming.action) : undefined;
     if (claim) {
