@@ -291,6 +291,36 @@ describe('protocol core (lib/, no Node-RED)', function () {
       });
     }
 
+    it('survives a storm of random frames from many stations, and still serves a good one', async function () {
+      sys = await startSystem();
+      const errors = [];
+      const onUncaught = (e) => errors.push(e);
+      process.on('uncaughtException', onUncaught);
+      let seed = 42;
+      const rnd = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+      const atoms = ['2', '3', '4', '7', '-1', '"x"', '"Heartbeat"', '"Authorize"', '"StartTransaction"', '{}', '[]', 'null', 'true',
+        '{"idTag":"A"}', '{"idTag":5}', '"' + 'y'.repeat(40) + '"', '1e309', '"\\u0000"', '{"__proto__":{"a":1}}'];
+      const frame = () => {
+        if (rnd(10) === 0) return Buffer.from(Array.from({ length: rnd(64) }, () => rnd(256))).toString('latin1');
+        return `[${Array.from({ length: rnd(6) }, () => atoms[rnd(atoms.length)]).join(',')}]`;
+      };
+      const clients = await Promise.all(['ocpp1.6', 'ocpp2.0.1', 'ocpp1.6'].map((v, i) => rawClient(`${sys.url}/FUZZ${i}`, [v])));
+      const answers = [];
+      for (const c of clients) c.on('message', (m) => answers.push(JSON.parse(m.toString())));
+      for (let i = 0; i < 300; i++) clients[i % clients.length].send(frame());
+      await delay(300);
+      process.removeListener('uncaughtException', onUncaught);
+      // Every answer is a well-formed CALLRESULT or CALLERROR with a code of its version.
+      assert.ok(answers.length > 100, `only ${answers.length} answers to 300 frames`);
+      for (const a of answers) {
+        assert.ok(Array.isArray(a) && (a[0] === 3 || (a[0] === 4 && typeof a[2] === 'string' && a.length === 5)), JSON.stringify(a));
+      }
+      const good = await station(sys.url, 'GOOD', ['ocpp2.0.1']);
+      assert.strictEqual((await good.call('BootNotification', boot201)).status, 'Accepted');
+      assert.deepStrictEqual(errors, []);
+      assert.ok(sys.cs.isConnected('GOOD'));
+    });
+
     it('closes the connection with 1009 for a frame over 1 MiB, without disturbing others', async function () {
       sys = await startSystem();
       const other = await station(sys.url, 'OTHER', ['ocpp1.6']);
