@@ -544,6 +544,9 @@ export function observeCall(
   if (!handler) return [];
   const before = snapshot(values);
   handler(values, request, response && typeof response === 'object' ? response : {}, receivedAt ?? new Date().toISOString());
+  const updates = changesSince(before, values);
+  // The station totals follow the meter values: recomputed only when one of them changed.
+  if (!updates.some((u) => u.channel === 'power' || u.channel === 'energy' || u.channel === 'current')) return updates;
   applyStationTotals(values);
   return changesSince(before, values);
 }
