@@ -7,7 +7,7 @@ const assert = require('assert');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { station, closeAllClients, until } = require('./support');
+const { station, handshakeStatus, closeAllClients, until } = require('./support');
 const { PKG_ROOT, startNodeRed, stopNodeRed, httpStatus, installInto } = require('./nodered-process');
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -40,6 +40,8 @@ describe('editor (headless Chromium)', function () {
       { id: 'tab1', type: 'tab', label: 'Flow 1' },
       { id: 'iface1', type: 'ocpp-interface', name: 'Site', comment: '', deactivated: false, versions: ['ocpp1.6', 'ocpp2.0.1'],
         autoApprove: true, port: '', path: '/ocpp', security: 'none', heartbeatInterval: 300, callTimeout: 30, unknownIdTags: 'accept' },
+      { id: 'iface2', type: 'ocpp-interface', name: 'Locked', comment: '', deactivated: false, versions: ['ocpp1.6'],
+        autoApprove: false, port: '', path: '/locked', security: 'basic', heartbeatInterval: 300, callTimeout: 30, unknownIdTags: 'accept' },
     ], null, 2));
 
     nr = startNodeRed(userDir);
@@ -292,4 +294,39 @@ describe('editor (headless Chromium)', function () {
     });
   }
 
+  it('approves a rejected station, adds one with a password, changes it and removes it, all from the dialog', async function () {
+    const url = `ws://127.0.0.1:${port}/locked`;
+    assert.strictEqual(await handshakeStatus(url, 'NEWBIE', ['ocpp1.6'], { password: 'pw-one' }), 404);
+    await page.evaluate(() => RED.editor.editConfig('', 'ocpp-interface', 'iface2'));
+    await page.waitForSelector('#node-config-input-ocpp-id', { state: 'visible' });
+    await page.click('#red-ui-tab-ocpp-interface-tab-stations a.red-ui-tab-label');
+    // approve the rejected station in one click: it then connects (trust on first use of its password)
+    await page.click('#node-config-ocpp-rejected tr.ocpp-rejected-row[data-station="NEWBIE"] .ocpp-rejected-approve');
+    await page.waitForSelector('#node-config-ocpp-stations .ocpp-station-row[data-station="NEWBIE"]', { timeout: 10000 });
+    assert.strictEqual(await handshakeStatus(url, 'NEWBIE', ['ocpp1.6'], { password: 'pw-one' }), 101);
+    // add a station with a password
+    await page.fill('#node-config-ocpp-add-id', 'ADDED');
+    await page.fill('#node-config-ocpp-add-password', 'pw-two');
+    await page.click('#node-config-ocpp-add');
+    await page.waitForSelector('#node-config-ocpp-stations .ocpp-station-row[data-station="ADDED"]', { timeout: 10000 });
+    assert.strictEqual(await handshakeStatus(url, 'ADDED', ['ocpp1.6'], { password: 'wrong' }), 401);
+    assert.strictEqual(await handshakeStatus(url, 'ADDED', ['ocpp1.6'], { password: 'pw-two' }), 101);
+    // set a new password
+    await page.click('#node-config-ocpp-stations .ocpp-station-row[data-station="ADDED"] .ocpp-station-password');
+    await page.fill('tr.ocpp-station-password-row[data-station="ADDED"] .ocpp-station-password-input', 'pw-three');
+    await page.click('tr.ocpp-station-password-row[data-station="ADDED"] .ocpp-station-password-save');
+    const end = Date.now() + 5000;
+    while (await handshakeStatus(url, 'ADDED', ['ocpp1.6'], { password: 'pw-three' }) !== 101) {
+      assert.ok(Date.now() < end, 'the new password was not taken');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.strictEqual(await handshakeStatus(url, 'ADDED', ['ocpp1.6'], { password: 'pw-two' }), 401);
+    // remove it
+    await page.click('#node-config-ocpp-stations .ocpp-station-row[data-station="ADDED"] .ocpp-station-remove');
+    await page.waitForSelector('#node-config-ocpp-stations .ocpp-station-row[data-station="ADDED"]', { state: 'detached', timeout: 10000 });
+    assert.strictEqual(await handshakeStatus(url, 'ADDED', ['ocpp1.6'], { password: 'pw-three' }), 404);
+    await page.click('#node-config-dialog-cancel');
+    await page.waitForSelector('#node-config-input-ocpp-id', { state: 'detached' });
+    assert.deepStrictEqual(problems, []);
+  });
 });
