@@ -1,7 +1,6 @@
 'use strict';
 const assert = require('assert');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
 const { helper, useRuntime, inbox: collect } = require('./runtime');
@@ -130,7 +129,9 @@ describe('Node-RED nodes', function () {
 
   describe('own port and TLS', function () {
     it('listens on its own port, with wss:// when a tls-config is set', async function () {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-tls-'));
+      // The certificate lives in the test's user directory, removed after each test.
+      const dir = path.join(runtime.userDir, 'tls');
+      fs.mkdirSync(dir);
       execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
         '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
       const port = await freePort();
@@ -140,7 +141,6 @@ describe('Node-RED nodes', function () {
       const cp = await station(`wss://127.0.0.1:${port}/ocpp`, 'TLS1', ['ocpp1.6'], { wsOpts: { ca } });
       assert.strictEqual((await cp.call('BootNotification', boot16)).status, 'Accepted');
       await assert.rejects(rawClient(`ws://127.0.0.1:${port}/ocpp/PLAIN`));
-      fs.rmSync(dir, { recursive: true, force: true });
     });
 
     it('reports a port in use in its status instead of crashing, and frees its port on every redeploy', async function () {
