@@ -372,6 +372,10 @@ describe('protocol core (lib/, no Node-RED)', function () {
     });
 
     it('reports a port in use clearly and releases its own port on close', async function () {
+      const any = new OcppEndpoint({ path: '/ocpp', versions: ['ocpp1.6'] });
+      await any.listen({ port: 0, host: '127.0.0.1' });
+      assert.ok(any.port > 0, 'port 0 gives the port actually bound');
+      await any.close();
       const port = await freePort();
       const a = new OcppEndpoint({ path: '/ocpp', versions: ['ocpp1.6'] });
       await a.listen({ port, host: '127.0.0.1' });

@@ -76,9 +76,6 @@ export function isWriteChannel(name: unknown): name is WriteChannel {
   return (WRITE_CHANNELS as readonly unknown[]).includes(name);
 }
 
-export function isChannelName(name: unknown): name is ChannelName {
-  return isReadChannel(name) || isWriteChannel(name);
-}
 
 /**
  * The last known value of a read channel, or undefined when none is known.

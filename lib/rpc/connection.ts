@@ -122,11 +122,6 @@ export class StationConnection extends EventEmitter {
     socket.on('error', (err: Error) => this.log.warn(`station ${this.id}: ${err.message}`));
   }
 
-  /** Number of commands sent or waiting. */
-  get pendingCount(): number {
-    return (this.inflight ? 1 : 0) + this.queue.length;
-  }
-
   /**
    * Sends a CALL and resolves with the station's answer. Validates first; refuses when
    * closed; queues behind the outstanding CALL.
