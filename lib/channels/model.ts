@@ -76,7 +76,6 @@ export function isWriteChannel(name: unknown): name is WriteChannel {
   return (WRITE_CHANNELS as readonly unknown[]).includes(name);
 }
 
-
 /**
  * The last known value of a read channel, or undefined when none is known.
  * `connected` is not kept here: the connection state belongs to the interface.
