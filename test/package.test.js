@@ -90,4 +90,24 @@ describe('the packed package in a fresh Node-RED user directory', function () {
     while (!fs.existsSync(file) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
     assert.ok(fs.existsSync(file), 'the station registry was not written under the user directory');
   });
+
+  it('shows every node\'s status, translated from its message catalogue', async function () {
+    const WebSocket = require('ws');
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/comms`);
+    const statuses = {};
+    await new Promise((resolve, reject) => {
+      ws.once('error', reject);
+      ws.on('open', () => ws.send(JSON.stringify({ subscribe: 'status/#' })));
+      ws.on('message', (m) => {
+        for (const { topic, data } of [].concat(JSON.parse(m.toString()))) statuses[topic.slice('status/'.length)] = data;
+        if (statuses.in && statuses.cmd && statuses.ch) resolve();
+      });
+    });
+    ws.close();
+    // The strict station of the previous test is still connected.
+    assert.deepStrictEqual(statuses.in, { text: '1 connected', fill: 'green', shape: 'dot' });
+    assert.strictEqual(statuses.cmd.fill, 'green');
+    assert.match(statuses.ch.text, /^\S/);
+    for (const s of Object.values(statuses)) assert.ok(!/\.status\./.test(s.text), `untranslated status ${s.text}`);
+  });
 });
