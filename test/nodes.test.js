@@ -347,6 +347,12 @@ describe('Node-RED nodes', function () {
       const rec = helper.getNode('if1').system.registry.get('P1');
       assert.strictEqual(rec.properties.vendor, 'VendorX');
       assert.deepStrictEqual(helper.getNode('if1').system.registry.openTransactions('P1').map((t) => t.id), [t1.transactionId]);
+      // The rejected list survives too: an attempt refused now is still listed after the next restart.
+      assert.strictEqual(await handshakeStatus(`ws://127.0.0.1:${port}/ocpp`, 'LATE', ['ocpp1.6']), 404);
+      await helper.unload();
+      await load([iface({ port: String(port), autoApprove: false })]);
+      await until(() => helper.getNode('if1').state.state === 'listening', 'listening');
+      assert.deepStrictEqual(helper.getNode('if1').system.registry.rejected().map((r) => r.id), ['LATE']);
       cp = await station(`ws://127.0.0.1:${port}/ocpp`, 'P1', ['ocpp1.6']);
       const t2 = await cp.call('StartTransaction', { connectorId: 2, idTag: 'T', meterStart: 0, timestamp: new Date().toISOString() });
       assert.ok(t2.transactionId > t1.transactionId, `id ${t2.transactionId} after ${t1.transactionId}`);

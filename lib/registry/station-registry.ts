@@ -62,6 +62,8 @@ interface RegistryFile {
   /** Highest 1.6 transaction id that may have been handed out (a reserved block's end). */
   transactionIdReserved: number;
   transactions: OpenTransaction[];
+  /** The recently rejected connection attempts, newest first. */
+  rejected?: RejectedAttempt[];
 }
 
 /** 1.6 transaction ids are reserved in blocks so that a crash can never hand out an id twice. */
@@ -113,6 +115,7 @@ export class StationRegistry extends EventEmitter {
     }
     for (const [id, record] of Object.entries(data.stations)) this.stations.set(id, { ...record, id });
     for (const tx of data.transactions || []) this.transactions.set(txKey(tx.station, tx.id), tx);
+    if (Array.isArray(data.rejected)) this.rejectedList.push(...data.rejected.slice(0, REJECTED_KEPT));
     this.reservedUpTo = Number(data.transactionIdReserved) || 0;
     this.nextTransactionId = this.reservedUpTo + 1;
   }
@@ -182,6 +185,7 @@ export class StationRegistry extends EventEmitter {
     if (i >= 0) this.rejectedList.splice(i, 1);
     this.rejectedList.unshift(attempt);
     if (this.rejectedList.length > REJECTED_KEPT) this.rejectedList.length = REJECTED_KEPT;
+    this.changed(null);
   }
 
   /** A new 1.6 transaction id, never handed out before, also across restarts and crashes. */
@@ -225,6 +229,7 @@ export class StationRegistry extends EventEmitter {
         stations: Object.fromEntries(this.stations),
         transactionIdReserved: this.reservedUpTo,
         transactions: [...this.transactions.values()],
+        rejected: this.rejectedList,
       };
       try {
         await writeFileAtomic(file, JSON.stringify(data));
