@@ -53,6 +53,12 @@ describe('protocol core (lib/, no Node-RED)', function () {
       assert.strictEqual(rec.connectors['1'].status, 'Available');
     });
 
+    it('sends a whole number of seconds as heartbeat interval, whatever it was given', async function () {
+      sys = await startSystem({ heartbeatInterval: 12.5 });
+      const cp = await station(sys.url, 'HB', ['ocpp1.6']);
+      assert.strictEqual((await cp.call('BootNotification', boot16)).interval, 13);
+    });
+
     it('rejects unknown id tags when told to', async function () {
       sys = await startSystem({ unknownIdTags: 'reject' });
       const cp = await station(sys.url, 'CP16', ['ocpp1.6']);

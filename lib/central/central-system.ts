@@ -173,11 +173,14 @@ export class CentralSystem extends EventEmitter {
   private readonly remoteStartTags = new Map<string, Map<string, number>>();
   private remoteStartId = Math.floor(Date.now() / 1000) % 1000000;
   private started = false;
+  /** Whole seconds, at least 1: the reply is sent unchecked, and the schema wants an integer. */
+  private readonly heartbeatInterval: number;
 
   constructor(options: CentralSystemOptions) {
     super();
     this.options = options;
     this.log = options.log ?? silentLogger;
+    this.heartbeatInterval = Math.max(1, Math.round(Number(options.heartbeatInterval) || 300));
     this.registry = new StationRegistry(options.registryFile, this.log);
     this.registry.load();
     this.endpoint = new OcppEndpoint({
@@ -482,7 +485,7 @@ export class CentralSystem extends EventEmitter {
   /** The automatic reply (SPEC 3.5), synchronous; a 1.6 transaction id is allocated by the caller. */
   private answerAutomatically(call: StationCall, transactionId?: number): void {
     const reply = automaticReply(call.version, call.action, call.payload, {
-      heartbeatInterval: this.options.heartbeatInterval,
+      heartbeatInterval: this.heartbeatInterval,
       unknownIdTags: this.isRemoteStartTag(call.station, call.payload) ? 'accept' : this.options.unknownIdTags,
       transactionId,
     });
