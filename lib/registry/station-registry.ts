@@ -116,7 +116,7 @@ export class StationRegistry extends EventEmitter {
     for (const [id, record] of Object.entries(data.stations)) this.stations.set(id, { ...record, id });
     for (const tx of data.transactions || []) this.transactions.set(txKey(tx.station, tx.id), tx);
     if (Array.isArray(data.rejected)) this.rejectedList.push(...data.rejected.slice(0, REJECTED_KEPT));
-    this.reservedUpTo = Number(data.transactionIdReserved) || 0;
+    this.reservedUpTo = Math.max(0, Math.ceil(Number(data.transactionIdReserved) || 0));
     this.nextTransactionId = this.reservedUpTo + 1;
   }
 
