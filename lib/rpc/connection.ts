@@ -15,6 +15,8 @@ export interface CallOutcome {
   durationMs: number;
 }
 
+const WARNINGS_PER_MINUTE = 10;
+
 interface PendingCall {
   id: string;
   action: string;
@@ -104,6 +106,9 @@ export class StationConnection extends EventEmitter {
   private readonly queue: CallQueue<PendingCall>;
   private readonly unanswered = new Set<string>();
   private readonly log: Logger;
+  private warnWindowStart = 0;
+  private warnings = 0;
+  private suppressed = 0;
 
   constructor(
     readonly socket: WebSocket,
@@ -119,7 +124,7 @@ export class StationConnection extends EventEmitter {
     socket.on('message', (data: RawData) => this.receive(data));
     socket.on('pong', () => { this.alive = true; this.lastMessageAt = Date.now(); });
     socket.on('close', (code: number, reason: Buffer) => this.closedBy(code, reason.toString()));
-    socket.on('error', (err: Error) => this.log.warn(`station ${this.id}: ${err.message}`));
+    socket.on('error', (err: Error) => this.warn(`station ${this.id}: ${err.message}`));
   }
 
   /**
@@ -176,6 +181,23 @@ export class StationConnection extends EventEmitter {
     this.unanswered.delete(messageId);
   }
 
+  /** A warning about this station, at most WARNINGS_PER_MINUTE a minute: a misbehaving station cannot flood the log. */
+  private warn(message: string): void {
+    const now = Date.now();
+    if (now - this.warnWindowStart >= 60000) {
+      if (this.suppressed) this.log.warn(`station ${this.id}: ${this.suppressed} more warnings in the last minute were not logged`);
+      this.warnWindowStart = now;
+      this.warnings = 0;
+      this.suppressed = 0;
+    }
+    if (this.warnings < WARNINGS_PER_MINUTE) {
+      this.warnings++;
+      this.log.warn(message);
+    } else {
+      this.suppressed++;
+    }
+  }
+
   private dispatch(pending: PendingCall): void {
     this.inflight = pending;
     pending.sentAt = performance.now();
@@ -215,7 +237,7 @@ export class StationConnection extends EventEmitter {
     } catch (err) {
       const e = err as FrameError;
       const code = e.kind === 'messageType' ? this.profile.errors.messageType : this.profile.errors.formation;
-      this.log.warn(`station ${this.id} sent an unreadable message (${e.message}), answered ${code}`);
+      this.warn(`station ${this.id} sent an unreadable message (${e.message}), answered ${code}`);
       // Only CALLs (or what cannot be told apart) are answered; a broken answer is not.
       if (e.kind === 'messageType' || !/^\s*\[\s*[34]\s*,/.test(text)) {
         this.sendRaw(encodeError(e.id, code, e.message, {}));
@@ -260,7 +282,7 @@ export class StationConnection extends EventEmitter {
   private receiveAnswer(messageId: string, payload: Record<string, unknown> | null, error: { code: string; description: string; details: Record<string, unknown> } | null): void {
     const pending = this.inflight;
     if (!pending || pending.id !== messageId) {
-      this.log.warn(`station ${this.id} answered unknown message id ${messageId}: ignored`);
+      this.warn(`station ${this.id} answered unknown message id ${messageId}: ignored`);
       return;
     }
     this.finish(pending);
