@@ -23,7 +23,10 @@ export = function register(RED: NodeAPI): void {
     const users = new Set<InterfaceUser>();
     const versions = (Array.isArray(config.versions) ? config.versions : []).filter(isVersion) as OcppVersion[];
     const ownPort = config.port === '' || config.port === undefined || config.port === null ? null : Number(config.port);
-    const httpNodeRoot = String(RED.settings.httpNodeRoot ?? '/').replace(/\/+$/, '');
+    // httpNodeRoot may be false (HTTP nodes disabled); the server is still there to share.
+    const nodeRoot = RED.settings.httpNodeRoot;
+    const root = typeof nodeRoot === 'string' ? nodeRoot : '/';
+    const httpNodeRoot = (root.startsWith('/') ? root : '/' + root).replace(/\/+$/, '');
     const basePath = (config.path || '/ocpp').startsWith('/') ? config.path || '/ocpp' : '/' + config.path;
     const userDir = RED.settings.userDir as string | undefined;
     const file = registryFile(userDir, node.id);

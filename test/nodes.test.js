@@ -119,6 +119,22 @@ describe('Node-RED nodes', function () {
     });
   });
 
+  describe('httpNodeRoot', function () {
+    it('puts the shared path under Node-RED\'s httpNodeRoot', async function () {
+      helper.settings({ userDir: runtime.userDir, httpNodeRoot: '/api/' });
+      await load([iface()]);
+      assert.strictEqual(await handshakeStatus(`${helper.url().replace('http', 'ws')}/api/ocpp`, 'ROOTED'), 101);
+      assert.strictEqual(helper.getNode('if1').system.endpoint.basePath, '/api/ocpp');
+    });
+
+    it('shares the server at the root when HTTP nodes are disabled (httpNodeRoot false)', async function () {
+      helper.settings({ userDir: runtime.userDir, httpNodeRoot: false });
+      await load([iface()]);
+      assert.strictEqual(helper.getNode('if1').system.endpoint.basePath, '/ocpp');
+      assert.strictEqual(await handshakeStatus(sharedUrl(), 'NOHTTP'), 101);
+    });
+  });
+
   describe('Approved versions', function () {
     it('refuses a station offering only an unapproved version', async function () {
       await load([iface({ versions: ['ocpp2.0.1'] })]);
