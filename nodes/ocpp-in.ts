@@ -51,9 +51,12 @@ export = function register(RED: NodeAPI): void {
       if (station && event.station !== station) return;
       if (actions.length && !actions.includes(event.topic)) return;
       // A flow-reply node that lost its claim still reports what arrives, but cannot answer it.
+      // Each flow gets a payload of its own where the interface still needs the original (a CALL
+      // the flow answers is recorded only then) or other ocpp-in nodes get the same event.
+      const shared = system.listenerCount('station') > 1 || (event.call !== null && !event.call.answered);
       const msg = {
         topic: event.topic,
-        payload: event.payload,
+        payload: shared ? structuredClone(event.payload) : event.payload,
         ocpp: { interface: iface.id, station: event.station, version: event.version, action: event.topic, messageId: event.messageId },
       } as NodeMessage & { ocpp: Record<string, unknown> };
       if (event.replyOwner === node) msg.ocpp.reply = 'flow';

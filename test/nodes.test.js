@@ -256,6 +256,19 @@ describe('Node-RED nodes', function () {
       assert.match(err.error.message, /no reply to Authorize from A within 1 s/);
     });
 
+    it('records what the station sent, not what the flow changed in msg.payload', async function () {
+      await load([iface(),
+        { id: 'in1', type: 'ocpp-in', interface: 'if1', station: '', actions: ['StatusNotification'], reply: 'flow', wires: [['fn']] },
+        { id: 'fn', type: 'function', func: "msg.payload.status = 'Faulted'; msg.payload = {}; return msg;", outputs: 1, wires: [['resp']] },
+        { id: 'in2', type: 'ocpp-in', interface: 'if1', station: '', actions: ['StatusNotification'], reply: 'auto', wires: [['seen']] },
+        { id: 'resp', type: 'ocpp-response', wires: [] }, { id: 'seen', type: 'helper' }]);
+      const seen = collect('seen');
+      const cp = await station(sharedUrl(), 'MUT', ['ocpp1.6']);
+      assert.deepStrictEqual(await cp.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' }), {});
+      assert.strictEqual(helper.getNode('if1').system.registry.get('MUT').connectors['1'].status, 'Available');
+      assert.strictEqual((await seen.next()).payload.status, 'Available');
+    });
+
     it('claims nothing for a flow-reply node that listens to connection events only', async function () {
       const f = flow(`msg.payload = { idTagInfo: { status: 'Accepted' } }; return msg;`);
       f.push({ id: 'ev', type: 'ocpp-in', interface: 'if1', station: '', actions: ['connected'], reply: 'flow', wires: [[]] });
