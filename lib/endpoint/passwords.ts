@@ -41,7 +41,8 @@ export class FailedAuthThrottle {
   constructor(
     private readonly freeAttempts = 3,
     private readonly baseDelayMs = 250,
-    private readonly maxDelayMs = 10000,
+    // Under Node-RED's 5 s limit for an upgrade nobody answers, so a slowed station still gets its 401.
+    private readonly maxDelayMs = 4000,
     private readonly forgetMs = 15 * 60 * 1000,
   ) {}
 
