@@ -459,5 +459,40 @@ describe('protocol core (lib/, no Node-RED)', function () {
         }
       }
     });
+
+    it('check date-time exactly as ajv-formats does, on edge cases and 200,000 random mutations', function () {
+      const { isDateTime } = require('../dist/lib/schema/date-time');
+      const reference = require('ajv-formats/dist/formats').fullFormats['date-time'].validate;
+      const cases = {
+        '2024-02-29T23:59:60Z': true, '2023-02-29T10:00:00Z': false, '1900-02-29T00:00:00Z': false, '2000-02-29T00:00:00Z': true,
+        '2020-01-01t00:00:00.123z': true, '2020-12-31 23:59:59+01:00': true, '2020-01-01T00:00:00+0100': true,
+        '2020-01-01T00:00:00+01': true, '2020-12-31T23:59:60-00:30': false, '2020-01-01T00:00:00': false,
+        '2020-01-01T00:00:00.Z': false, '2020-01-01T00:00:00+01:': false, '2020-13-01T00:00:00Z': false,
+        '2020-01-01T24:00:00Z': false, '2020-01-01T00:60:00Z': false, '2020-01-01T00:00:00+24:00': false, '': false,
+        '2020-01-01\u00a000:00:00Z': true, '2020-01-01T00:00:00ZZ': false, '2020-1-01T00:00:00Z': false,
+      };
+      for (const [s, expected] of Object.entries(cases)) {
+        assert.strictEqual(reference(s), expected, `reference on ${JSON.stringify(s)}`);
+        assert.strictEqual(isDateTime(s), expected, JSON.stringify(s));
+      }
+      // a fixed-seed generator, so a failure can be replayed
+      let seed = 12345;
+      const rnd = (k) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % k);
+      const seeds = Object.keys(cases).filter(Boolean);
+      const alphabet = '0123456789-:.TtZz+ \u00a0x';
+      const differ = [];
+      for (let i = 0; i < 200000 && differ.length < 5; i++) {
+        let s = seeds[rnd(seeds.length)];
+        for (let j = rnd(4); j >= 0; j--) {
+          const at = rnd(s.length + 1);
+          const ch = alphabet[rnd(alphabet.length)];
+          const op = rnd(3);
+          s = op === 0 ? s.slice(0, at) + ch + s.slice(at + 1) : op === 1 ? s.slice(0, at) + ch + s.slice(at) : s.slice(0, at) + s.slice(at + 1);
+        }
+        if (isDateTime(s) !== reference(s)) differ.push(s);
+      }
+      assert.deepStrictEqual(differ, []);
+      assert.strictEqual(lib.checkPayload('ocpp1.6', 'Heartbeat', 'response', { currentTime: '2020-02-30T00:00:00Z' }).code, 'PropertyConstraintViolation');
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { isoNow } from '../clock';
 import { OcppVersion } from '../versions';
 
 /** What the automatic replies depend on besides the request. */
@@ -13,17 +14,6 @@ export interface ReplyContext {
 type Reply = (request: Record<string, unknown>, ctx: ReplyContext) => Record<string, unknown>;
 
 const empty: Reply = () => ({});
-// Under load many replies fall in one millisecond: format the time once per millisecond.
-let lastMs = -1;
-let lastIso = '';
-function isoNow(): string {
-  const ms = Date.now();
-  if (ms !== lastMs) {
-    lastMs = ms;
-    lastIso = new Date(ms).toISOString();
-  }
-  return lastIso;
-}
 const currentTime = (ctx: ReplyContext) => (ctx.now ? ctx.now.toISOString() : isoNow());
 const idTagInfo16 = (ctx: ReplyContext) => ({ status: ctx.unknownIdTags === 'accept' ? 'Accepted' : 'Invalid' });
 const idTokenInfo201 = (ctx: ReplyContext) => ({ status: ctx.unknownIdTags === 'accept' ? 'Accepted' : 'Invalid' });

