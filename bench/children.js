@@ -68,7 +68,8 @@ function request(child, msg, timeoutMs = 120000) {
     const cleanup = () => { clearTimeout(timer); child.removeListener('message', onMessage); child.removeListener('exit', onExit); };
     child.on('message', onMessage);
     child.once('exit', onExit);
-    child.send({ ...msg, id });
+    // with a callback a failed send (the child is just exiting) rejects instead of emitting 'error'
+    child.send({ ...msg, id }, (err) => { if (err) { cleanup(); reject(err); } });
   });
 }
 

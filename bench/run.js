@@ -9,6 +9,7 @@
 //   --quiet-wait S     before each run, wait up to S s for other processes to go quiet (default 20, quick 0)
 //   --concurrency C    handshakes in flight while booting (default 200)
 //   --out FILE         where the JSON goes (default bench/results/bench-<date>.json)
+//   --node-flags "F"   extra flags for every server process alike, e.g. "--no-allocation-site-pretenuring"
 //
 // Measures the servers one after another in the same run, each in a child process of its
 // own, against one load generator process (bench/load.js). See bench/README.md.
@@ -29,7 +30,7 @@ const SERVERS = {
 const ROOT = path.join(__dirname, '..');
 
 function parseArgs(argv) {
-  const opts = { quick: false, stations: null, duration: null, rate: null, reps: 3, servers: 'abcd', concurrency: 200, out: null, quietWait: null };
+  const opts = { quick: false, stations: null, duration: null, rate: null, reps: 3, servers: 'abcd', concurrency: 200, out: null, quietWait: null, nodeFlags: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -47,6 +48,7 @@ function parseArgs(argv) {
       case '--concurrency': opts.concurrency = positiveInt(value(), arg); break;
       case '--out': opts.out = value(); break;
       case '--quiet-wait': opts.quietWait = Number(value()); break;
+      case '--node-flags': opts.nodeFlags = value().split(/\s+/).filter(Boolean); break;
       case '--help': case '-h':
         console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 12).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
         process.exit(0);
@@ -127,7 +129,7 @@ async function runOnce(key, opts, rep) {
   const spec = SERVERS[key];
   const port = await freePort();
   const prefix = `CP${rep}${key}-`;
-  const server = spawnNode(['--expose-gc', path.join(__dirname, 'servers', spec.file), String(port), prefix], spec.label);
+  const server = spawnNode(['--expose-gc', ...opts.nodeFlags, path.join(__dirname, 'servers', spec.file), String(port), prefix], spec.label);
   let generator = null;
   try {
     await waitMessage(server, 'ready', 120000);
@@ -194,6 +196,7 @@ function summarise(key, rep, gen, s, machine) {
     rssBootedMiB: s.booted.rss / 1048576,
     rssAfterLoadMiB: s.openEnd.rss / 1048576,
     cpuMsPer1000Calls: gen.closed.calls ? (serverClosedCpu / gen.closed.calls) * 1000 : null,
+    cpuSystemMsPer1000Calls: gen.closed.calls ? ((s.closedEnd.cpu.system - s.closed.cpu.system) / 1000 / gen.closed.calls) * 1000 : null,
     serverCpuPercent: serverCores * 100,
     generatorCpuPercent: gen.closed.generatorCpuPercent,
     generatorOpenCpuPercent: gen.open.generatorCpuPercent,
@@ -225,6 +228,7 @@ const ROWS = [
   ['openGcMaxMs', 'longest GC pause ms (open loop)', 1],
   ['rssPerConnectionKiB', 'server RSS KiB/connection', 1],
   ['cpuMsPer1000Calls', 'server CPU ms/1000 calls', 1],
+  ['cpuSystemMsPer1000Calls', '  of which in the kernel', 1],
   ['fanoutMs', 'fan-out to N stations ms', 0],
   ['serverCpuPercent', 'server CPU % (closed loop)', 0],
   ['closedGcPercent', 'server GC % of time (closed loop)', 1],
@@ -372,7 +376,8 @@ async function main() {
   const generatorBound = runs.filter((r) => r.generatorCpuPercent >= 85);
   const lines = ratios(med, opts);
   console.log('');
-  console.log(`N=${opts.stations}, D=${opts.duration} s, R=${opts.rate}/s, medians of ${opts.reps} runs; ${info.cpu}, ${info.cores} cores, node ${info.node}`);
+  console.log(`N=${opts.stations}, D=${opts.duration} s, R=${opts.rate}/s, medians of ${opts.reps} runs; ${info.cpu}, ${info.cores} cores, node ${info.node}` +
+    (opts.nodeFlags.length ? `; servers run with ${opts.nodeFlags.join(' ')}` : ''));
   console.log(table(opts.servers, med));
   console.log('');
   if (generatorBound.length) {

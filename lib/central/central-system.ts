@@ -440,24 +440,29 @@ export class CentralSystem extends EventEmitter {
       this.emit('station', event);
       return;
     }
-    const answered = () => {
-      if (this.listenerCount('station')) this.emit('station', this.stationEvent(incoming.action, conn.id, conn.version, incoming.payload, call, null));
-    };
-    const failed = (err: Error) => this.log.error(`automatic reply to ${incoming.action} from ${conn.id} failed: ${err.message}`);
     if (needsTransactionId(conn.version, incoming.action)) {
       this.registry.allocateTransactionId().then((id) => {
         this.answerAutomatically(call, id);
-        answered();
-      }).catch(failed);
+        this.answered(call);
+      }).catch((err: Error) => this.automaticReplyFailed(call, err));
       return;
     }
     try {
       this.answerAutomatically(call);
     } catch (err) {
-      failed(err as Error);
+      this.automaticReplyFailed(call, err as Error);
       return;
     }
-    answered();
+    this.answered(call);
+  }
+
+  /** An automatically answered CALL, told to the flows that listen. */
+  private answered(call: StationCall): void {
+    if (this.listenerCount('station')) this.emit('station', this.stationEvent(call.action, call.station, call.version, call.payload, call, null));
+  }
+
+  private automaticReplyFailed(call: StationCall, err: Error): void {
+    this.log.error(`automatic reply to ${call.action} from ${call.station} failed: ${err.message}`);
   }
 
   private claimFor(station: string, action: string): ReplyClaim | undefined {

@@ -176,8 +176,12 @@ function readingOf(version: OcppVersion, entry: any): Reading {
 
 const SUMMED = ['power', 'energy'] as const;
 
+/**
+ * Stores a reading where it differs from the one kept: the kept values live as long as the
+ * station, and an unchanged meter (a station idle between sessions) then leaves them untouched.
+ */
 function setQuantity(c: ConnectorValues, q: MeterQuantity, value: number | number[]): void {
-  (c as Record<MeterQuantity, unknown>)[q] = value;
+  if (!deepEqual((c as Record<MeterQuantity, unknown>)[q], value)) (c as Record<MeterQuantity, unknown>)[q] = value;
   if (!Array.isArray(c.measured)) c.measured = [];
   if (!c.measured.includes(q)) c.measured.push(q);
 }
@@ -200,7 +204,7 @@ function applyMeterValues(c: ConnectorValues, version: OcppVersion, meterValue: 
     if (r.energy !== undefined) setQuantity(c, 'energy', r.energy);
     if (r.power !== undefined) setQuantity(c, 'power', r.power);
     if (r.current !== undefined) setQuantity(c, 'current', r.current);
-    if (r.timestamp && (r.energy !== undefined || r.power !== undefined || r.current !== undefined)) c.updated = r.timestamp;
+    if (r.timestamp && r.timestamp !== c.updated && (r.energy !== undefined || r.power !== undefined || r.current !== undefined)) c.updated = r.timestamp;
   }
   return readings;
 }
