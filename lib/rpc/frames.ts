@@ -37,7 +37,8 @@ export function parseFrame(text: string): Frame {
     throw new FrameError('formation', '-1', 'message is not valid JSON');
   }
   if (!Array.isArray(data)) throw new FrameError('formation', '-1', 'message is not a JSON array');
-  const [type, id] = data;
+  const type = data[0];
+  const id = data[1];
   const readableId = typeof id === 'string' && id.length > 0 && id.length <= MAX_MESSAGE_ID_LENGTH;
   if (typeof type !== 'number') throw new FrameError('formation', readableId ? id : '-1', 'message type is not a number');
   if (!readableId) {
