@@ -67,11 +67,16 @@ const OCPP201_REPLIES: Record<string, Reply> = {
   TransactionEvent: (r, ctx) => (r.idToken ? { idTokenInfo: idTokenInfo201(ctx) } : {}),
 };
 
-const REPLIES: Record<OcppVersion, Record<string, Reply>> = { 'ocpp1.6': OCPP16_REPLIES, 'ocpp2.0.1': OCPP201_REPLIES };
+// Looked up by the action name as it came off the wire: a Map hashes it where an object
+// would intern it first, and no name can reach Object.prototype.
+const REPLIES: Record<OcppVersion, ReadonlyMap<string, Reply>> = {
+  'ocpp1.6': new Map(Object.entries(OCPP16_REPLIES)),
+  'ocpp2.0.1': new Map(Object.entries(OCPP201_REPLIES)),
+};
 
 /** The automatic answer to a station's CALL, or undefined for an action it cannot send. */
 export function automaticReply(version: OcppVersion, action: string, request: Record<string, unknown>, ctx: ReplyContext): Record<string, unknown> | undefined {
-  const reply = REPLIES[version][action];
+  const reply = REPLIES[version].get(action);
   return reply ? reply(request, ctx) : undefined;
 }
 

@@ -392,7 +392,16 @@ export class CentralSystem extends EventEmitter {
     record.lastSeen = now;
     record.version = conn.version;
     this.registry.changed(conn.id);
-    conn.on('call', (incoming: IncomingCall) => this.received(conn, incoming));
+    let current: StationRecord | undefined = record;
+    let generation = this.registry.generation;
+    conn.handleCalls((incoming: IncomingCall) => {
+      // looked up again only when stations were added or removed since
+      if (generation !== this.registry.generation) {
+        generation = this.registry.generation;
+        current = this.registry.get(conn.id);
+      }
+      this.received(conn, incoming, current);
+    });
     this.emitStation('connected', conn.id, conn.version, { id: conn.id, version: conn.version, address: conn.address });
     this.emit('channel', { station: conn.id, connector: 0, channel: 'connected', value: true } satisfies ChannelEvent);
     this.emit('status');
@@ -422,8 +431,7 @@ export class CentralSystem extends EventEmitter {
     this.emitStation('rejected', r.id ?? '', null, { id: r.id, version: null, address: r.address, reason: r.reason, status: r.status });
   }
 
-  private received(conn: StationConnection, incoming: IncomingCall): void {
-    const record = this.registry.get(conn.id);
+  private received(conn: StationConnection, incoming: IncomingCall, record: StationRecord | undefined): void {
     if (!record) {
       // Removed while still connected (its connection is closing): not added again by a late message.
       incoming.fail(conn.profile.errors.generic, 'station removed from the central system');

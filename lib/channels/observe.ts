@@ -87,21 +87,24 @@ export function evseConnectorStatus(connectors: Record<string, string> | undefin
 interface Measurand {
   quantity: MeterQuantity;
   /** Factor to the channel's unit, per unit the station may use. */
-  units: Record<string, number>;
+  units: ReadonlyMap<string, number>;
   /** Unit assumed when the station names none (the schema's "Wh" default only fits energy). */
   defaultUnit: string;
 }
 
-const MEASURANDS: Record<string, Measurand> = {
-  'Energy.Active.Import.Register': { quantity: 'energy', units: { Wh: 1, kWh: 1000 }, defaultUnit: 'Wh' },
-  'Power.Active.Import': { quantity: 'power', units: { W: 1, kW: 1000 }, defaultUnit: 'W' },
-  'Current.Import': { quantity: 'current', units: { A: 1 }, defaultUnit: 'A' },
-};
+// Maps, not objects: the keys come straight from JSON.parse (strings V8 has not interned),
+// which a Map looks up by hash while an object lookup interns them first; and no key can
+// reach Object.prototype.
+const MEASURANDS: ReadonlyMap<string, Measurand> = new Map([
+  ['Energy.Active.Import.Register', { quantity: 'energy', units: new Map([['Wh', 1], ['kWh', 1000]]), defaultUnit: 'Wh' }],
+  ['Power.Active.Import', { quantity: 'power', units: new Map([['W', 1], ['kW', 1000]]), defaultUnit: 'W' }],
+  ['Current.Import', { quantity: 'current', units: new Map([['A', 1]]), defaultUnit: 'A' }],
+]);
 
 const DEFAULT_MEASURAND = 'Energy.Active.Import.Register';
 
 /** Phase → index in the `current` array; N and line-to-line readings are not used. */
-const PHASE_INDEX: Record<string, number> = { L1: 0, 'L1-N': 0, L2: 1, 'L2-N': 1, L3: 2, 'L3-N': 2 };
+const PHASE_INDEX: ReadonlyMap<string, number> = new Map([['L1', 0], ['L1-N', 0], ['L2', 1], ['L2-N', 1], ['L3', 2], ['L3-N', 2]]);
 
 interface Reading {
   timestamp?: string;
@@ -134,7 +137,7 @@ function sampleValue(version: OcppVersion, sv: any, m: Measurand): number | unde
     }
   }
   if (typeof raw !== 'number' || !Number.isFinite(raw)) return undefined;
-  const factor = m.units[unit === undefined ? m.defaultUnit : String(unit)];
+  const factor = m.units.get(unit === undefined ? m.defaultUnit : String(unit));
   if (factor === undefined) return undefined;
   if (factor === 1 && multiplier === 0) return raw;
   // dividing by 10^n is exact where multiplying by 10^-n is not
@@ -146,35 +149,49 @@ function sampleValue(version: OcppVersion, sv: any, m: Measurand): number | unde
 function readingOf(version: OcppVersion, entry: any): Reading {
   const reading: Reading = {};
   if (typeof entry.timestamp === 'string') reading.timestamp = entry.timestamp;
-  const total: Partial<Record<MeterQuantity, number>> = {};
+  let energy: number | undefined;
+  let power: number | undefined;
+  let current: number | undefined;
   // per-phase readings are rarer than totals: their arrays are made when the first one comes
-  let phases: Partial<Record<MeterQuantity, number[]>> | undefined;
+  let energyPhases: number[] | undefined;
+  let powerPhases: number[] | undefined;
+  let currentPhases: number[] | undefined;
   const samples = Array.isArray(entry.sampledValue) ? entry.sampledValue : [];
   for (let i = 0; i < samples.length; i++) {
     const sv = samples[i];
     if (!sv || typeof sv !== 'object') continue;
-    const m = MEASURANDS[sv.measurand === undefined ? DEFAULT_MEASURAND : sv.measurand];
+    const m = MEASURANDS.get(sv.measurand === undefined ? DEFAULT_MEASURAND : sv.measurand);
     if (!m || sv.location === 'EV') continue;
     const value = sampleValue(version, sv, m);
     if (value === undefined) continue;
     if (typeof sv.context === 'string' && reading.context === undefined) reading.context = sv.context;
     if (sv.phase === undefined) {
-      total[m.quantity] = value;
-    } else if (PHASE_INDEX[sv.phase] !== undefined) {
-      phases ||= {};
-      (phases[m.quantity] ||= [])[PHASE_INDEX[sv.phase]] = value;
+      if (m.quantity === 'energy') energy = value;
+      else if (m.quantity === 'power') power = value;
+      else current = value;
+    } else {
+      const phase = PHASE_INDEX.get(sv.phase);
+      if (phase === undefined) continue;
+      if (m.quantity === 'energy') (energyPhases ||= [])[phase] = value;
+      else if (m.quantity === 'power') (powerPhases ||= [])[phase] = value;
+      else (currentPhases ||= [])[phase] = value;
     }
   }
-  for (const q of SUMMED) {
-    if (total[q] !== undefined) reading[q] = total[q];
-    else if (phases && phases[q]) reading[q] = tidy(phases[q]!.reduce((a, b) => a + (b ?? 0), 0));
-  }
-  if (phases && phases.current) reading.current = Array.from(phases.current, (v) => v ?? 0);
-  else if (total.current !== undefined) reading.current = [total.current];
+  if (power !== undefined) reading.power = power;
+  else if (powerPhases) reading.power = sumOf(powerPhases);
+  if (energy !== undefined) reading.energy = energy;
+  else if (energyPhases) reading.energy = sumOf(energyPhases);
+  if (currentPhases) reading.current = Array.from(currentPhases, (v) => v ?? 0);
+  else if (current !== undefined) reading.current = [current];
   return reading;
 }
 
-const SUMMED = ['power', 'energy'] as const;
+/** The sum of per-phase readings; a phase not reported counts as 0. */
+function sumOf(phases: number[]): number {
+  let sum = 0;
+  for (let i = 0; i < phases.length; i++) sum += phases[i] ?? 0;
+  return tidy(sum);
+}
 
 /**
  * Stores a reading where it differs from the one kept: the kept values live as long as the
@@ -404,6 +421,11 @@ const HANDLERS_201: Record<string, Handler> = {
   },
 };
 
+// Looked up by the action name as it came off the wire: a Map hashes it where an object
+// would intern it first, and no name can reach Object.prototype.
+const HANDLER_MAP_16: ReadonlyMap<string, Handler> = new Map(Object.entries(HANDLERS_16));
+const HANDLER_MAP_201: ReadonlyMap<string, Handler> = new Map(Object.entries(HANDLERS_201));
+
 // ---- connector 0 -----------------------------------------------------------------------
 
 /**
@@ -477,7 +499,7 @@ function applyStationTotals(values: StationValues): void {
 
 // ---- change detection -------------------------------------------------------------------
 
-const OBSERVED: readonly ReadChannel[] = ['status', 'power', 'energy', 'current', 'transaction'];
+// The observed channels: status, power, energy, current, transaction.
 
 /** Equality of plain JSON data; a property holding undefined counts as absent. */
 function deepEqual(a: unknown, b: unknown): boolean {
@@ -521,10 +543,14 @@ type Observed = Partial<Record<ReadChannel, unknown>>;
 /** The connectors reached during the observation in progress, with their channels before it. */
 let touched: Map<string, Observed> | null = null;
 
+// The channels are read by name, not in a loop over their names: a fixed property access
+// stays fast where a computed one over five names does not.
 function observedOf(c: ConnectorValues): Observed {
-  const entry: Observed = {};
-  for (const ch of OBSERVED) entry[ch] = copy((c as Record<string, unknown>)[ch]);
-  return entry;
+  return { status: copy(c.status), power: copy(c.power), energy: copy(c.energy), current: copy(c.current), transaction: copy(c.transaction) };
+}
+
+function changed(updates: ChannelUpdate[], connector: number, channel: ReadChannel, old: unknown, now: unknown): void {
+  if (now !== undefined && !deepEqual(old, now)) updates.push({ connector, channel, value: copy(now) });
 }
 
 function changesSince(before: Map<string, Observed>, values: StationValues): ChannelUpdate[] {
@@ -536,10 +562,11 @@ function changesSince(before: Map<string, Observed>, values: StationValues): Cha
     const c = values.connectors[key];
     if (!c) continue;
     const old = before.get(key)!;
-    for (const ch of OBSERVED) {
-      const now = (c as Record<string, unknown>)[ch];
-      if (now !== undefined && !deepEqual(old[ch], now)) updates.push({ connector: n, channel: ch, value: copy(now) });
-    }
+    changed(updates, n, 'status', old.status, c.status);
+    changed(updates, n, 'power', old.power, c.power);
+    changed(updates, n, 'energy', old.energy, c.energy);
+    changed(updates, n, 'current', old.current, c.current);
+    changed(updates, n, 'transaction', old.transaction, c.transaction);
   }
   return updates;
 }
@@ -559,8 +586,7 @@ export function observeCall(
 ): ChannelUpdate[] {
   if (!values || typeof values !== 'object' || !request || typeof request !== 'object') return [];
   if (!values.connectors || typeof values.connectors !== 'object') values.connectors = {};
-  const handlers = version === 'ocpp1.6' ? HANDLERS_16 : version === 'ocpp2.0.1' ? HANDLERS_201 : {};
-  const handler = Object.prototype.hasOwnProperty.call(handlers, action) ? handlers[action] : undefined;
+  const handler = version === 'ocpp1.6' ? HANDLER_MAP_16.get(action) : version === 'ocpp2.0.1' ? HANDLER_MAP_201.get(action) : undefined;
   if (!handler) return [];
   const before = new Map<string, Observed>();
   touched = before;

@@ -83,6 +83,7 @@ export class StationRegistry extends EventEmitter {
   private nextTransactionId = 1;
   private reservedUpTo = 0;
   private readonly rejectedList: RejectedAttempt[] = [];
+  private additionsAndRemovals = 0;
   private saveTimer: NodeJS.Timeout | null = null;
   private saveDue = Infinity;
   private saving: Promise<void> = Promise.resolve();
@@ -137,11 +138,17 @@ export class StationRegistry extends EventEmitter {
   }
 
   /** Adds a station, or returns the existing one. */
+  /** Counts the stations added and removed: a record looked up earlier is still current while it stays the same. */
+  get generation(): number {
+    return this.additionsAndRemovals;
+  }
+
   add(id: string, addedBy: 'auto' | 'manual'): StationRecord {
     let record = this.stations.get(id);
     if (!record) {
       record = { id, addedBy, firstSeen: null, lastSeen: null, version: null, properties: {}, connectors: {} };
       this.stations.set(id, record);
+      this.additionsAndRemovals++;
       const i = this.rejectedList.findIndex((r) => r.id === id);
       if (i >= 0) this.rejectedList.splice(i, 1);
       this.changed(id);
@@ -151,7 +158,10 @@ export class StationRegistry extends EventEmitter {
 
   remove(id: string): boolean {
     const removed = this.stations.delete(id);
-    if (removed) this.changed(id);
+    if (removed) {
+      this.additionsAndRemovals++;
+      this.changed(id);
+    }
     return removed;
   }
 

@@ -102,6 +102,7 @@ export class StationConnection extends EventEmitter {
   /** Time (ms) of the last message or pong, for "last seen". */
   lastMessageAt = Date.now();
 
+  private callHandler: ((call: IncomingCall) => void) | null = null;
   private inflight: PendingCall | null = null;
   private readonly queue: CallQueue<PendingCall>;
   private readonly unanswered = new Set<string>();
@@ -152,6 +153,14 @@ export class StationConnection extends EventEmitter {
         this.dispatch(pending);
       }
     });
+  }
+
+  /**
+   * The one handler of the owner (the central system) that answers this station's CALLs:
+   * called before any `call` listener, without going through the event machinery.
+   */
+  handleCalls(handler: (call: IncomingCall) => void): void {
+    this.callHandler = handler;
   }
 
   /** Closes the WebSocket (normal closure unless told otherwise). */
@@ -269,9 +278,10 @@ export class StationConnection extends EventEmitter {
       return;
     }
     const call = new IncomingCall(this, messageId, action, payload);
-    this.emit('call', call);
+    if (this.callHandler) this.callHandler(call);
+    if (!call.answered) this.emit('call', call);
     if (call.answered) return;
-    if (this.listenerCount('call') === 0) {
+    if (!this.callHandler && this.listenerCount('call') === 0) {
       call.fail(errors.notImplemented, 'no handler');
       return;
     }
