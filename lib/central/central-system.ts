@@ -2,6 +2,7 @@ import { EventEmitter } from 'events';
 import type { Server } from 'http';
 import { emptyStationValues, StationValues } from '../channels/model';
 import { observeCall } from '../channels/observe';
+import { isoAt } from '../clock';
 import { AuthDecision, HandshakeInfo, ListenOptions, OcppEndpoint, RejectedHandshake } from '../endpoint/endpoint';
 import { hashPassword, verifyPassword } from '../endpoint/passwords';
 import { RpcError } from '../rpc/errors';
@@ -336,7 +337,7 @@ export class CentralSystem extends EventEmitter {
     if (recognise(record, version, action, payload)) this.registry.changed(record.id);
     this.recordTransaction(record.id, version, action, payload, response);
     const values = (record.values ||= emptyStationValues()) as StationValues;
-    const updates = observeCall(values, version, action, payload, response);
+    const updates = observeCall(values, version, action, payload, response, isoAt(call.incoming.receivedAt));
     if (updates.length) {
       this.registry.changed(record.id, VALUES_SAVE_MS);
       for (const u of updates) this.emit('channel', { station: record.id, connector: u.connector, channel: u.channel, value: u.value } satisfies ChannelEvent);

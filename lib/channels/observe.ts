@@ -542,6 +542,8 @@ type Observed = Partial<Record<ReadChannel, unknown>>;
 
 /** The connectors reached during the observation in progress, with their channels before it. */
 let touched: Map<string, Observed> | null = null;
+/** The one map `touched` points to, emptied after each observation. */
+const scratch = new Map<string, Observed>();
 
 // The channels are read by name, not in a loop over their names: a fixed property access
 // stays fast where a computed one over five names does not.
@@ -588,7 +590,7 @@ export function observeCall(
   if (!values.connectors || typeof values.connectors !== 'object') values.connectors = {};
   const handler = version === 'ocpp1.6' ? HANDLER_MAP_16.get(action) : version === 'ocpp2.0.1' ? HANDLER_MAP_201.get(action) : undefined;
   if (!handler) return [];
-  const before = new Map<string, Observed>();
+  const before = scratch;
   touched = before;
   try {
     handler(values, request, response && typeof response === 'object' ? response : {}, receivedAt ?? isoNow());
@@ -599,5 +601,6 @@ export function observeCall(
     return changesSince(before, values);
   } finally {
     touched = null;
+    scratch.clear();
   }
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'events';
 import type { WebSocket, RawData } from 'ws';
-import { checkPayload, hasAction } from '../schema/validators';
-import { isCentralAction, isStationAction, OcppVersion, profileOf, VersionProfile } from '../versions';
+import { checkPayload, complaintOf, hasAction, stationRequestValidator } from '../schema/validators';
+import { isCentralAction, OcppVersion, profileOf, VersionProfile } from '../versions';
 import { CallQueue } from './call-queue';
 import { RpcError } from './errors';
 import { CALL, CALLERROR, CALLRESULT, encodeCall, encodeError, encodeResult, FrameError, parseFrame } from './frames';
@@ -40,14 +40,17 @@ export interface ConnectionOptions {
  */
 export class IncomingCall {
   answered = false;
-  readonly receivedAt = Date.now();
+  /** Time (ms) the CALL arrived. */
+  readonly receivedAt: number;
 
   constructor(
     readonly connection: StationConnection,
     readonly messageId: string,
     readonly action: string,
     readonly payload: Record<string, unknown>,
-  ) {}
+  ) {
+    this.receivedAt = connection.lastMessageAt;
+  }
 
   /**
    * Answers with a CALLRESULT. An invalid payload is not sent: the station gets InternalError
@@ -187,7 +190,7 @@ export class StationConnection extends EventEmitter {
 
   /** @internal */
   settleIncoming(messageId: string): void {
-    this.unanswered.delete(messageId);
+    if (this.unanswered.size) this.unanswered.delete(messageId);
   }
 
   /** A warning about this station, at most WARNINGS_PER_MINUTE a minute: a misbehaving station cannot flood the log. */
@@ -260,20 +263,22 @@ export class StationConnection extends EventEmitter {
 
   private receiveCall(messageId: string, action: string, payload: Record<string, unknown>): void {
     const errors = this.profile.errors;
-    if (this.unanswered.has(messageId)) {
+    if (this.unanswered.size && this.unanswered.has(messageId)) {
       this.sendRaw(encodeError(messageId, errors.generic, `message id ${messageId} is still being answered`, {}));
       return;
     }
-    if (!hasAction(this.version, action)) {
-      this.sendRaw(encodeError(messageId, errors.notImplemented, `${action} is not an action of ${this.version}`, {}));
+    // One lookup for the common case: an action stations send, with its compiled validator.
+    const validate = stationRequestValidator(this.version, action);
+    if (!validate) {
+      if (!hasAction(this.version, action)) {
+        this.sendRaw(encodeError(messageId, errors.notImplemented, `${action} is not an action of ${this.version}`, {}));
+      } else {
+        this.sendRaw(encodeError(messageId, errors.notSupported, `${action} is not sent by a charging station`, {}));
+      }
       return;
     }
-    if (!isStationAction(this.version, action)) {
-      this.sendRaw(encodeError(messageId, errors.notSupported, `${action} is not sent by a charging station`, {}));
-      return;
-    }
-    const complaint = checkPayload(this.version, action, 'request', payload);
-    if (complaint) {
+    if (!validate(payload)) {
+      const complaint = complaintOf(this.version, validate.errors![0]);
       this.sendRaw(encodeError(messageId, complaint.code, complaint.description, {}));
       return;
     }

