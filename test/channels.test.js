@@ -679,3 +679,56 @@ describe('channel values survive a restart (JSON)', function () {
     assert.strictEqual(values.connectors['1'].transaction.idTag, 'A');
   });
 });
+
+describe('the MeterValues shortcut', function () {
+  it('gives the same updates and values as the generic path, over 3,000 random reports of both versions', function () {
+    const { observeAnyCall } = require('../dist/lib/channels');
+    let seed = 4242;
+    const rnd = (k) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % k);
+    const pick = (xs) => xs[rnd(xs.length)];
+    const measurands = [undefined, 'Energy.Active.Import.Register', 'Power.Active.Import', 'Current.Import', 'Voltage'];
+    const units = { 'Energy.Active.Import.Register': ['Wh', 'kWh'], 'Power.Active.Import': ['W', 'kW'], 'Current.Import': ['A'], Voltage: ['V'] };
+    const sample = (version) => {
+      const measurand = pick(measurands);
+      const sv = {};
+      const value = pick([0, 7, 7.5, 230, 12345.6, 32]);
+      if (version === V16) sv.value = String(value);
+      else sv.value = value;
+      if (measurand) sv.measurand = measurand;
+      const unit = pick([undefined, ...(units[measurand || 'Energy.Active.Import.Register'])]);
+      if (unit) {
+        if (version === V16) sv.unit = unit;
+        else sv.unitOfMeasure = { unit, ...(rnd(4) === 0 ? { multiplier: pick([-1, 1]) } : {}) };
+      }
+      if (rnd(3) === 0) sv.phase = pick(['L1', 'L2', 'L3', 'L1-N', 'N']);
+      return sv;
+    };
+    for (const version of [V16, V201]) {
+      const fast = emptyStationValues();
+      const generic = emptyStationValues();
+      let changes = 0;
+      for (let i = 0; i < 1500; i++) {
+        const meterValue = [];
+        for (let e = rnd(2); e >= 0; e--) {
+          const entries = [];
+          for (let s = rnd(4); s >= 0; s--) entries.push(sample(version));
+          meterValue.push({ timestamp: `2024-05-02T10:${String(rnd(60)).padStart(2, '0')}:00Z`, sampledValue: entries });
+        }
+        const id = 1 + rnd(3);
+        const request = version === V16 ? { connectorId: id, meterValue } : { evseId: id, meterValue };
+        // now and then the station's main meter (connector 0) reports too: the generic path then
+        if (rnd(20) === 0) {
+          if (version === V16) request.connectorId = 0;
+          else request.evseId = 0;
+        }
+        assertValid(version, 'MeterValues', 'request', request);
+        const a = observeCall(fast, version, 'MeterValues', JSON.parse(JSON.stringify(request)), {}, '2024-05-02T12:00:00Z');
+        const b = observeAnyCall(generic, version, 'MeterValues', JSON.parse(JSON.stringify(request)), {}, '2024-05-02T12:00:00Z');
+        assert.deepStrictEqual(a, b, `${version} report ${i}: ${JSON.stringify(request)}`);
+        assert.deepStrictEqual(fast, generic, `${version} values after report ${i}`);
+        changes += a.length;
+      }
+      assert.ok(changes > 500, `${version}: the reports changed channels ${changes} times`);
+    }
+  });
+});

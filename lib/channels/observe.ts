@@ -421,6 +421,35 @@ const HANDLERS_201: Record<string, Handler> = {
   },
 };
 
+/**
+ * MeterValues for connector (EVSE) `id` > 0: the same result as the generic path (updates
+ * for connector 0 first, then for `id`; power, energy, current), without copying and
+ * comparing every channel. A stored reading is replaced only when its value differs
+ * (setQuantity, applyStationTotals), so a replaced reference is a changed value.
+ */
+function observeMeterValues(values: StationValues, version: OcppVersion, id: number, meterValue: unknown): ChannelUpdate[] {
+  const c = connectorOf(values, id);
+  const { power, energy, current } = c;
+  applyMeterValues(c, version, meterValue);
+  if (c.power === power && c.energy === energy && c.current === current) return [];
+  const c0 = values.connectors['0'];
+  const power0 = c0?.power;
+  const energy0 = c0?.energy;
+  const current0 = c0?.current;
+  applyStationTotals(values);
+  const updates: ChannelUpdate[] = [];
+  const total = values.connectors['0'];
+  if (total) {
+    if (total.power !== power0 && total.power !== undefined) updates.push({ connector: 0, channel: 'power', value: total.power });
+    if (total.energy !== energy0 && total.energy !== undefined) updates.push({ connector: 0, channel: 'energy', value: total.energy });
+    if (total.current !== current0 && total.current !== undefined) updates.push({ connector: 0, channel: 'current', value: copy(total.current) });
+  }
+  if (c.power !== power && c.power !== undefined) updates.push({ connector: id, channel: 'power', value: c.power });
+  if (c.energy !== energy && c.energy !== undefined) updates.push({ connector: id, channel: 'energy', value: c.energy });
+  if (c.current !== current && c.current !== undefined) updates.push({ connector: id, channel: 'current', value: copy(c.current) });
+  return updates;
+}
+
 // Looked up by the action name as it came off the wire: a Map hashes it where an object
 // would intern it first, and no name can reach Object.prototype.
 const HANDLER_MAP_16: ReadonlyMap<string, Handler> = new Map(Object.entries(HANDLERS_16));
@@ -579,6 +608,28 @@ function changesSince(before: Map<string, Observed>, values: StationValues): Cha
  * `receivedAt` stamps reports that carry no time of their own.
  */
 export function observeCall(
+  values: StationValues,
+  version: OcppVersion,
+  action: string,
+  request: any,
+  response: any,
+  receivedAt?: string,
+): ChannelUpdate[] {
+  if (!values || typeof values !== 'object' || !request || typeof request !== 'object') return [];
+  if (!values.connectors || typeof values.connectors !== 'object') values.connectors = {};
+  if (action === 'MeterValues') {
+    // The most frequent report gets a path of its own that compares only what it can change.
+    const id = version === 'ocpp1.6' ? request.connectorId : request.evseId;
+    if (isId(id) && id !== 0 && (version === 'ocpp1.6' || version === 'ocpp2.0.1')) return observeMeterValues(values, version, id, request.meterValue);
+  }
+  return observeAnyCall(values, version, action, request, response, receivedAt);
+}
+
+/**
+ * @internal observeCall without the MeterValues shortcut: every connector a handler touches
+ * is copied before and compared after. Exported for the test that holds the two paths equal.
+ */
+export function observeAnyCall(
   values: StationValues,
   version: OcppVersion,
   action: string,
