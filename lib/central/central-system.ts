@@ -500,7 +500,7 @@ export class CentralSystem extends EventEmitter {
   private answerAutomatically(call: StationCall, transactionId?: number): void {
     const reply = automaticReply(call.version, call.action, call.payload, {
       heartbeatInterval: this.heartbeatInterval,
-      unknownIdTags: this.isRemoteStartTag(call.station, call.payload) ? 'accept' : this.options.unknownIdTags,
+      unknownIdTags: this.options.unknownIdTags === 'accept' || this.isRemoteStartTag(call.station, call.payload) ? 'accept' : 'reject',
       transactionId,
     });
     if (!reply) {

@@ -181,9 +181,16 @@ function readingOf(version: OcppVersion, entry: any): Reading {
   else if (powerPhases) reading.power = sumOf(powerPhases);
   if (energy !== undefined) reading.energy = energy;
   else if (energyPhases) reading.energy = sumOf(energyPhases);
-  if (currentPhases) reading.current = Array.from(currentPhases, (v) => v ?? 0);
+  if (currentPhases) reading.current = densePhases(currentPhases);
   else if (current !== undefined) reading.current = [current];
   return reading;
+}
+
+/** Per-phase currents up to the highest phase reported; a phase not reported counts as 0. */
+function densePhases(phases: number[]): number[] {
+  const out = new Array<number>(phases.length);
+  for (let i = 0; i < phases.length; i++) out[i] = phases[i] ?? 0;
+  return out;
 }
 
 /** The sum of per-phase readings; a phase not reported counts as 0. */
