@@ -66,16 +66,17 @@ export function parseFrame(text: string): Frame {
   }
 }
 
+// One JSON.stringify of the whole frame: a flat string, cheaper than joining the parts.
 export function encodeCall(id: string, action: string, payload: unknown): string {
-  return `[2,${JSON.stringify(id)},${JSON.stringify(action)},${JSON.stringify(payload)}]`;
+  return JSON.stringify([CALL, id, action, payload]);
 }
 
 export function encodeResult(id: string, payload: unknown): string {
-  return `[3,${JSON.stringify(id)},${JSON.stringify(payload)}]`;
+  return JSON.stringify([CALLRESULT, id, payload]);
 }
 
 /** OCPP limits the description to 255 characters in 2.0.1; both versions get the same cut. */
 export function encodeError(id: string, code: string, description: string, details: unknown = {}): string {
   const text = description.length > 255 ? description.slice(0, 252) + '...' : description;
-  return `[4,${JSON.stringify(id)},${JSON.stringify(code)},${JSON.stringify(text)},${JSON.stringify(details ?? {})}]`;
+  return JSON.stringify([CALLERROR, id, code, text, details ?? {}]);
 }
