@@ -732,3 +732,24 @@ describe('the MeterValues shortcut', function () {
     }
   });
 });
+
+describe('the MeterValues shortcut, when a report ends where it started', function () {
+  it('reports no change when later entries of one report restore the current that was stored', function () {
+    const { observeAnyCall } = require('../dist/lib/channels');
+    const phase = (p, v) => ({ value: String(v), measurand: 'Current.Import', phase: p, unit: 'A' });
+    const start = { connectorId: 1, meterValue: [{ timestamp: '2024-05-02T10:00:00Z', sampledValue: [phase('L1', 10), phase('L2', 10), phase('L3', 10)] }] };
+    const report = { connectorId: 1, meterValue: [
+      { timestamp: '2024-05-02T10:01:00Z', sampledValue: [phase('L1', 16)] },
+      { timestamp: '2024-05-02T10:02:00Z', sampledValue: [phase('L1', 10), phase('L2', 10), phase('L3', 10)] },
+    ] };
+    assertValid(V16, 'MeterValues', 'request', report);
+    const fast = emptyStationValues();
+    const generic = emptyStationValues();
+    observeCall(fast, V16, 'MeterValues', start, {});
+    observeAnyCall(generic, V16, 'MeterValues', start, {});
+    assert.deepStrictEqual(observeAnyCall(generic, V16, 'MeterValues', report, {}), []);
+    assert.deepStrictEqual(observeCall(fast, V16, 'MeterValues', report, {}), []);
+    assert.deepStrictEqual(fast, generic);
+    assert.deepStrictEqual(fast.connectors['1'].current, [10, 10, 10]);
+  });
+});

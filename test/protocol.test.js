@@ -245,6 +245,16 @@ describe('protocol core (lib/, no Node-RED)', function () {
       assert.strictEqual(sys.cs.registry.has('GONE'), false);
     });
 
+    it('tells call listeners of a connection about every call, also those answered automatically', async function () {
+      sys = await startSystem();
+      const seen = [];
+      sys.cs.endpoint.on('connected', (conn) => conn.on('call', (call) => seen.push([call.action, call.answered])));
+      const cp = await station(sys.url, 'LISTENED', ['ocpp1.6']);
+      const reply = await cp.call('Heartbeat', {});
+      assert.ok(reply.currentTime);
+      assert.deepStrictEqual(seen, [['Heartbeat', true]]);
+    });
+
     it('lets a station that connects again replace its old connection', async function () {
       sys = await startSystem();
       const first = await rawClient(`${sys.url}/DUP`);

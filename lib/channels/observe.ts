@@ -431,14 +431,15 @@ const HANDLERS_201: Record<string, Handler> = {
 /**
  * MeterValues for connector (EVSE) `id` > 0: the same result as the generic path (updates
  * for connector 0 first, then for `id`; power, energy, current), without copying and
- * comparing every channel. A stored reading is replaced only when its value differs
- * (setQuantity, applyStationTotals), so a replaced reference is a changed value.
+ * comparing every channel. Power and energy are numbers, compared as such; a `current`
+ * array can be replaced by several entries of one report and end equal to the one before,
+ * so it is compared by value.
  */
 function observeMeterValues(values: StationValues, version: OcppVersion, id: number, meterValue: unknown): ChannelUpdate[] {
   const c = connectorOf(values, id);
   const { power, energy, current } = c;
   applyMeterValues(c, version, meterValue);
-  if (c.power === power && c.energy === energy && c.current === current) return [];
+  if (c.power === power && c.energy === energy && deepEqual(c.current, current)) return [];
   const c0 = values.connectors['0'];
   const power0 = c0?.power;
   const energy0 = c0?.energy;
@@ -449,11 +450,11 @@ function observeMeterValues(values: StationValues, version: OcppVersion, id: num
   if (total) {
     if (total.power !== power0 && total.power !== undefined) updates.push({ connector: 0, channel: 'power', value: total.power });
     if (total.energy !== energy0 && total.energy !== undefined) updates.push({ connector: 0, channel: 'energy', value: total.energy });
-    if (total.current !== current0 && total.current !== undefined) updates.push({ connector: 0, channel: 'current', value: copy(total.current) });
+    if (total.current !== undefined && !deepEqual(total.current, current0)) updates.push({ connector: 0, channel: 'current', value: copy(total.current) });
   }
   if (c.power !== power && c.power !== undefined) updates.push({ connector: id, channel: 'power', value: c.power });
   if (c.energy !== energy && c.energy !== undefined) updates.push({ connector: id, channel: 'energy', value: c.energy });
-  if (c.current !== current && c.current !== undefined) updates.push({ connector: id, channel: 'current', value: copy(c.current) });
+  if (c.current !== undefined && !deepEqual(c.current, current)) updates.push({ connector: id, channel: 'current', value: copy(c.current) });
   return updates;
 }
 

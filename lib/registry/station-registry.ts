@@ -137,12 +137,12 @@ export class StationRegistry extends EventEmitter {
     return [...this.stations.values()];
   }
 
-  /** Adds a station, or returns the existing one. */
   /** Counts the stations added and removed: a record looked up earlier is still current while it stays the same. */
   get generation(): number {
     return this.additionsAndRemovals;
   }
 
+  /** Adds a station, or returns the existing one. */
   add(id: string, addedBy: 'auto' | 'manual'): StationRecord {
     let record = this.stations.get(id);
     if (!record) {

@@ -160,7 +160,7 @@ export class StationConnection extends EventEmitter {
 
   /**
    * The one handler of the owner (the central system) that answers this station's CALLs:
-   * called before any `call` listener, without going through the event machinery.
+   * called first and directly; `call` listeners are then told of the call as well.
    */
   handleCalls(handler: (call: IncomingCall) => void): void {
     this.callHandler = handler;
@@ -283,8 +283,13 @@ export class StationConnection extends EventEmitter {
       return;
     }
     const call = new IncomingCall(this, messageId, action, payload);
-    if (this.callHandler) this.callHandler(call);
-    if (!call.answered) this.emit('call', call);
+    if (this.callHandler) {
+      this.callHandler(call);
+      // listeners still see every call, answered or not
+      if (this.listenerCount('call') !== 0) this.emit('call', call);
+    } else {
+      this.emit('call', call);
+    }
     if (call.answered) return;
     if (!this.callHandler && this.listenerCount('call') === 0) {
       call.fail(errors.notImplemented, 'no handler');

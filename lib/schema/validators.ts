@@ -72,10 +72,6 @@ export function schemaOf(version: OcppVersion, action: string, kind: PayloadKind
   return s.table[action + (kind === 'request' ? 'Request' : 'Response')];
 }
 
-/**
- * The compiled validator for one payload. Each is compiled on first use and kept for the
- * life of the process: never per message, never per connection.
- */
 /** Per version: the request validator of each action a station sends, filled on first use. */
 const stationRequests = new Map<OcppVersion, Map<string, ValidateFunction>>();
 
@@ -94,6 +90,10 @@ export function stationRequestValidator(version: OcppVersion, action: string): V
   return fn;
 }
 
+/**
+ * The compiled validator for one payload. Each is compiled on first use and kept for the
+ * life of the process: never per message, never per connection.
+ */
 export function validatorOf(version: OcppVersion, action: string, kind: PayloadKind): ValidateFunction | undefined {
   const s = schemasOf(version);
   const compiled = kind === 'request' ? s.requests : s.responses;
