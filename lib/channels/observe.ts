@@ -610,21 +610,20 @@ function changesSince(before: Map<string, Observed>, values: StationValues): Cha
   return updates;
 }
 
+/** True when there is something to observe; gives `values` its connectors where it has none. */
+function ready(values: StationValues, request: unknown): boolean {
+  if (!values || typeof values !== 'object' || !request || typeof request !== 'object') return false;
+  if (!values.connectors || typeof values.connectors !== 'object') values.connectors = {};
+  return true;
+}
+
 /**
  * Updates `values` in place from a CALL the station sent and the reply it got, and returns
  * the channels whose value changed. Actions that carry no channel value change nothing.
  * `receivedAt` stamps reports that carry no time of their own.
  */
-export function observeCall(
-  values: StationValues,
-  version: OcppVersion,
-  action: string,
-  request: any,
-  response: any,
-  receivedAt?: string,
-): ChannelUpdate[] {
-  if (!values || typeof values !== 'object' || !request || typeof request !== 'object') return [];
-  if (!values.connectors || typeof values.connectors !== 'object') values.connectors = {};
+export function observeCall(values: StationValues, version: OcppVersion, action: string, request: any, response: any, receivedAt?: string): ChannelUpdate[] {
+  if (!ready(values, request)) return [];
   if (action === 'MeterValues') {
     // The most frequent report gets a path of its own that compares only what it can change.
     const id = version === 'ocpp1.6' ? request.connectorId : request.evseId;
@@ -637,16 +636,8 @@ export function observeCall(
  * @internal observeCall without the MeterValues shortcut: every connector a handler touches
  * is copied before and compared after. Exported for the test that holds the two paths equal.
  */
-export function observeAnyCall(
-  values: StationValues,
-  version: OcppVersion,
-  action: string,
-  request: any,
-  response: any,
-  receivedAt?: string,
-): ChannelUpdate[] {
-  if (!values || typeof values !== 'object' || !request || typeof request !== 'object') return [];
-  if (!values.connectors || typeof values.connectors !== 'object') values.connectors = {};
+export function observeAnyCall(values: StationValues, version: OcppVersion, action: string, request: any, response: any, receivedAt?: string): ChannelUpdate[] {
+  if (!ready(values, request)) return [];
   const handler = version === 'ocpp1.6' ? HANDLER_MAP_16.get(action) : version === 'ocpp2.0.1' ? HANDLER_MAP_201.get(action) : undefined;
   if (!handler) return [];
   const before = scratch;
