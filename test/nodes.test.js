@@ -387,6 +387,44 @@ describe('Node-RED nodes', function () {
       assert.ok(t2.transactionId > t1.transactionId, `id ${t2.transactionId} after ${t1.transactionId}`);
     });
 
+    it('writes a large registry a slice at a time, as exactly the JSON of the whole', async function () {
+      const file = path.join(runtime.userDir, 'big.json');
+      const reg = new lib.StationRegistry(file);
+      for (let i = 0; i < 1200; i++) {
+        const rec = reg.add(i === 7 ? 'id "quoted" \\ ünïcode' : `CP-${i}`, i % 2 ? 'auto' : 'manual');
+        rec.properties.vendor = 'V';
+        rec.values = { connectors: { 1: { status: 'Charging', energy: i, current: [i, 0, 1] } } };
+      }
+      reg.openTransaction({ id: 5, station: 'CP-1', connector: 1, idTag: 'T', start: '2024-05-02T10:00:00Z', meterStart: 0 });
+      reg.recordRejected({ id: 'NOPE', address: '127.0.0.1', time: '2024-05-02T10:00:00Z', reason: 'unknown station' });
+      const id = await reg.allocateTransactionId();
+      // The last station notes whether other work got a turn before it was written.
+      let immediateRan = false;
+      let ranBeforeLast = null;
+      reg.get('CP-1199').toJSON = function () {
+        if (ranBeforeLast === null) ranBeforeLast = immediateRan;
+        const plain = { ...this };
+        delete plain.toJSON;
+        return plain;
+      };
+      // what the file must hold, built the straightforward way
+      const expected = JSON.stringify({
+        format: 1, stations: Object.fromEntries(reg.list().map((r) => [r.id, r])), transactionIdReserved: reg['reservedUpTo'],
+        transactions: reg.openTransactions(), rejected: reg.rejected(),
+      });
+      ranBeforeLast = null;
+      const saved = reg.save();
+      setImmediate(() => { immediateRan = true; });
+      await saved;
+      assert.strictEqual(ranBeforeLast, true, 'other work got a turn while the stations were being written');
+      assert.strictEqual(fs.readFileSync(file, 'utf8'), expected);
+      const again = new lib.StationRegistry(file);
+      again.load();
+      assert.strictEqual(again.size, 1200);
+      assert.deepStrictEqual(again.get('CP-999').values, { connectors: { 1: { status: 'Charging', energy: 999, current: [999, 0, 1] } } });
+      assert.ok((await again.allocateTransactionId()) > id);
+    });
+
     it('keeps the old file when a write is interrupted before the rename, and sets a corrupt file aside', async function () {
       const userDir = runtime.userDir;
       const file = path.join(userDir, 'reg.json');
