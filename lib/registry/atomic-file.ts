@@ -5,13 +5,18 @@ import path from 'path';
  * Writes a file so that a crash at any moment leaves either the old or the new content:
  * temp file in the same folder, fsync, rename over the target, fsync of the folder.
  */
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
+export async function writeFileAtomic(file: string, content: string | readonly string[]): Promise<void> {
   const dir = path.dirname(file);
   await fs.promises.mkdir(dir, { recursive: true });
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   const handle = await fs.promises.open(temp, 'w', 0o600);
   try {
-    await handle.writeFile(content, 'utf8');
+    if (typeof content === 'string') {
+      await handle.writeFile(content, 'utf8');
+    } else {
+      // chunk by chunk, so that no single step encodes the whole text
+      for (const chunk of content) await handle.writeFile(chunk, 'utf8');
+    }
     await handle.sync();
   } finally {
     await handle.close();
