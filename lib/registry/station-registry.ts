@@ -250,10 +250,9 @@ export class StationRegistry extends EventEmitter {
   /**
    * The file's text, in chunks: together the same JSON as one JSON.stringify of a
    * RegistryFile, but the stations are written a slice at a time with the event loop free in
-   * between. With 10,000 stations
-   * the file is about 5 MB, and stringifying it in one go would hold every other station
-   * and flow for some 30 ms. A station changed meanwhile marks the registry dirty again,
-   * so its newer state is written by the next save.
+   * between. With 10,000 stations the file is about 5 MB, and stringifying it in one go
+   * would hold every other station and flow for some 30 ms. A station changed meanwhile
+   * marks the registry dirty again, so its newer state is written by the next save.
    */
   private async serialise(): Promise<string[]> {
     const reserved = this.reservedUpTo;

@@ -4,7 +4,7 @@ import { checkPayload, complaintOf, hasAction, stationRequestValidator } from '.
 import { isCentralAction, OcppVersion, profileOf, VersionProfile } from '../versions';
 import { CallQueue } from './call-queue';
 import { RpcError } from './errors';
-import { CALL, CALLERROR, CALLRESULT, encodeCall, encodeError, encodeResult, FrameError, parseFrame } from './frames';
+import { CALL, CALLRESULT, encodeCall, encodeError, encodeResult, FrameError, parseFrame } from './frames';
 import { Logger, silentLogger } from './logger';
 import { messageIds } from './message-id';
 
