@@ -5,6 +5,7 @@ import { observeCall } from '../channels/observe';
 import { isoAt } from '../clock';
 import { AuthDecision, HandshakeInfo, ListenOptions, OcppEndpoint, RejectedHandshake } from '../endpoint/endpoint';
 import { hashPassword, verifyPassword } from '../endpoint/passwords';
+import { ThrottleOptions } from '../endpoint/auth-throttle';
 import { RpcError } from '../rpc/errors';
 import { CallOutcome, IncomingCall, StationConnection } from '../rpc/connection';
 import { Logger, silentLogger } from '../rpc/logger';
@@ -29,6 +30,8 @@ export interface CentralSystemOptions {
   deactivated?: boolean;
   pingIntervalMs?: number;
   queueLimit?: number;
+  /** Pace of the failed-login throttle (defaults in THROTTLE_DEFAULTS). */
+  throttle?: ThrottleOptions;
   log?: Logger;
 }
 
@@ -95,7 +98,9 @@ export class StationCall {
   /** @internal Called once when the call is answered or expires. */
   onSettled: (() => void) | null = null;
 
-  constructor(private readonly system: CentralSystem, readonly incoming: IncomingCall, readonly record: StationRecord) {}
+  constructor(private readonly system: CentralSystem, readonly incoming: IncomingCall, readonly record: StationRecord) {
+    incoming.onAnswered = () => this.stopTimer();
+  }
 
   get station(): string { return this.incoming.connection.id; }
   get version(): OcppVersion { return this.incoming.connection.version; }
@@ -109,7 +114,14 @@ export class StationCall {
     let response = payload;
     // A flow answering 1.6 StartTransaction may leave the id to the interface, which alone keeps them unique.
     if (needsTransactionId(this.version, this.action) && payload && typeof payload === 'object' && payload.transactionId === undefined) {
-      response = { ...payload, transactionId: await this.system.registry.allocateTransactionId() };
+      let transactionId: number;
+      try {
+        transactionId = await this.system.registry.allocateTransactionId();
+      } catch (err) {
+        this.fail(this.incoming.connection.profile.errors.internal, 'no transaction id could be reserved');
+        throw err;
+      }
+      response = { ...payload, transactionId };
     }
     this.replyNow(response);
   }
@@ -130,8 +142,8 @@ export class StationCall {
   expireAfter(ms: number, onExpired: () => void): void {
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (this.answered) return;
       this.stopTimer();
+      if (this.answered) return;
       this.incoming.fail(this.incoming.connection.profile.errors.internal, `no reply from the central system's flow within ${ms / 1000} s`);
       onExpired();
     }, ms);
@@ -188,6 +200,8 @@ export class CentralSystem extends EventEmitter {
       path: options.path,
       versions: options.versions,
       authorize: (info) => this.authorize(info),
+      checksPasswords: options.security === 'basic',
+      throttle: options.throttle,
       pingIntervalMs: options.pingIntervalMs,
       queueLimit: options.queueLimit,
       log: this.log,
@@ -411,7 +425,7 @@ export class CentralSystem extends EventEmitter {
   private disconnected(conn: StationConnection, code: number, reason: string): void {
     // A station that goes away takes its unanswered calls with it.
     for (const call of this.awaitingFlow.values()) {
-      if (call.incoming.connection === conn) call.fail(conn.profile.errors.internal, 'station disconnected');
+      if (call.incoming.connection === conn && !call.answered) call.fail(conn.profile.errors.internal, 'station disconnected');
     }
     if (this.endpoint.connections.has(conn.id)) return; // replaced by a newer connection
     const record = this.registry.get(conn.id);
@@ -472,6 +486,7 @@ export class CentralSystem extends EventEmitter {
 
   private automaticReplyFailed(call: StationCall, err: Error): void {
     this.log.error(`automatic reply to ${call.action} from ${call.station} failed: ${err.message}`);
+    if (!call.answered) call.fail(call.incoming.connection.profile.errors.internal, 'the central system could not answer');
   }
 
   private claimFor(station: string, action: string): ReplyClaim | undefined {

@@ -83,7 +83,12 @@ export class StationRegistry extends EventEmitter {
   private stations = new Map<string, StationRecord>();
   private transactions = new Map<string, OpenTransaction>();
   private nextTransactionId = 1;
+  /** The highest id any allocation may use: what the next save writes. */
   private reservedUpTo = 0;
+  /** The reservation the file on disk holds. */
+  private durableUpTo = 0;
+  private reservationSave: Promise<void> | null = null;
+  private reservationTarget = 0;
   private readonly rejectedList: RejectedAttempt[] = [];
   private additionsAndRemovals = 0;
   private saveTimer: NodeJS.Timeout | null = null;
@@ -120,6 +125,7 @@ export class StationRegistry extends EventEmitter {
     for (const tx of data.transactions || []) this.transactions.set(txKey(tx.station, tx.id), tx);
     if (Array.isArray(data.rejected)) this.rejectedList.push(...data.rejected.slice(0, REJECTED_KEPT));
     this.reservedUpTo = Math.max(0, Math.ceil(Number(data.transactionIdReserved) || 0));
+    this.durableUpTo = this.reservedUpTo;
     this.nextTransactionId = this.reservedUpTo + 1;
   }
 
@@ -200,14 +206,37 @@ export class StationRegistry extends EventEmitter {
     this.changed(null);
   }
 
-  /** A new 1.6 transaction id, never handed out before, also across restarts and crashes. */
+  /**
+   * A new 1.6 transaction id, never handed out before, also across restarts and crashes:
+   * it resolves only once the registry file on disk reserves the id, so an id a station
+   * has received is always below the reservation a restart begins after. Ids come from
+   * blocks; the next block is reserved in the background while half of the current one is
+   * left, so most allocations need not wait for the disk. Rejects when the file cannot be
+   * written (the id is then not used).
+   */
   async allocateTransactionId(): Promise<number> {
     const id = this.nextTransactionId++;
-    if (id > this.reservedUpTo) {
-      this.reservedUpTo = id + TRANSACTION_ID_BLOCK - 1;
-      if (this.file) await this.save();
+    if (!this.file) return id;
+    while (id > this.durableUpTo) {
+      if (id > this.reservedUpTo) this.reservedUpTo = id + TRANSACTION_ID_BLOCK - 1;
+      await this.saveReservation();
+    }
+    if (this.durableUpTo - id < TRANSACTION_ID_BLOCK / 2 && this.reservedUpTo === this.durableUpTo) {
+      this.reservedUpTo = this.durableUpTo + TRANSACTION_ID_BLOCK;
+      this.saveReservation().catch(() => undefined);
     }
     return id;
+  }
+
+  /** One save for every allocation waiting on the reservation; a later raise starts another. */
+  private saveReservation(): Promise<void> {
+    if (this.reservationSave && this.reservationTarget >= this.reservedUpTo) return this.reservationSave;
+    this.reservationTarget = this.reservedUpTo;
+    const saving = this.save().finally(() => {
+      if (this.reservationSave === saving) this.reservationSave = null;
+    });
+    this.reservationSave = saving;
+    return saving;
   }
 
   openTransaction(tx: OpenTransaction): void {
@@ -237,7 +266,9 @@ export class StationRegistry extends EventEmitter {
     this.saving = this.saving.then(async () => {
       this.dirty = false;
       try {
-        await writeFileAtomic(file, await this.serialise());
+        const reserved = this.reservedUpTo;
+        await writeFileAtomic(file, await this.serialise(reserved));
+        if (reserved > this.durableUpTo) this.durableUpTo = reserved;
       } catch (err) {
         this.dirty = true;
         this.log.error(`station registry could not be saved to ${file}: ${(err as Error).message}`);
@@ -254,8 +285,7 @@ export class StationRegistry extends EventEmitter {
    * would hold every other station and flow for some 30 ms. A station changed meanwhile
    * marks the registry dirty again, so its newer state is written by the next save.
    */
-  private async serialise(): Promise<string[]> {
-    const reserved = this.reservedUpTo;
+  private async serialise(reserved: number): Promise<string[]> {
     // one chunk of text per slice: written one after another, never joined into one string
     const chunks: string[] = [];
     let slice: string[] = [];

@@ -77,10 +77,16 @@ export class IncomingCall {
     this.connection.sendRaw(encodeError(this.messageId, known, String(description), details));
   }
 
+  /** Told once when the call is answered, by whatever path. */
+  onAnswered: (() => void) | null = null;
+
   private claim(): void {
     if (this.answered) throw new RpcError('alreadyAnswered', `${this.action} ${this.messageId} has already been answered`);
     this.answered = true;
     this.connection.settleIncoming(this.messageId);
+    const told = this.onAnswered;
+    this.onAnswered = null;
+    if (told) told();
   }
 }
 
@@ -109,6 +115,8 @@ export class StationConnection extends EventEmitter {
   private inflight: PendingCall | null = null;
   private readonly queue: CallQueue<PendingCall>;
   private readonly unanswered = new Set<string>();
+  /** The CALL being handled right now, so that a fault while handling it can still answer it. */
+  private pendingCall: IncomingCall | null = null;
   private readonly log: Logger;
   private warnWindowStart = 0;
   private warnings = 0;
@@ -247,18 +255,51 @@ export class StationConnection extends EventEmitter {
     try {
       frame = parseFrame(text);
     } catch (err) {
-      const e = err as FrameError;
-      const code = e.kind === 'messageType' ? this.profile.errors.messageType : this.profile.errors.formation;
-      this.warn(`station ${this.id} sent an unreadable message (${e.message}), answered ${code}`);
-      // Only CALLs (or what cannot be told apart) are answered; a broken answer is not.
-      if (e.kind === 'messageType' || !/^\s*\[\s*[34]\s*,/.test(text)) {
-        this.sendRaw(encodeError(e.id, code, e.message, {}));
-      }
+      this.refuseFrame(err as FrameError, text);
       return;
     }
-    if (frame.type === CALL) this.receiveCall(frame.id, frame.action, frame.payload);
-    else if (frame.type === CALLRESULT) this.receiveAnswer(frame.id, frame.payload, null);
-    else this.receiveAnswer(frame.id, null, frame);
+    // Nothing one frame causes may escape to the socket's event loop: that would stop the
+    // whole process, and with it every other station.
+    try {
+      if (frame.type === CALL) this.receiveCall(frame.id, frame.action, frame.payload);
+      else if (frame.type === CALLRESULT) this.receiveAnswer(frame.id, frame.payload, null);
+      else this.receiveAnswer(frame.id, null, frame);
+    } catch (err) {
+      this.handlingFailed(frame.type === CALL ? frame : null, err);
+    }
+    this.pendingCall = null;
+  }
+
+  private refuseFrame(e: FrameError, text: string): void {
+    const errors = this.profile.errors;
+    const code = e.kind === 'messageType' ? errors.messageType : e.kind === 'depth' ? errors.format : errors.formation;
+    this.warn(`station ${this.id} sent an unreadable message (${e.message}), answered ${code}`);
+    // Only CALLs (or what cannot be told apart) are answered; a broken answer is not.
+    if (e.kind === 'messageType' || !/^\s*\[\s*[34]\s*,/.test(text)) {
+      this.sendRaw(encodeError(e.id, code, e.message, {}));
+      return;
+    }
+    // A broken answer to the command under way fails it now rather than at its timeout.
+    const pending = this.inflight;
+    if (pending && pending.id === e.id) {
+      this.finish(pending);
+      pending.reject(new RpcError('invalidPayload', `station ${this.id} answered ${pending.action} with an unreadable message: ${e.message}`,
+        { complaint: e.message, durationMs: performance.now() - pending.sentAt }));
+    }
+  }
+
+  /** A fault while handling a frame: logged; a CALL still unanswered gets InternalError. */
+  private handlingFailed(call: { id: string; action: string } | null, err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.log.error(`station ${this.id}: handling ${call ? `${call.action} ${call.id}` : 'an answer'} failed: ${message}`);
+    if (call && this.pendingCall?.messageId === call.id && !this.pendingCall.answered) {
+      const pending = this.pendingCall;
+      try {
+        pending.fail(this.profile.errors.internal, 'the central system could not handle this message');
+      } catch {
+        // already answered meanwhile
+      }
+    }
   }
 
   private receiveCall(messageId: string, action: string, payload: Record<string, unknown>): void {
@@ -283,6 +324,7 @@ export class StationConnection extends EventEmitter {
       return;
     }
     const call = new IncomingCall(this, messageId, action, payload);
+    this.pendingCall = call;
     if (this.callHandler) {
       this.callHandler(call);
       // listeners still see every call, answered or not

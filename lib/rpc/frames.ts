@@ -7,6 +7,22 @@ export const CALLERROR = 4;
 /** Message ids are strings of at most 36 characters (OCPP-J 4.1.3). */
 export const MAX_MESSAGE_ID_LENGTH = 36;
 
+/**
+ * Deepest nesting of objects and arrays a payload may have. Deeper payloads are refused
+ * before anything walks them: copies, comparisons and serialisation in this package and in
+ * Node-RED recurse, and a few thousand levels exhaust the stack.
+ */
+export const MAX_PAYLOAD_DEPTH = 64;
+/** The frame's own array is one level more than its payload. */
+const MAX_FRAME_DEPTH = MAX_PAYLOAD_DEPTH + 1;
+
+const OPEN_BRACE = 0x7b; // {
+const CLOSE_BRACE = 0x7d; // }
+const OPEN_BRACKET = 0x5b; // [
+const CLOSE_BRACKET = 0x5d; // ]
+const QUOTE = 0x22; // "
+const BACKSLASH = 0x5c; // \
+
 export interface CallFrame { type: 2; id: string; action: string; payload: Record<string, unknown> }
 export interface ResultFrame { type: 3; id: string; payload: Record<string, unknown> }
 export interface ErrorFrame { type: 4; id: string; code: string; description: string; details: Record<string, unknown> }
@@ -14,11 +30,12 @@ export type Frame = CallFrame | ResultFrame | ErrorFrame;
 
 /**
  * Why a frame could not be read. `kind` decides the CALLERROR code: `formation` for
- * anything structurally wrong, `messageType` for an unknown message type number.
+ * anything structurally wrong, `messageType` for an unknown message type number, `depth`
+ * for a payload nested deeper than MAX_PAYLOAD_DEPTH (the version's format violation).
  * `id` is the frame's message id where it could be read, else "-1".
  */
 export class FrameError extends Error {
-  constructor(readonly kind: 'formation' | 'messageType', readonly id: string, message: string, readonly messageType?: number) {
+  constructor(readonly kind: 'formation' | 'messageType' | 'depth', readonly id: string, message: string, readonly messageType?: number) {
     super(message);
     this.name = 'FrameError';
   }
@@ -28,13 +45,51 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * True when the JSON text nests objects and arrays deeper than `limit`, found by one pass
+ * over the characters (no recursion, no parse). Text with fewer than `limit + 1` opening
+ * brackets in all cannot nest that deep: two native searches settle the common case.
+ */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+  let openers = 0;
+  for (let i = text.indexOf('{'); i !== -1 && openers <= limit; i = text.indexOf('{', i + 1)) openers++;
+  for (let i = text.indexOf('['); i !== -1 && openers <= limit; i = text.indexOf('[', i + 1)) openers++;
+  if (openers <= limit) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) {
+      inString = true;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++depth > limit) return true;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+/** The message id of a frame whose payload cannot be accepted, where it can be read; else "-1". */
+function readableIdOf(data: unknown): string {
+  const id = Array.isArray(data) ? data[1] : undefined;
+  return typeof id === 'string' && id.length > 0 && id.length <= MAX_MESSAGE_ID_LENGTH ? id : '-1';
+}
+
 /** Parses one text frame; throws FrameError, never anything else. */
 export function parseFrame(text: string): Frame {
   let data: unknown;
   try {
+    // V8's JSON.parse does not recurse, so it reads even a too deeply nested frame safely.
     data = JSON.parse(text);
   } catch {
     throw new FrameError('formation', '-1', 'message is not valid JSON');
+  }
+  if (nestsDeeperThan(text, MAX_FRAME_DEPTH)) {
+    throw new FrameError('depth', readableIdOf(data), `payload is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
   }
   if (!Array.isArray(data)) throw new FrameError('formation', '-1', 'message is not a JSON array');
   const type = data[0];
