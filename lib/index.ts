@@ -8,6 +8,7 @@ export * from './rpc/call-queue';
 export { StationConnection, IncomingCall, CallOutcome, ConnectionOptions } from './rpc/connection';
 export * from './endpoint/handshake';
 export * from './endpoint/passwords';
+export * from './endpoint/auth-throttle';
 export * from './endpoint/endpoint';
 export * from './registry/atomic-file';
 export * from './registry/station-registry';

@@ -430,22 +430,6 @@ describe('protocol core (lib/, no Node-RED)', function () {
       assert.strictEqual(await lib.verifyPassword('Secret', h1), false);
       assert.strictEqual(await lib.verifyPassword('secret', 'garbage'), false);
     });
-
-    it('slow down repeated failures from one address', function () {
-      const t = new lib.FailedAuthThrottle(2, 100, 1000, 60000);
-      const now = 1000;
-      assert.strictEqual(t.delayFor('a', now), 0);
-      for (let i = 0; i < 2; i++) t.failed('a', now);
-      assert.strictEqual(t.delayFor('a', now), 100);
-      t.failed('a', now);
-      assert.strictEqual(t.delayFor('a', now), 200);
-      for (let i = 0; i < 10; i++) t.failed('a', now);
-      assert.strictEqual(t.delayFor('a', now), 1000);
-      assert.strictEqual(t.delayFor('b', now), 0);
-      assert.strictEqual(t.delayFor('a', now + 60001), 0);
-      t.failed('c', now); t.succeeded('c');
-      assert.strictEqual(t.delayFor('c', now), 0);
-    });
   });
 
   describe('official schemas', function () {

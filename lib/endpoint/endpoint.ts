@@ -9,7 +9,7 @@ import { StationConnection } from '../rpc/connection';
 import { Logger, silentLogger } from '../rpc/logger';
 import { OcppVersion } from '../versions';
 import { BasicCredentials, negotiateVersion, offeredProtocols, parseBasicAuth, stationIdFromPath } from './handshake';
-import { FailedAuthThrottle } from './passwords';
+import { AttemptTurn, FailedAuthThrottle, ThrottleOptions } from './auth-throttle';
 import { routeUpgrades, UpgradeHandler } from './upgrade-router';
 
 /** Largest frame a station may send; larger ones close the connection with 1009. */
@@ -42,6 +42,9 @@ export interface EndpointOptions {
   versions: readonly OcppVersion[];
   /** Decides whether a station may connect; default: everybody. */
   authorize?: (info: HandshakeInfo) => AuthDecision | Promise<AuthDecision>;
+  /** `authorize` checks passwords: attempts from one address are then paced by a FailedAuthThrottle. */
+  checksPasswords?: boolean;
+  throttle?: ThrottleOptions;
   /** WebSocket ping interval; a connection that misses a whole interval is closed. 0: no pings. */
   pingIntervalMs?: number;
   maxPayload?: number;
@@ -78,7 +81,8 @@ export class OcppEndpoint extends EventEmitter {
   private readonly wss: WebSocketServer;
   private readonly path: string;
   private readonly log: Logger;
-  private readonly throttle = new FailedAuthThrottle();
+  /** Only where passwords are checked; elsewhere a reconnect storm from one address is never queued. */
+  private readonly throttle: FailedAuthThrottle | null;
   private readonly versionOf = new WeakMap<IncomingMessage, OcppVersion>();
   private server: Server | null = null;
   private ownServer = false;
@@ -90,6 +94,7 @@ export class OcppEndpoint extends EventEmitter {
     super();
     this.path = normalisePath(options.path);
     this.log = options.log ?? silentLogger;
+    this.throttle = options.checksPasswords ? new FailedAuthThrottle(options.throttle) : null;
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: options.maxPayload ?? MAX_FRAME_BYTES,
@@ -172,6 +177,11 @@ export class OcppEndpoint extends EventEmitter {
     }
   }
 
+  /** Failed logins counted for an address by the throttle (0 where passwords are not checked). */
+  throttleFailures(address: string): number {
+    return this.throttle?.failuresOf(address) ?? 0;
+  }
+
   /** Closes one station's connection, if any. */
   disconnect(id: string, code = 1000, reason = ''): void {
     this.connections.get(id)?.close(code, reason);
@@ -221,23 +231,29 @@ export class OcppEndpoint extends EventEmitter {
       return reject(id, 400, offered.length ? `no approved OCPP version offered (${offered.join(', ')})` : 'no OCPP version offered');
     }
     const credentials = parseBasicAuth(req.headers.authorization);
-    const delay = this.throttle.delayFor(address);
-    if (delay > 0) {
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      if (socket.destroyed) return;
+    // Where passwords are checked, every attempt takes its turn and is counted before it is answered.
+    let turn: AttemptTurn | null = null;
+    if (this.throttle) {
+      turn = await this.throttle.admit(address, () => !socket.destroyed);
+      if (!turn) return reject(id, 429, 'too many login attempts from this address', { 'Retry-After': '10' });
     }
-    const decision = this.options.authorize
-      ? await this.options.authorize({ id, version, address, offered, credentials })
-      : { accept: true as const };
+    if (socket.destroyed) {
+      turn?.finish('abandoned');
+      return;
+    }
+    let decision: AuthDecision;
+    try {
+      decision = this.options.authorize ? await this.options.authorize({ id, version, address, offered, credentials }) : { accept: true };
+    } catch (err) {
+      turn?.finish('abandoned');
+      throw err;
+    }
+    turn?.finish(decision.accept ? 'succeeded' : decision.status === 401 ? 'failed' : 'abandoned');
     if (socket.destroyed) return;
     if (!decision.accept) {
-      if (decision.status === 401) {
-        this.throttle.failed(address);
-        return reject(id, 401, decision.reason, { 'WWW-Authenticate': 'Basic realm="OCPP", charset="UTF-8"' });
-      }
+      if (decision.status === 401) return reject(id, 401, decision.reason, { 'WWW-Authenticate': 'Basic realm="OCPP", charset="UTF-8"' });
       return reject(id, decision.status, decision.reason);
     }
-    if (credentials) this.throttle.succeeded(address);
     this.versionOf.set(req, version);
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, id, version, address));
   }
