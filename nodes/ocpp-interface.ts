@@ -2,7 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import type { NodeAPI } from 'node-red';
 import type { Request, Response } from 'express';
-import { CentralSystem, isVersion, OcppVersion, payloadTemplate, profileOf, SUPPORTED_VERSIONS, MAX_STATION_ID_LENGTH } from '../lib';
+import { CentralSystem, isVersion, OcppVersion, payloadTemplate, profileOf, SUPPORTED_VERSIONS, MAX_STATION_ID_LENGTH, isValidStationId } from '../lib';
 import { InterfaceConfig, InterfaceNode, InterfaceState, InterfaceUser } from './types';
 
 function numberOr(value: unknown, fallback: number): number {
@@ -113,8 +113,6 @@ export = function register(RED: NodeAPI): void {
     }
     return n;
   };
-  const validStationId = (id: unknown): id is string =>
-    typeof id === 'string' && id.length >= 1 && id.length <= MAX_STATION_ID_LENGTH && !id.includes(':') && !id.includes('/');
 
   RED.httpAdmin.get('/ocpp-interface/:id/stations', read, (req, res) => {
     const n = interfaceOf(req, res);
@@ -124,8 +122,8 @@ export = function register(RED: NodeAPI): void {
     const n = interfaceOf(req, res);
     if (!n) return;
     const body = (req.body || {}) as { id?: unknown; password?: unknown };
-    if (!validStationId(body.id)) {
-      res.status(400).json({ error: `station id must be 1-${MAX_STATION_ID_LENGTH} characters without ':' or '/'` });
+    if (!isValidStationId(body.id)) {
+      res.status(400).json({ error: `station id must be 1-${MAX_STATION_ID_LENGTH} characters without ':', '/' or control characters` });
       return;
     }
     if (body.password !== undefined && (typeof body.password !== 'string' || body.password.length === 0 || body.password.length > 256)) {

@@ -2,9 +2,21 @@ import { OcppVersion, isVersion } from '../versions';
 
 export const MAX_STATION_ID_LENGTH = 48;
 
+/** C0 control characters and DEL: never part of a station id. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/**
+ * A valid station id: 1-48 characters, no ':', no '/' and no control character. Ids are
+ * only ever keys, never parts of a path, so '.' and '..' are valid ids like any other.
+ */
+export function isValidStationId(id: unknown): id is string {
+  return typeof id === 'string' && id.length >= 1 && id.length <= MAX_STATION_ID_LENGTH
+    && !id.includes(':') && !id.includes('/') && !CONTROL_CHARACTER.test(id);
+}
+
 /**
  * The station id from a request path: the one segment after `basePath/`, percent-decoded,
- * 1-48 characters, with no ':' and no '/'. Null for anything else.
+ * valid by isValidStationId. Null for anything else.
  */
 export function stationIdFromPath(pathname: string, basePath: string): string | null {
   const prefix = basePath.endsWith('/') ? basePath : basePath + '/';
@@ -17,8 +29,7 @@ export function stationIdFromPath(pathname: string, basePath: string): string | 
   } catch {
     return null;
   }
-  if (id.length < 1 || id.length > MAX_STATION_ID_LENGTH || id.includes(':') || id.includes('/')) return null;
-  return id;
+  return isValidStationId(id) ? id : null;
 }
 
 /** The subprotocols a station offers, in its order (Sec-WebSocket-Protocol may repeat). */
