@@ -159,7 +159,7 @@ describe('hostile stations and crashing hosts', function () {
       assert.ok(sys.cs.claimReplies(owner, 'FAULTY', ['Authorize']).ok);
       // a listener that throws, as a flow node's copy of a payload could
       sys.cs.on('station', (event) => {
-        if (event.station === 'FAULTY' && (event.topic === 'Authorize' || event.topic === 'Heartbeat')) throw new RangeError('listener failed');
+        if (event.station === 'FAULTY' && ['connected', 'Authorize', 'Heartbeat'].includes(event.topic)) throw new RangeError('listener failed');
       });
       const ws = await rawClient(`${sys.url}/FAULTY`, ['ocpp1.6']);
       const other = await station(sys.url, 'OTHER', ['ocpp1.6']);
@@ -173,6 +173,7 @@ describe('hostile stations and crashing hosts', function () {
       assert.deepStrictEqual(await ws.nextJson(), [3, 's1', {}]);
       assert.ok((await other.call('Heartbeat', {})).currentTime);
       assert.ok(errors.some((m) => /FAULTY: handling Authorize a1 failed: listener failed/.test(m)), errors.join('\n'));
+      assert.ok(errors.some((m) => /listener of the OCPP endpoint failed: listener failed/.test(m)), 'the connected event\'s fault is logged');
       assert.strictEqual(sys.cs.awaitingReply('FAULTY', 'a1'), undefined, 'no call is left waiting for a flow');
     });
   });

@@ -221,7 +221,7 @@ export class OcppEndpoint extends EventEmitter {
     const offered = offeredProtocols(req.headers['sec-websocket-protocol']);
     const reject = (id: string | null, status: number, reason: string, headers?: Record<string, string>) => {
       refuse(socket, status, reason, headers);
-      this.emit('rejected', { id, address, status, reason, offered } satisfies RejectedHandshake);
+      this.tell(() => this.emit('rejected', { id, address, status, reason, offered } satisfies RejectedHandshake));
     };
     if (this.unavailable || this.closing) return reject(null, 503, 'interface deactivated');
     const id = stationIdFromPath(pathname, this.path);
@@ -268,13 +268,22 @@ export class OcppEndpoint extends EventEmitter {
     this.connections.set(id, conn);
     conn.once('close', (code: number, reason: string) => {
       if (this.connections.get(id) === conn) this.connections.delete(id);
-      this.emit('disconnected', conn, code, reason);
+      this.tell(() => this.emit('disconnected', conn, code, reason));
     });
     if (previous) {
       this.log.info(`station ${id} connected again: the previous connection is closed`);
       previous.close(1000, 'replaced by a new connection');
     }
-    this.emit('connected', conn);
+    this.tell(() => this.emit('connected', conn));
+  }
+
+  /** Runs the listeners of a connection event; a fault in one is logged, never thrown into the socket's handlers. */
+  private tell(emit: () => void): void {
+    try {
+      emit();
+    } catch (err) {
+      this.log.error(`a listener of the OCPP endpoint failed: ${(err as Error).message}`);
+    }
   }
 }
 
