@@ -1,6 +1,6 @@
 import type { NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { buildWrite, ChannelEvent, channelValue, interpretResult, isReadChannel, isWriteChannel, ReadChannel, RpcError, StationValues } from '../lib';
-import { InterfaceNode, InterfaceState, InterfaceUser, statusFor, statusText } from './types';
+import { InterfaceNode, InterfaceState, InterfaceUser, StatusText, statusFor, statusText } from './types';
 
 interface ChannelConfig extends NodeDef {
   interface: string;
@@ -16,8 +16,8 @@ interface ChannelMessage extends NodeMessage {
   stale?: boolean;
 }
 
-function shortText(value: unknown): string {
-  if (value === undefined) return 'no value yet';
+function shortText(value: unknown, t: StatusText): string {
+  if (value === undefined) return t('unknown');
   const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
   return text.length > 32 ? text.slice(0, 29) + '...' : text;
 }
@@ -35,13 +35,13 @@ export = function register(RED: NodeAPI): void {
     let lastWrite: string | null = null;
 
     if (!iface || !iface.system) {
-      node.status({ fill: 'red', shape: 'ring', text: 'no interface' });
+      node.status({ fill: 'red', shape: 'ring', text: t('noInterface') });
       node.interfaceChanged = () => undefined;
       return;
     }
     if (!reading && !isWriteChannel(channel)) {
-      node.status({ fill: 'red', shape: 'ring', text: 'unknown channel' });
-      node.error(`unknown channel ${JSON.stringify(channel)}`);
+      node.status({ fill: 'red', shape: 'ring', text: t('unknownChannel') });
+      node.error(RED._('ocpp-channel.errors.unknownChannel', { channel: JSON.stringify(channel) }));
     }
     const system = iface.system;
 
@@ -63,7 +63,8 @@ export = function register(RED: NodeAPI): void {
       }
       if (reading) {
         const { value, stale } = current(station);
-        node.status({ fill: stale ? 'grey' : 'green', shape: stale ? 'ring' : 'dot', text: `${shortText(value)}${stale ? ' (stale)' : ''}` });
+        const text = shortText(value, t);
+        node.status({ fill: stale ? 'grey' : 'green', shape: stale ? 'ring' : 'dot', text: stale ? t('stale', { value: text }) : text });
       } else {
         node.status({ fill: system.isConnected(station) ? 'green' : 'grey', shape: 'dot', text: lastWrite ?? (system.isConnected(station) ? 'node-red:common.status.connected' : 'node-red:common.status.disconnected') });
       }
@@ -92,7 +93,7 @@ export = function register(RED: NodeAPI): void {
     node.on('input', (msg: ChannelMessage, send: (m: NodeMessage) => void, done: (err?: Error) => void) => {
       const id = station || (typeof msg.ocpp?.station === 'string' ? msg.ocpp.station : '');
       if (!id) {
-        done(new RpcError('unknownStation', 'no station: set it in the node or in msg.ocpp.station'));
+        done(new RpcError('unknownStation', RED._('ocpp-channel.errors.noStation')));
         return;
       }
       if (reading) {
@@ -102,13 +103,13 @@ export = function register(RED: NodeAPI): void {
         return;
       }
       if (system.deactivated) {
-        done(new RpcError('deactivated', 'interface deactivated'));
+        done(new RpcError('deactivated', RED._('ocpp-channel.errors.deactivated')));
         return;
       }
       const version = system.versionOf(id);
       if (!version) {
         done(new RpcError(system.registry.has(id) ? 'notConnected' : 'unknownStation',
-          system.registry.has(id) ? `station ${id} has not connected yet` : `unknown station ${JSON.stringify(id)}`));
+          system.registry.has(id) ? RED._('ocpp-channel.errors.notConnected', { station: id }) : RED._('ocpp-channel.errors.unknownStation', { station: JSON.stringify(id) })));
         return;
       }
       let write;
@@ -131,14 +132,14 @@ export = function register(RED: NodeAPI): void {
       const { action, payload } = write;
       system.command(id, action, payload).then((outcome) => {
         const result = interpretResult(version, action, outcome.payload);
-        lastWrite = `${shortText(msg.payload)}: ${result.status}`;
+        lastWrite = t('written', { value: shortText(msg.payload, t), status: result.status });
         refresh();
         const out = Object.assign(msg, message(id, result, false));
         out.ocpp = { ...out.ocpp, action, messageId: outcome.messageId, durationMs: Math.round(outcome.durationMs * 1000) / 1000 };
         send(out);
         done();
       }, (err: RpcError) => {
-        node.status({ fill: 'red', shape: 'ring', text: `${channel}: ${err.code}` });
+        node.status({ fill: 'red', shape: 'ring', text: t('failed', { channel, code: err.code }) });
         done(err);
       });
     });

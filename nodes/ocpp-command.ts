@@ -24,31 +24,31 @@ export = function register(RED: NodeAPI): void {
 
     node.interfaceChanged = (state: InterfaceState) => node.status(statusFor(state, t, lastResult ?? undefined));
     if (!iface || !iface.system) {
-      node.status({ fill: 'red', shape: 'ring', text: 'no interface' });
+      node.status({ fill: 'red', shape: 'ring', text: t('noInterface') });
     } else {
       iface.register(node);
     }
 
     node.on('input', (msg: CommandMessage, send: (m: NodeMessage) => void, done: (err?: Error) => void) => {
       if (!iface || !iface.system) {
-        done(new Error('no OCPP interface is configured'));
+        done(new Error(RED._('ocpp-command.errors.noInterface')));
         return;
       }
       const station = config.station || (typeof msg.ocpp?.station === 'string' ? msg.ocpp.station : '');
       const action = config.action || (typeof msg.topic === 'string' ? msg.topic : '');
       if (!station) {
-        done(new RpcError('unknownStation', 'no station: set it in the node or in msg.ocpp.station'));
+        done(new RpcError('unknownStation', RED._('ocpp-command.errors.noStation')));
         return;
       }
       if (!action) {
-        done(new RpcError('unknownAction', 'no action: set it in the node or in msg.topic'));
+        done(new RpcError('unknownAction', RED._('ocpp-command.errors.noAction')));
         return;
       }
       const payload = msg.payload === undefined || msg.payload === null || msg.payload === '' ? {} : msg.payload;
-      node.status({ fill: 'yellow', shape: 'ring', text: `${action} → ${station}` });
+      node.status({ fill: 'yellow', shape: 'ring', text: t('sending', { action, station }) });
       iface.system.command(station, action, payload, timeout).then((outcome) => {
-        const status = typeof outcome.payload.status === 'string' ? `: ${outcome.payload.status}` : '';
-        lastResult = `${action}${status}`;
+        const status = outcome.payload.status;
+        lastResult = typeof status === 'string' ? t('done', { action, status }) : t('answered', { action });
         node.status({ fill: 'green', shape: 'dot', text: lastResult });
         msg.payload = outcome.payload;
         msg.ocpp = {
@@ -59,7 +59,7 @@ export = function register(RED: NodeAPI): void {
         done();
       }, (err: RpcError) => {
         lastResult = null;
-        node.status(err.code === 'deactivated' ? statusFor({ state: 'deactivated' }, t) : { fill: 'red', shape: 'ring', text: `${action}: ${err.code}` });
+        node.status(err.code === 'deactivated' ? statusFor({ state: 'deactivated' }, t) : { fill: 'red', shape: 'ring', text: t('failed', { action, code: err.code }) });
         done(err);
       });
     });

@@ -23,7 +23,7 @@ export = function register(RED: NodeAPI): void {
     let conflict: string | null = null;
 
     if (!iface || !iface.system) {
-      node.status({ fill: 'red', shape: 'ring', text: 'no interface' });
+      node.status({ fill: 'red', shape: 'ring', text: t('noInterface') });
       node.interfaceChanged = () => undefined;
       return;
     }
@@ -41,9 +41,13 @@ export = function register(RED: NodeAPI): void {
       const claim = system.claimReplies(node, station, callActions);
       if (!claim.ok) {
         const holder = claim.holder as { id?: string; name?: string };
-        conflict = `another ocpp-in node (${holder.name || holder.id}) already replies by flow to ${callActions.join(', ') || 'all actions'} of ${station || 'all stations'}`;
+        conflict = RED._('ocpp-in.errors.duplicate', {
+          holder: holder.name || holder.id || '',
+          actions: callActions.join(', ') || RED._('ocpp-in.errors.allActions'),
+          station: station || RED._('ocpp-in.errors.allStations'),
+        });
         node.error(conflict);
-        node.status({ fill: 'red', shape: 'ring', text: 'duplicate flow reply' });
+        node.status({ fill: 'red', shape: 'ring', text: t('duplicate') });
       }
     }
 
@@ -64,7 +68,7 @@ export = function register(RED: NodeAPI): void {
     };
     const onTimeout = (event: StationEvent) => {
       if (event.replyOwner !== node) return;
-      node.error(`no reply to ${event.topic} from ${event.station} within ${system.options.callTimeout} s: the station received InternalError`,
+      node.error(RED._('ocpp-in.errors.replyTimeout', { action: event.topic, station: event.station, seconds: system.options.callTimeout }),
         { topic: event.topic, payload: event.payload, ocpp: { interface: iface.id, station: event.station, version: event.version, action: event.topic, messageId: event.messageId } } as NodeMessage);
     };
     system.on('station', onStation);

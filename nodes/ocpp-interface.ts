@@ -67,15 +67,16 @@ export = function register(RED: NodeAPI): void {
 
     node.state = { state: 'starting' };
     if (versions.length === 0) {
-      setState({ state: 'error', message: 'no approved version' });
-      node.error('no OCPP version is approved: the interface does not accept any station');
+      setState({ state: 'error', message: RED._('ocpp-interface.status.noVersion') });
+      node.error(RED._('ocpp-interface.errors.noVersion'));
     } else if (ownPort === null) {
       try {
         node.system.attach(RED.server as unknown as import('http').Server);
         setState(config.deactivated ? { state: 'deactivated' } : { state: 'listening', connected: 0 });
       } catch (err) {
-        setState({ state: 'error', message: (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'path in use' : 'error' });
-        node.error(`cannot serve ${httpNodeRoot + basePath}: ${(err as Error).message}`);
+        const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        setState({ state: 'error', message: RED._(inUse ? 'ocpp-interface.status.pathInUse' : 'ocpp-interface.status.error') });
+        node.error(RED._('ocpp-interface.errors.serve', { path: httpNodeRoot + basePath, error: (err as Error).message }));
       }
     } else if (config.deactivated) {
       setState({ state: 'deactivated' });
@@ -86,15 +87,16 @@ export = function register(RED: NodeAPI): void {
       node.system.listen({ port: ownPort, tls }).then(
         () => setState({ state: 'listening', connected: node.system.connectedCount }),
         (err: NodeJS.ErrnoException) => {
-          setState({ state: 'error', message: err.code === 'EADDRINUSE' ? `port ${ownPort} in use` : 'error' });
-          node.error(`cannot listen on port ${ownPort}: ${err.message}`);
+          const message = err.code === 'EADDRINUSE' ? RED._('ocpp-interface.status.portInUse', { port: ownPort }) : RED._('ocpp-interface.status.error');
+          setState({ state: 'error', message });
+          node.error(RED._('ocpp-interface.errors.listen', { port: ownPort, error: err.message }));
         },
       );
     }
 
     node.on('close', (_removed: boolean, done: () => void) => {
       node.system.close().then(() => done(), (err) => {
-        node.error(`close: ${(err as Error).message}`);
+        node.error(RED._('ocpp-interface.errors.close', { error: (err as Error).message }));
         done();
       });
     });
@@ -102,13 +104,13 @@ export = function register(RED: NodeAPI): void {
 
   RED.nodes.registerType('ocpp-interface', OcppInterfaceNode as unknown as Parameters<NodeAPI['nodes']['registerType']>[1]);
 
-  // Admin HTTP API (SPEC 3.4), under Node-RED's admin root and permissions.
+  // Admin HTTP API (README: Station registry), under Node-RED's admin root and permissions.
   const read = RED.auth.needsPermission('ocpp-interface.read');
   const write = RED.auth.needsPermission('ocpp-interface.write');
   const interfaceOf = (req: Request, res: Response): InterfaceNode | null => {
     const n = RED.nodes.getNode(String(req.params.id)) as InterfaceNode | null;
     if (!n || n.type !== 'ocpp-interface' || !n.system) {
-      res.status(404).json({ error: `no deployed OCPP interface ${req.params.id}` });
+      res.status(404).json({ error: RED._('ocpp-interface.api.noInterface', { id: String(req.params.id) }) });
       return null;
     }
     return n;
@@ -123,11 +125,11 @@ export = function register(RED: NodeAPI): void {
     if (!n) return;
     const body = (req.body || {}) as { id?: unknown; password?: unknown };
     if (!isValidStationId(body.id)) {
-      res.status(400).json({ error: `station id must be 1-${MAX_STATION_ID_LENGTH} characters without ':', '/' or control characters` });
+      res.status(400).json({ error: RED._('ocpp-interface.api.invalidId', { max: MAX_STATION_ID_LENGTH }) });
       return;
     }
     if (body.password !== undefined && (typeof body.password !== 'string' || body.password.length === 0 || body.password.length > 256)) {
-      res.status(400).json({ error: 'password must be a non-empty string of at most 256 characters' });
+      res.status(400).json({ error: RED._('ocpp-interface.api.invalidPassword', { max: 256 }) });
       return;
     }
     n.system.approve(body.id, body.password as string | undefined).then(
@@ -140,7 +142,7 @@ export = function register(RED: NodeAPI): void {
     if (!n) return;
     n.system.remove(String(req.params.station)).then((removed) => {
       if (removed) res.json({ removed: req.params.station });
-      else res.status(404).json({ error: `no station ${req.params.station}` });
+      else res.status(404).json({ error: RED._('ocpp-interface.api.noStation', { station: String(req.params.station) }) });
     }, (err) => res.status(500).json({ error: (err as Error).message }));
   });
   RED.httpAdmin.get('/ocpp-interface/:id/rejected', read, (req, res) => {
@@ -157,6 +159,6 @@ export = function register(RED: NodeAPI): void {
     const version = req.params.version;
     const template = isVersion(version) ? payloadTemplate(version, String(req.params.action)) : undefined;
     if (template) res.json(template);
-    else res.status(404).json({ error: `no action ${req.params.action} in ${version}` });
+    else res.status(404).json({ error: RED._('ocpp-interface.api.noAction', { action: String(req.params.action), version: String(version) }) });
   });
 };

@@ -13,34 +13,34 @@ export = function register(RED: NodeAPI): void {
     node.on('input', (msg: OcppMessage, _send: unknown, done: (err?: Error) => void) => {
       const o = msg.ocpp;
       if (!o || !o.interface || !o.station || !o.messageId) {
-        done(new Error('msg.ocpp is missing: ocpp-response answers messages from an ocpp-in node with reply "flow"'));
+        done(new Error(RED._('ocpp-response.errors.noCall')));
         return;
       }
       const iface = RED.nodes.getNode(o.interface) as InterfaceNode | null;
       const call = iface?.system?.awaitingReply(o.station, o.messageId);
       if (!call) {
-        done(new Error(`no ${o.action || 'CALL'} from ${o.station} is waiting for this reply (answered already, timed out, or the station disconnected)`));
+        done(new Error(RED._('ocpp-response.errors.expired', { action: o.action || 'CALL', station: o.station })));
         return;
       }
       if (o.error) {
         const code = String(o.error.code || 'GenericError');
         call.fail(code, String(o.error.description ?? ''), o.error.details || {});
-        node.status({ fill: 'yellow', shape: 'dot', text: `${call.action}: ${code}` });
+        node.status({ fill: 'yellow', shape: 'dot', text: RED._('ocpp-response.status.callError', { action: call.action, code }) });
         done();
         return;
       }
       const payload = msg.payload;
       if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
         call.fail(call.incoming.connection.profile.errors.internal, 'The central system produced an invalid response');
-        node.status({ fill: 'red', shape: 'ring', text: 'invalid payload' });
-        done(new RpcError('invalidPayload', `msg.payload must be the ${call.action} response object`));
+        node.status({ fill: 'red', shape: 'ring', text: RED._('ocpp-response.status.invalid') });
+        done(new RpcError('invalidPayload', RED._('ocpp-response.errors.notObject', { action: call.action })));
         return;
       }
       call.reply(payload as Record<string, unknown>).then(() => {
-        node.status({ fill: 'green', shape: 'dot', text: `${call.action} answered` });
+        node.status({ fill: 'green', shape: 'dot', text: RED._('ocpp-response.status.sent', { action: call.action }) });
         done();
       }, (err: Error) => {
-        node.status({ fill: 'red', shape: 'ring', text: 'invalid payload' });
+        node.status({ fill: 'red', shape: 'ring', text: RED._('ocpp-response.status.invalid') });
         done(err);
       });
     });

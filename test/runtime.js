@@ -9,6 +9,32 @@ const { closeAllClients } = require('./support');
 
 helper.init(require.resolve('node-red'));
 
+// node-red-node-test-helper hands every node module a RED._ that returns the key itself. Our
+// nodes get the real lookup instead, in en-US, from the catalogues the build copies into
+// dist/nodes/locales, under the namespace Node-RED gives them (<module>/<node file>).
+const { i18n } = require('@node-red/util');
+const PKG = require('../package.json');
+const NODE_FILES = new Map(Object.entries(PKG['node-red'].nodes)
+  .map(([type, file]) => [require.resolve(path.join('..', file)), type]));
+i18n.init({ lang: 'en-US' });
+const catalogues = Promise.all([...NODE_FILES.values()].map((type) =>
+  i18n.registerMessageCatalog(`${PKG.name}/${type}`, path.join(__dirname, '..', 'dist', 'nodes', 'locales'), `${type}.json`)));
+const translated = new Map();
+function withCatalogue(fn) {
+  const file = Object.keys(require.cache).find((f) => require.cache[f].exports === fn && NODE_FILES.has(f));
+  if (!file) return fn;
+  if (!translated.has(fn)) {
+    const ns = `${PKG.name}/${NODE_FILES.get(file)}`;
+    translated.set(fn, (red) => fn(Object.assign(Object.create(red), { _: (key, params) => i18n._(`${ns}:${key}`, params) })));
+  }
+  return translated.get(fn);
+}
+const load = helper.load.bind(helper);
+helper.load = function (nodes, flow, credentials, cb) {
+  const list = (Array.isArray(nodes) ? nodes : [nodes]).map(withCatalogue);
+  return catalogues.then(() => load(list, flow, credentials, cb));
+};
+
 /** Registers beforeEach/afterEach around every test of the calling describe. */
 function useRuntime(prefix) {
   const state = { userDir: null };
