@@ -1,5 +1,5 @@
 'use strict';
-// The admin HTTP API in a real Node-RED with adminAuth: permissions and answers as SPEC 3.4.
+// The admin HTTP API in a real Node-RED with adminAuth: permissions and answers as the README's Station registry section describes.
 const assert = require('assert');
 const fs = require('fs');
 const os = require('os');

@@ -1,7 +1,7 @@
 'use strict';
 // Editor test: a real Node-RED (child process) with this package installed in its user
 // directory, the editor opened in headless Chromium (playwright-core), and the
-// ocpp-interface config dialog checked against SPEC section 3.
+// ocpp-interface config dialog checked against the README's "The OCPP interface" section.
 // Skipped when /usr/bin/chromium is missing (CI installs it).
 const assert = require('assert');
 const fs = require('fs');
@@ -113,7 +113,7 @@ describe('editor (headless Chromium)', function () {
     assert.strictEqual(await page.evaluate(() => RED.nodes.getType('ocpp-interface').category), 'config');
   });
 
-  it('opens the ocpp-interface dialog with the fields in SPEC order', async function () {
+  it('opens the ocpp-interface dialog with the fields in the README\'s order', async function () {
     await page.evaluate(() => RED.editor.editConfig('', 'ocpp-interface', 'iface1'));
     await page.waitForSelector('#node-config-input-ocpp-id', { state: 'visible' });
     await page.waitForFunction(() => $('#node-config-input-ocpp-id').val() !== '');
@@ -123,7 +123,7 @@ describe('editor (headless Chromium)', function () {
     assert.strictEqual(await page.getAttribute('#node-config-input-ocpp-id', 'readonly'), '');
     assert.strictEqual(await page.inputValue('#node-config-input-name'), 'Site');
 
-    // SPEC 3: Id, Name, Comment, Deactivated, Approved versions, Automatically approve, URL.
+    // README, The OCPP interface: Id, Name, Comment, Deactivated, Approved versions, Automatically approve, URL.
     const order = ['#node-config-input-ocpp-id', '#node-config-input-name', '#node-config-input-comment',
       '#node-config-input-deactivated', '#node-config-input-version-16', '#node-config-input-autoApprove',
       '#node-config-input-url'];
@@ -150,7 +150,7 @@ describe('editor (headless Chromium)', function () {
     assert.ok(await page.isChecked('#node-config-input-version-201'));
     assert.ok(await page.isChecked('#node-config-input-autoApprove'));
     assert.ok(!(await page.isChecked('#node-config-input-deactivated')));
-    // SPEC 3.3: the editor warns while auto-approve is on.
+    // README, Connecting a wallbox: the editor warns while auto-approve is on (switch it off once set up).
     assert.ok(await page.isVisible('#node-config-ocpp-autoapprove-warning'), 'auto-approve warning shown');
   });
 
@@ -328,5 +328,74 @@ describe('editor (headless Chromium)', function () {
     await page.click('#node-config-dialog-cancel');
     await page.waitForSelector('#node-config-input-ocpp-id', { state: 'detached' });
     assert.deepStrictEqual(problems, []);
+  });
+  describe('in German (Chromium with --lang=de, locale de-DE)', function () {
+    const de = (type) => JSON.parse(fs.readFileSync(path.join(PKG_ROOT, 'nodes/locales/de', `${type}.json`), 'utf8'))[type];
+    let german;
+    let gpage;
+
+    before(async function () {
+      const { chromium } = require('playwright-core');
+      german = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--lang=de',
+          '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      });
+      const context = await german.newContext({ locale: 'de-DE', extraHTTPHeaders: { 'Accept-Language': 'de-DE,de;q=0.9' }, viewport: { width: 1600, height: 1000 } });
+      gpage = await context.newPage();
+      gpage.on('pageerror', (err) => problems.push(`pageerror (de): ${err && err.stack || err}`));
+      await gpage.goto(`http://127.0.0.1:${port}/`, { waitUntil: 'load' });
+      await gpage.waitForFunction(() => window.RED && RED.nodes && RED.nodes.getType
+        && RED.nodes.getType('ocpp-interface') && RED.nodes.node('iface1'), null, { timeout: 30000 });
+    });
+    after(async function () {
+      if (german) await german.close().catch(() => {});
+    });
+
+    it('shows the ocpp-interface dialog with German labels, tabs and table headers', async function () {
+      const texts = de('ocpp-interface');
+      assert.strictEqual(await gpage.evaluate(() => navigator.language), 'de-DE');
+      await gpage.evaluate(() => RED.editor.editConfig('', 'ocpp-interface', 'iface1'));
+      await gpage.waitForSelector('#node-config-input-ocpp-id', { state: 'visible' });
+      const seen = await gpage.evaluate(() => ({
+        autoApprove: $('label[for="node-config-input-autoApprove"] span').text(),
+        versions: $('#node-config-ocpp-versions').closest('.form-row').find('label').first().text().trim(),
+        comment: $('#node-config-input-comment').attr('placeholder'),
+        tabs: $('#node-config-ocpp-interface-tabs .red-ui-tab-label').map(function () { return $(this).text().trim(); }).get(),
+        headers: $('#node-config-ocpp-stations thead th').map(function () { return $(this).text(); }).get().filter((x) => x),
+        port: $('#node-config-input-port').attr('placeholder'),
+      }));
+      assert.strictEqual(seen.autoApprove, texts.label.autoApprove);
+      assert.strictEqual(seen.autoApprove, 'Neue Ladestationen automatisch zulassen');
+      assert.strictEqual(seen.versions, texts.label.versions);
+      assert.strictEqual(seen.comment, texts.placeholder.comment);
+      assert.strictEqual(seen.port, texts.placeholder.port);
+      assert.deepStrictEqual(seen.tabs, [texts.tabs.interface, texts.tabs.connection, texts.tabs.stations]);
+      assert.deepStrictEqual(seen.headers, ['station', 'connected', 'version', 'vendor', 'model', 'firmware', 'lastSeen'].map((k) => texts.stations[k]));
+      // A text set from script (t()), not from data-i18n: the error under no approved version.
+      await gpage.uncheck('#node-config-input-version-16');
+      await gpage.uncheck('#node-config-input-version-201');
+      assert.strictEqual(await gpage.textContent('#node-config-ocpp-versions-error'), texts.errors.versions);
+      const message = await gpage.evaluate(() => RED.nodes.getType('ocpp-interface').defaults.versions.validate.call(RED.nodes.node('iface1'), [], {}));
+      assert.strictEqual(message, texts.errors.versions);
+      await gpage.check('#node-config-input-version-16');
+      await gpage.check('#node-config-input-version-201');
+      await gpage.click('#node-config-dialog-cancel');
+      await gpage.waitForSelector('#node-config-input-ocpp-id', { state: 'detached' });
+    });
+
+    it('shows German help for ocpp-in and a German palette label for the interface', async function () {
+      await gpage.evaluate(() => RED.sidebar.help.show('ocpp-in'));
+      const help = await gpage.waitForFunction(() => {
+        const el = document.querySelector('.red-ui-sidebar-help-stack .red-ui-help') || document.querySelector('.red-ui-help');
+        return el && /Ausgaben/.test(el.textContent) && /Details/.test(el.textContent) ? el.textContent : false;
+      }, null, { timeout: 5000 }).then((h) => h.jsonValue());
+      const source = fs.readFileSync(path.join(PKG_ROOT, 'nodes/locales/de/ocpp-in.html'), 'utf8');
+      const first = /<p>([^<]{20,}?)[<.]/.exec(source)[1].replace(/\s+/g, ' ').trim();
+      assert.ok(help.replace(/\s+/g, ' ').includes(first), `the German help does not show "${first}"`);
+      assert.match(help, /Referenzen/);
+      assert.strictEqual(await gpage.evaluate(() => RED.nodes.node('iface1')._def.label.call({})), de('ocpp-interface').label.node);
+      assert.deepStrictEqual(problems, []);
+    });
   });
 });

@@ -1,6 +1,6 @@
 'use strict';
 // The package as a user gets it: `npm pack`, installed into a fresh Node-RED user
-// directory, a flow written with SPEC's names, a strict station connecting.
+// directory, a flow written with the README's names, a strict station connecting.
 const assert = require('assert');
 const fs = require('fs');
 const os = require('os');

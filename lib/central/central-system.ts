@@ -267,7 +267,7 @@ export class CentralSystem extends EventEmitter {
     this.claims = this.claims.filter((c) => c.owner !== owner);
   }
 
-  /** Sends a command and resolves with the station's answer; rejects with an RpcError of SPEC 4's codes. */
+  /** Sends a command and resolves with the station's answer; rejects with an RpcError with one of the codes listed in the README's `ocpp-command` section. */
   command(station: string, action: string, payload: unknown, timeoutSeconds?: number): Promise<CallOutcome> {
     if (this.deactivated) return Promise.reject(new RpcError('deactivated', 'interface deactivated'));
     const conn = this.endpoint.connections.get(station);
@@ -511,7 +511,7 @@ export class CentralSystem extends EventEmitter {
     return until !== undefined && until >= Date.now();
   }
 
-  /** The automatic reply (SPEC 3.5), synchronous; a 1.6 transaction id is allocated by the caller. */
+  /** The automatic reply (README: Automatic replies), synchronous; a 1.6 transaction id is allocated by the caller. */
   private answerAutomatically(call: StationCall, transactionId?: number): void {
     const reply = automaticReply(call.version, call.action, call.payload, {
       heartbeatInterval: this.heartbeatInterval,
