@@ -105,7 +105,11 @@ async function main() {
     httpNodeRoot: '/',
     functionGlobalContext: {},
     logging: { console: { level: process.env.LOG_LEVEL || 'info', metrics: false, audit: false } },
-    editorTheme: { projects: { enabled: false } },
+    // straight onto the demo flow: no welcome tour, no consent prompt for update checks (which
+    // would also send this computer's Node-RED version to nodered.org). The editor speaks the
+    // browser's language, since no `lang` is set here (that setting only fixes the runtime's).
+    editorTheme: { projects: { enabled: false }, tours: false },
+    telemetry: { enabled: false, updateNotification: false },
     // a local try-out instance: no key to lose for flow credentials (the station passwords live in the registry anyway)
     credentialSecret: false,
   };
