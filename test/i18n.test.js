@@ -106,3 +106,13 @@ describe('message catalogues', function () {
     });
   }
 });
+
+describe('editor definitions, as the flow library\'s validator reads them', function () {
+  for (const type of TYPES) {
+    it(`${type}: RED.nodes.registerType gets the type and an object literal`, function () {
+      const html = fs.readFileSync(path.join(NODES, `${type}.html`), 'utf8');
+      const calls = [...html.matchAll(/RED\.nodes\.registerType\(\s*(["'])([^"']+)\1\s*,\s*(\S)/g)];
+      assert.deepStrictEqual(calls.map((m) => [m[2], m[3]]), [[type, '{']], 'node-red-dev validate parses only an object literal');
+    });
+  }
+});
