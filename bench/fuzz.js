@@ -23,6 +23,7 @@ const DEFAULTS = {
   answerTimeout: 5000, // ms for one frame's answer
   heartbeatMs: 200,
   log: console.log,
+  interrupted: () => false, // true: stop sending now (Ctrl-C), clean up, report what was done
 };
 
 const IFACE = 'fuzz-iface';
@@ -203,11 +204,16 @@ async function goodStation(ctx, spec) {
   const client = new RPCClient({ endpoint: ctx.base, identity: spec.id, protocols: [spec.version], strictMode: true, reconnect: false, callTimeoutMs: 10000 });
   const good = ctx.stats.good;
   let stopping = false;
-  client.on('close', () => { if (!stopping) good.failures.push(`${spec.id} was disconnected`); });
+  let timer = null;
+  client.on('close', () => {
+    if (stopping) return;
+    good.failures.push(`${spec.id} was disconnected`);
+    clearInterval(timer);
+  });
   await client.connect();
   await client.call('BootNotification', spec.boot);
   const pending = new Set();
-  const timer = setInterval(() => {
+  timer = setInterval(() => {
     const started = performance.now();
     good.sent++;
     const p = client.call('Heartbeat', {}).then(
@@ -262,7 +268,7 @@ async function fuzz(options = {}) {
     fs.writeFileSync(path.join(dir, 'flows.json'), JSON.stringify(flow(approvedVersions, opts.validation)));
     nr = startNodeRed(dir);
     const port = await nr.ready;
-    nr.child.once('exit', (code, signal) => { if (!stoppingNodeRed) nodeRedExit = { code, signal }; });
+    nr.child.once('exit', (code, signal) => { if (!stoppingNodeRed && !opts.interrupted()) nodeRedExit = { code, signal }; });
     await waitForInterface(port, nr);
     const base = `ws://127.0.0.1:${port}${OCPP_PATH}`;
     const versions = [];
@@ -277,7 +283,7 @@ async function fuzz(options = {}) {
     const deadline = started + opts.duration * 1000;
     const ctx = {
       seed, base, stats, answerTimeout: opts.answerTimeout, heartbeatMs: opts.heartbeatMs,
-      stopping: () => nodeRedExit !== null || Date.now() > deadline,
+      stopping: () => nodeRedExit !== null || Date.now() > deadline || opts.interrupted(),
       failure(c, entry, what) {
         failures.push({ conn: c.conn, index: entry ? c.index : null, station: c.stationId, version: c.version, kind: entry ? entry.kind : null, what, frame: entry ? excerpt(entry.frames[0].data) : null });
       },
@@ -292,8 +298,9 @@ async function fuzz(options = {}) {
         if (!got.answers.length && got.closed === null) stats.noAnswer++;
         if (got.closed !== null) stats.closes[got.closed] = (stats.closes[got.closed] || 0) + 1;
         if (got.timedOut) stats.timedOut++;
-        let what = nodeRedExit ? null : check(entry.expect, got);
-        if (!what && !nodeRedExit && answersExpected(entry.expect) === null && got.closed === null) {
+        const judged = nodeRedExit === null && !opts.interrupted();
+        let what = judged ? check(entry.expect, got) : null;
+        if (!what && judged && answersExpected(entry.expect) === null && got.closed === null) {
           if (!got.sentinel) what = 'the connection was not served after this frame: no answer to the next Heartbeat';
           else if (got.sentinel.type !== 3) what = `the next Heartbeat was answered with CALLERROR ${got.sentinel.code}`;
         }
@@ -335,7 +342,8 @@ async function fuzz(options = {}) {
   good.p99 = percentile(good.latencies, 99);
   good.max = good.latencies.length ? good.latencies[good.latencies.length - 1] : null;
   report.nodeRedExit = nodeRedExit;
-  report.ok = nodeRedExit === null && failures.length === 0 && mismatches.length === 0 && good.failures.length === 0 && good.answered === good.sent && good.sent > 0;
+  report.interrupted = opts.interrupted();
+  report.ok = !report.interrupted && nodeRedExit === null && failures.length === 0 && mismatches.length === 0 && good.failures.length === 0 && good.answered === good.sent && good.sent > 0;
   return report;
 }
 
@@ -347,10 +355,10 @@ function print(report, log = console.log, showMax = 10) {
   log('');
   log(`frames sent         ${fmt(s.frames)} hostile (+ ${fmt(s.sentinels)} Heartbeats to check the connection is still served) over ${fmt(s.connections)} connections in ${((report.durationMs || 0) / 1000).toFixed(1)} s${report.stoppedByDuration ? ' (stopped by --duration)' : ''}`);
   log('answers');
-  log(`  ${'CALLRESULT'.padEnd(34)} ${fmt(s.results).padStart(7)}`);
-  for (const [code, n] of Object.entries(s.errors).sort((a, b) => b[1] - a[1])) log(`  ${('CALLERROR ' + code).padEnd(34)} ${fmt(n).padStart(7)}`);
-  log(`  ${'no answer'.padEnd(34)} ${fmt(s.noAnswer).padStart(7)}`);
-  for (const [code, n] of Object.entries(s.closes)) log(`  ${('connection closed ' + code).padEnd(34)} ${fmt(n).padStart(7)}`);
+  log(`  ${'CALLRESULT'.padEnd(40)} ${fmt(s.results).padStart(7)}`);
+  for (const [code, n] of Object.entries(s.errors).sort((a, b) => b[1] - a[1])) log(`  ${('CALLERROR ' + code).padEnd(40)} ${fmt(n).padStart(7)}`);
+  log(`  ${'no answer'.padEnd(40)} ${fmt(s.noAnswer).padStart(7)}`);
+  for (const [code, n] of Object.entries(s.closes)) log(`  ${('connection closed ' + code).padEnd(40)} ${fmt(n).padStart(7)}`);
   log('frames by kind (mismatches)');
   const kinds = Object.entries(s.byKind).sort((a, b) => a[0].localeCompare(b[0]));
   for (let i = 0; i < kinds.length; i += 4) {
@@ -370,6 +378,7 @@ function print(report, log = console.log, showMax = 10) {
     log(`failures            ${report.failures.length}`);
     for (const f of report.failures.slice(0, showMax)) log(`  ${f.conn !== undefined ? `connection ${f.conn} (${f.station}): ` : ''}${f.what}`);
   }
+  if (report.interrupted) log('interrupted');
   log(report.ok ? 'PASS' : `FAIL (replay this run with --seed ${report.seed})`);
 }
 
@@ -413,6 +422,10 @@ async function main() {
   if (values.versions) options.versions = values.versions.split(',').map((v) => v.trim()).filter(Boolean);
   if (values.validation) options.validation = values.validation;
   if (values['answer-timeout']) options.answerTimeout = num(values['answer-timeout'], 'answer-timeout');
+  let interrupted = false;
+  // Ctrl-C reaches the Node-RED child as well; the run stops, cleans up and reports.
+  process.once('SIGINT', () => { interrupted = true; });
+  options.interrupted = () => interrupted;
   const report = await fuzz(options);
   print(report);
   return report.ok ? 0 : 1;
