@@ -8,13 +8,14 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { parseArgs } = require('util');
+const { isUtf8 } = require('buffer');
 const WebSocket = require('ws');
 const { RPCClient } = require('ocpp-rpc');
 const { startNodeRed, stopNodeRed, installInto } = require('../test/nodered-process');
 const { generate, check, answersExpected, hash } = require('./fuzz-frames');
 
 const DEFAULTS = {
-  frames: 10000,
+  frames: 20000,
   connections: 50,
   seed: null, // null: a new one each run, printed for the replay
   duration: 100, // s: sending stops then, whatever the count
@@ -98,12 +99,14 @@ class HostileConnection {
     this.waiter = null;
     this.pastIds = new Set();
     this.index = 0;
+    this.connected = false;
   }
 
   async connect() {
     const { ws, why } = await openSocket(this.url, this.version);
     if (!ws) return why;
     this.ctx.stats.connections++;
+    this.connected = true;
     this.ws = ws;
     ws.on('error', () => {}); // a reset is seen as a close 1006
     ws.on('message', (data, isBinary) => this.received(data, isBinary));
@@ -261,6 +264,7 @@ async function fuzz(options = {}) {
   let nodeRedExit = null;
   let stoppingNodeRed = false;
   const stopGood = [];
+  const conns = [];
   const started = Date.now();
   try {
     installInto(dir);
@@ -314,7 +318,6 @@ async function fuzz(options = {}) {
     for (const spec of GOOD.filter((g) => versions.includes(g.version))) stopGood.push(await goodStation(ctx, spec));
     const perConn = Math.floor(opts.frames / opts.connections);
     const extra = opts.frames % opts.connections;
-    const conns = [];
     for (let c = 0; c < opts.connections; c++) conns.push(new HostileConnection(ctx, c, versions[c % versions.length]));
     await Promise.all(conns.map((c, i) => c.run(perConn + (i < extra ? 1 : 0))));
     report.stoppedByDuration = nodeRedExit === null && Date.now() > deadline && stats.frames < opts.frames;
@@ -323,9 +326,17 @@ async function fuzz(options = {}) {
     while (stopGood.length) await stopGood.pop()();
     report.durationMs = Date.now() - started;
 
-    if (nodeRedExit === null) {
+    if (nodeRedExit === null && !opts.interrupted()) {
+      // Auto-approve put every station that connected into the registry, odd ids included.
       const res = await fetch(`http://127.0.0.1:${port}/ocpp-interface/${IFACE}/stations`).catch((err) => ({ status: err.message }));
-      if (res.status !== 200) failures.push({ what: `Node-RED's admin API answered ${res.status} after the run` });
+      if (res.status !== 200) {
+        failures.push({ what: `Node-RED's admin API answered ${res.status} after the run` });
+      } else {
+        const listed = new Set((await res.json()).map((st) => st.id));
+        for (const c of conns) {
+          if (c.connected && !listed.has(c.stationId)) failures.push({ what: `station ${JSON.stringify(c.stationId)} connected but is not in the registry` });
+        }
+      }
     }
   } catch (err) {
     failures.push({ what: `the fuzzer could not run: ${err.stack || err.message}` });
@@ -334,6 +345,8 @@ async function fuzz(options = {}) {
     stoppingNodeRed = true;
     if (nr && nr.child) await stopNodeRed(nr.child);
     report.nodeRedLog = nr ? nr.logs() : '';
+    // Errors Node-RED logged: an exception a wall caught is still a fault worth seeing.
+    report.errorsLogged = report.nodeRedLog.split('\n').filter((l) => /\[error\]|Uncaught|RangeError/.test(l));
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const good = stats.good;
@@ -365,9 +378,13 @@ function print(report, log = console.log, showMax = 10) {
     log('  ' + kinds.slice(i, i + 4).map(([k, v]) => `${k} ${fmt(v.frames)}${v.mismatches ? ` (${v.mismatches})` : ''}`.padEnd(26)).join(''));
   }
   const g = s.good;
-  log(`good station        ${fmt(g.sent)} Heartbeats, ${fmt(g.answered)} answered, ${g.failures.length} failures; p50 ${ms(g.p50)}, p99 ${ms(g.p99)}, max ${ms(g.max)}`);
+  log(`good station        ${fmt(g.sent)} Heartbeats, ${fmt(g.answered)} answered, ${g.failures.length} failures; latency p50 ${ms(g.p50)}, p99 ${ms(g.p99)}, max ${ms(g.max)}`);
   for (const f of g.failures.slice(0, showMax)) log(`  ${f}`);
   log(`Node-RED            ${report.nodeRedExit ? `EXITED (code ${report.nodeRedExit.code}, signal ${report.nodeRedExit.signal})` : 'running until the end'}`);
+  if (report.errorsLogged.length) {
+    log(`Node-RED errors     ${report.errorsLogged.length} logged, the first:`);
+    for (const l of report.errorsLogged.slice(0, 3)) log(`  ${l.slice(0, 300)}`);
+  }
   if (report.nodeRedExit) log(report.nodeRedLog.slice(-3000).split('\n').map((l) => `  | ${l}`).join('\n'));
   const replay = (m) => (m.index === null ? '' : `\n      replay: node bench/fuzz.js --seed ${report.seed} --show ${m.conn}:${m.index}:${m.version}`);
   if (report.mismatches.length) {
@@ -405,7 +422,10 @@ async function main() {
     const [c, k, v = 'ocpp2.0.1'] = values.show.split(':');
     const e = generate(Number(values.seed || 0), Number(c), Number(k), v);
     console.log(JSON.stringify({ kind: e.kind, expect: e.expect }, null, 2));
-    for (const f of e.frames) console.log(excerpt(f.data, 2000));
+    for (const f of e.frames) {
+      const raw = Buffer.isBuffer(f.data) && (f.binary || !isUtf8(f.data)) ? `${f.binary ? 'binary' : 'text (invalid UTF-8)'}, hex: ${f.data.toString('hex')}` : f.data.toString();
+      console.log(raw.length > 4000 ? `${raw.slice(0, 4000)}… (${raw.length} characters in all)` : raw);
+    }
     return 0;
   }
   const num = (v, name) => {
