@@ -127,6 +127,8 @@ class HostileConnection {
       this.ctx.failure(this, null, `the central system sent something that is not an OCPP-J text frame: ${excerpt(data.toString())}`);
       return;
     }
+    // A CALL from the central system (a command) is no answer to anything sent here.
+    if (a.type === 2) { this.ctx.stats.serverCalls++; return; }
     if (this.waiter) this.waiter.onAnswer(a);
     else this.late(a);
   }
@@ -252,7 +254,7 @@ async function fuzz(options = {}) {
   const seed = opts.seed === null || opts.seed === undefined ? (Date.now() % 1e9) : Number(opts.seed);
   const log = opts.log;
   const stats = {
-    frames: 0, sentinels: 0, connections: 0, entries: 0, late: 0,
+    frames: 0, sentinels: 0, connections: 0, entries: 0, late: 0, serverCalls: 0,
     results: 0, errors: {}, noAnswer: 0, closes: {}, timedOut: 0, byKind: {},
     good: { sent: 0, answered: 0, failures: [], latencies: [] },
   };
@@ -268,8 +270,7 @@ async function fuzz(options = {}) {
   const started = Date.now();
   try {
     installInto(dir);
-    const approvedVersions = opts.versions.slice();
-    fs.writeFileSync(path.join(dir, 'flows.json'), JSON.stringify(flow(approvedVersions, opts.validation)));
+    fs.writeFileSync(path.join(dir, 'flows.json'), JSON.stringify(flow(opts.versions, opts.validation)));
     nr = startNodeRed(dir);
     const port = await nr.ready;
     nr.child.once('exit', (code, signal) => { if (!stoppingNodeRed && !opts.interrupted()) nodeRedExit = { code, signal }; });
@@ -282,7 +283,7 @@ async function fuzz(options = {}) {
     }
     report.versions = versions;
     log(`fuzz: seed ${seed}, ${opts.frames} frames over ${opts.connections} connections, ${versions.join(', ')}` +
-      `${versions.includes('ocpp2.1') ? '' : ' (ocpp2.1: not approved by the interface, left out)'}, validation ${opts.validation}, Node-RED pid ${nr.child.pid}`);
+      `${opts.versions.includes('ocpp2.1') && !versions.includes('ocpp2.1') ? ' (ocpp2.1: not approved by the interface, left out)' : ''}, validation ${opts.validation}, Node-RED pid ${nr.child.pid}`);
 
     const deadline = started + opts.duration * 1000;
     const ctx = {
