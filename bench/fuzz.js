@@ -338,6 +338,23 @@ async function fuzz(options = {}) {
           if (c.connected && !listed.has(c.stationId)) failures.push({ what: `station ${JSON.stringify(c.stationId)} connected but is not in the registry` });
         }
       }
+      // What the editor reads about hostile stations must still be served.
+      const admin = `http://127.0.0.1:${port}/ocpp-interface/${IFACE}`;
+      const reads = ['/rejected', '/sessions', '/sessions?format=csv',
+        ...conns.filter((c) => c.connected && (c.conn < 2 || SPECIAL_IDS.includes(c.stationId))).map((c) => `/stations/${encodeURIComponent(c.stationId)}/log`)];
+      // A route this version of the package does not have yet answers 404 for the good station too.
+      const absent = new Set();
+      for (const url of ['/sessions', `/stations/${GOOD[0].id}/log`]) {
+        const r = await fetch(admin + url).catch(() => null);
+        if (r && r.status === 404) absent.add(url.split('/')[1]);
+      }
+      for (const url of reads) {
+        const r = await fetch(admin + url).catch((err) => ({ status: err.message }));
+        if (r.status === 404 && absent.has(url.split(/[/?]/)[1])) continue;
+        if (r.status !== 200) failures.push({ what: `GET ${url} of the admin API answered ${r.status} after the run` });
+        else if (!/csv/.test(url)) await r.json().catch((err) => failures.push({ what: `GET ${url} of the admin API answered no JSON: ${err.message}` }));
+        else await r.text();
+      }
     }
   } catch (err) {
     failures.push({ what: `the fuzzer could not run: ${err.stack || err.message}` });
