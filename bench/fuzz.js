@@ -24,6 +24,7 @@ const DEFAULTS = {
   answerTimeout: 5000, // ms for one frame's answer
   heartbeatMs: 200,
   log: console.log,
+  package: null, // a built package directory to install (an unpacked `npm pack`); null: this one
   interrupted: () => false, // true: stop sending now (Ctrl-C), clean up, report what was done
 };
 
@@ -269,7 +270,7 @@ async function fuzz(options = {}) {
   const conns = [];
   const started = Date.now();
   try {
-    installInto(dir);
+    installInto(dir, opts.package ? path.resolve(opts.package) : undefined);
     fs.writeFileSync(path.join(dir, 'flows.json'), JSON.stringify(flow(opts.versions, opts.validation)));
     nr = startNodeRed(dir);
     const port = await nr.ready;
@@ -425,6 +426,7 @@ const HELP = `Usage: node bench/fuzz.js [options]
   --versions LIST     comma-separated (default ${DEFAULTS.versions.join(',')}; ocpp2.1 only where the interface approves it)
   --validation MODE   lenient or strict (default ${DEFAULTS.validation})
   --answer-timeout MS time one frame's answer may take (default ${DEFAULTS.answerTimeout})
+  --package DIR       install this built package instead of the one in this directory
   --show C:K[:V]      print frame K of connection C (version V, default ocpp2.0.1) of --seed and what it must get; sends nothing`;
 
 async function main() {
@@ -432,7 +434,7 @@ async function main() {
     options: {
       frames: { type: 'string' }, connections: { type: 'string' }, seed: { type: 'string' }, duration: { type: 'string' },
       versions: { type: 'string' }, validation: { type: 'string' }, 'answer-timeout': { type: 'string' }, show: { type: 'string' },
-      help: { type: 'boolean' },
+      package: { type: 'string' }, help: { type: 'boolean' },
     },
   });
   if (values.help) { console.log(HELP); return 0; }
@@ -459,6 +461,7 @@ async function main() {
   if (values.duration) options.duration = num(values.duration, 'duration');
   if (values.versions) options.versions = values.versions.split(',').map((v) => v.trim()).filter(Boolean);
   if (values.validation) options.validation = values.validation;
+  if (values.package) options.package = values.package;
   if (values['answer-timeout']) options.answerTimeout = num(values['answer-timeout'], 'answer-timeout');
   let interrupted = false;
   // Ctrl-C reaches the Node-RED child as well; the run stops, cleans up and reports.
