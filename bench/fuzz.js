@@ -112,7 +112,8 @@ class HostileConnection {
     ws.on('error', () => {}); // a reset is seen as a close 1006
     ws.on('message', (data, isBinary) => this.received(data, isBinary));
     ws.once('close', (code) => {
-      if (this.ws === ws) this.ws = null;
+      if (this.ws !== ws) return; // closed by this side at the end
+      this.ws = null;
       if (this.waiter) this.waiter.onClose(code);
     });
     return null;
