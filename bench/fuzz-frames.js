@@ -87,7 +87,7 @@ function validPayloads(version) {
   };
 }
 
-/** Frames sent to a version's station that start a central-system-only action. */
+/** Actions only the central system sends, per version: a station that sends one gets NotSupported. */
 const CENTRAL_ONLY = { 'ocpp1.6': ['RemoteStartTransaction', 'Reset', 'GetConfiguration'], 'ocpp2.0.1': ['RequestStartTransaction', 'Reset', 'GetVariables'], 'ocpp2.1': ['RequestStartTransaction', 'Reset', 'GetVariables'] };
 
 function randomText(r, length) {
@@ -107,18 +107,6 @@ function randomBytes(r, length) {
   return b;
 }
 
-/**
- * Expectations, each checked against what came back for the entry's frames:
- * - `error`: one CALLERROR with `id` and a code from `codes`
- * - `result`: one CALLRESULT with `id`
- * - `answer`: one answer with `id`: a CALLRESULT, or a CALLERROR with a code from `codes`
- * - `none`: no answer (a sentinel Heartbeat after it proves the connection is still served)
- * - `noneOrError`: no answer, or a CALLERROR with a code from `codes` and id `id`
- * - `closeOrError`: the connection closed with `close`, or a CALLERROR as for `error`
- * - `close`: the connection closed with `close`
- * - `any`: anything but a crash; the sentinel proves the connection is still served
- * `count` (default 1) is how many answers `error`/`result`/`answer` expect.
- */
 function frameText(type, id, action, payload) {
   return `[${type},${JSON.stringify(id)},${JSON.stringify(action)},${payload}]`;
 }
@@ -141,10 +129,10 @@ function pickKind(r) {
   return KINDS[0][0];
 }
 
-const oversizeCache = new Map();
+let overLong = null;
 function oversizeFrame(id) {
-  if (!oversizeCache.has('x')) oversizeCache.set('x', 'x'.repeat(MAX_FRAME_BYTES + 64));
-  return frameText(2, id, 'DataTransfer', `{"vendorId":"fuzz","data":"${oversizeCache.get('x')}"}`);
+  if (!overLong) overLong = 'x'.repeat(MAX_FRAME_BYTES + 64);
+  return frameText(2, id, 'DataTransfer', `{"vendorId":"fuzz","data":"${overLong}"}`);
 }
 
 function mutate(r, value, depth = 0) {
@@ -160,9 +148,21 @@ function mutate(r, value, depth = 0) {
   return out;
 }
 
+//
+
 /**
- * The entry number `index` of connection `conn`: { kind, frames: [{ data, binary?, fragments? }],
- * expect }. A pure function of its arguments.
+ * The entry number `index` of connection `conn`: { kind, id, frames: [{ data, binary?, fragments? }],
+ * expect }. A pure function of its arguments. `expect.kind`, checked against what came back:
+ * - `error`: one CALLERROR with `id` and a code from `codes`
+ * - `result`: one CALLRESULT with `id`
+ * - `answer`: one answer with `id`: a CALLRESULT, or a CALLERROR with a code from `codes`
+ * - `none`: no answer
+ * - `noneOrError`: no answer, or a CALLERROR with a code from `codes` and id `id`
+ * - `closeOrError`: the connection closed with `close`, or a CALLERROR as for `error`
+ * - `close`: the connection closed with `close`
+ * - `any`: anything but a crash
+ * `count` (default 1) is how many answers `error`/`result`/`answer` expect. Where the answer
+ * may be nothing, the runner sends a valid Heartbeat after the frame, which must be answered.
  */
 function generate(seed, conn, index, version) {
   const r = prng(hash(`${seed}:${conn}:${index}`));
