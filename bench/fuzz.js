@@ -48,13 +48,23 @@ function flow(versions, validation) {
     { id: 'fuzz-fn', type: 'function', z: tab, func: "context.set('n', (context.get('n') || 0) + 1);\nmsg.seen = Object.keys(msg.payload || {}).length;\nreturn msg;", outputs: 1, wires: [[]] },
     { id: 'fuzz-debug', type: 'debug', z: tab, active: true, tosidebar: true, console: false, complete: 'true', targetType: 'full', wires: [] },
     { id: 'fuzz-in-second', type: 'ocpp-in', z: tab, interface: IFACE, station: '', actions: [], reply: 'auto', wires: [[]] },
-    { id: 'fuzz-in-events', type: 'ocpp-in', z: tab, interface: IFACE, station: '', actions: ['connected', 'disconnected', 'invalid'], reply: 'auto', wires: [['fuzz-fn']] },
+    { id: 'fuzz-in-events', type: 'ocpp-in', z: tab, interface: IFACE, station: '', actions: ['connected', 'disconnected', 'rejected', 'invalid', 'frame'], reply: 'auto', wires: [['fuzz-fn']] },
   ];
 }
 
 function stationIdFor(seed, conn) {
   if (conn % 8 === 7 && (conn >> 3) < SPECIAL_IDS.length) return SPECIAL_IDS[conn >> 3];
   return `FZ-${seed}-${conn}`;
+}
+
+/** Resident memory of a process in MB (Linux), null elsewhere. */
+function rssMb(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
 }
 
 function percentile(sorted, p) {
@@ -318,6 +328,7 @@ async function fuzz(options = {}) {
       },
     };
 
+    report.rssBefore = rssMb(nr.child.pid);
     for (const spec of GOOD.filter((g) => versions.includes(g.version))) stopGood.push(await goodStation(ctx, spec));
     const perConn = Math.floor(opts.frames / opts.connections);
     const extra = opts.frames % opts.connections;
@@ -328,6 +339,7 @@ async function fuzz(options = {}) {
     if (nodeRedExit === null) await delay(opts.heartbeatMs * 2 + 50);
     while (stopGood.length) await stopGood.pop()();
     report.durationMs = Date.now() - started;
+    report.rssAfter = nodeRedExit === null ? rssMb(nr.child.pid) : null;
 
     if (nodeRedExit === null && !opts.interrupted()) {
       // Auto-approve put every station that connected into the registry, odd ids included.
@@ -400,7 +412,8 @@ function print(report, log = console.log, showMax = 10) {
   const g = s.good;
   log(`good station        ${fmt(g.sent)} Heartbeats, ${fmt(g.answered)} answered, ${g.failures.length} failures; latency p50 ${ms(g.p50)}, p99 ${ms(g.p99)}, max ${ms(g.max)}`);
   for (const f of g.failures.slice(0, showMax)) log(`  ${f}`);
-  log(`Node-RED            ${report.nodeRedExit ? `EXITED (code ${report.nodeRedExit.code}, signal ${report.nodeRedExit.signal})` : 'running until the end'}`);
+  const rss = report.rssBefore && report.rssAfter ? `, RSS ${report.rssBefore.toFixed(0)} MB before the frames, ${report.rssAfter.toFixed(0)} MB after` : '';
+  log(`Node-RED            ${report.nodeRedExit ? `EXITED (code ${report.nodeRedExit.code}, signal ${report.nodeRedExit.signal})` : `running until the end${rss}`}`);
   if (report.errorsLogged.length) {
     log(`Node-RED errors     ${report.errorsLogged.length} logged, the first:`);
     for (const l of report.errorsLogged.slice(0, 3)) log(`  ${l.slice(0, 300)}`);
