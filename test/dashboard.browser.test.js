@@ -245,10 +245,13 @@ describe('example 05: the charging park dashboard (headless Chromium)', function
     assert.ok(limit >= 17 && limit <= 21, `a limit near the middle of 6..32 A, got ${limit}`);
     await shows('CP-A', 'limit', `${limit} A`);
     await shows('CP-A', 'result', `limit ${limit} A: Accepted`);
+    const thumb = card('CP-A').locator('.park-slider [role="slider"]');
+    assert.strictEqual(await thumb.getAttribute('aria-valuenow'), String(limit));
 
     await card('CP-A').locator('.park-nolimit').click();
     await shows('CP-A', 'limit', 'none');
     assert.strictEqual(a.calls[a.calls.length - 1][0], 'ClearChargingProfile');
+    assert.strictEqual(await thumb.getAttribute('aria-valuenow'), '32', 'the slider is back at its top without a limit');
   });
 
   it('stops a charge with the stop button: the station is asked to stop, and its status follows', async function () {
@@ -268,6 +271,19 @@ describe('example 05: the charging park dashboard (headless Chromium)', function
     await shows('CP-B', 'result', 'stop: Accepted');
     await b.unplug();
     await shows('CP-B', 'status', 'Available');
+  });
+
+  it('gives a page opened later the whole park at once', async function () {
+    const second = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await second.goto(page.url(), { waitUntil: 'load' });
+      const cards = second.locator('.park-station');
+      await cards.nth(1).waitFor({ timeout: 8000 });
+      assert.deepStrictEqual(await cards.evaluateAll((els) => els.map((e) => [e.dataset.station, e.querySelector('.park-status').textContent.trim(),
+        e.querySelector('.park-energy').textContent.trim()])), [['CP-A', 'Available', '2.50 kWh'], ['CP-B', 'Available', '0.50 kWh']]);
+    } finally {
+      await second.close();
+    }
   });
 
   it('shows a station that goes away as offline, and the page had no errors', async function () {
