@@ -286,6 +286,25 @@ describe('example 05: the charging park dashboard (headless Chromium)', function
     }
   });
 
+  it('opens in the editor with every node and dashboard setting valid', async function () {
+    const editor = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    try {
+      await editor.goto(page.url().replace(/\/dashboard.*$/, '/'), { waitUntil: 'load' });
+      await editor.waitForFunction(() => window.RED && RED.nodes && RED.nodes.getType('ui-base') && RED.nodes.node('b5a0000000000001'),
+        null, { timeout: 30000 });
+      const invalid = await editor.evaluate(() => {
+        const bad = [];
+        const check = (n) => { if (n.valid === false) bad.push(`${n.type} ${n.id} ${JSON.stringify(n.validationErrors || [])}`); };
+        RED.nodes.eachNode(check);
+        RED.nodes.eachConfig(check);
+        return bad;
+      });
+      assert.deepStrictEqual(invalid, []);
+    } finally {
+      await editor.close();
+    }
+  });
+
   it('shows a station that goes away as offline, and the page had no errors', async function () {
     await b.close();
     await shows('CP-B', 'status', 'Offline');
