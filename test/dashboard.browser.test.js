@@ -70,12 +70,15 @@ async function station201(url, id) {
   cp.calls = [];
   let seqNo = 0;
   let tx = null;
-  const event = (eventType, triggerReason, chargingState, meterValue) => cp.call('TransactionEvent', {
-    eventType, timestamp: now(), triggerReason, seqNo: seqNo++,
-    transactionInfo: { transactionId: tx.id, chargingState, ...(tx.remoteStartId !== undefined && eventType === 'Started' ? { remoteStartId: tx.remoteStartId } : {}) },
-    ...(eventType === 'Started' ? { idToken: tx.idToken, evse: { id: 1, connectorId: 1 } } : {}),
-    ...(meterValue ? { meterValue } : {}),
-  });
+  const event = (eventType, triggerReason, chargingState, meterValue) => {
+    const started = eventType === 'Started';
+    return cp.call('TransactionEvent', {
+      eventType, timestamp: now(), triggerReason, seqNo: seqNo++,
+      transactionInfo: { transactionId: tx.id, chargingState, ...(started ? { remoteStartId: tx.remoteStartId } : {}) },
+      ...(started ? { idToken: tx.idToken, evse: { id: 1, connectorId: 1 } } : {}),
+      ...(meterValue ? { meterValue } : {}),
+    });
+  };
   const connector = (connectorStatus) => cp.call('StatusNotification', { timestamp: now(), connectorStatus, evseId: 1, connectorId: 1 });
   const record = (action, answer, then) => cp.handle(action, ({ params }) => {
     cp.calls.push([action, plain(params)]);
@@ -137,7 +140,9 @@ describe('example 05: the charging park dashboard (headless Chromium)', function
     // RED.start() can resolve before the flows run: wait for the interface's API and the dashboard
     const end = Date.now() + 15000;
     for (;;) {
-      const [api, dashboard] = await Promise.all([httpStatus(`${base}/ocpp-interface/${ifaceId}/stations`), httpStatus(`${base}/dashboard/park`)]);
+      const [api, dashboard] = await Promise.all([
+        httpStatus(`${base}/ocpp-interface/${ifaceId}/stations`), httpStatus(`${base}/dashboard/park`),
+      ]);
       if (api === 200 && dashboard === 200) break;
       if (Date.now() > end) throw new Error(`the example did not start (interface API ${api}, dashboard ${dashboard})\n${nr.logs()}`);
       await new Promise((r) => setTimeout(r, 100));
@@ -227,7 +232,8 @@ describe('example 05: the charging park dashboard (headless Chromium)', function
     await b.meter(3680, 500);
     await shows('CP-B', 'power', '3.68 kW');
     await shows('CP-B', 'energy', '0.50 kWh');
-    await until(() => chartPoints.some(([s, kw]) => s === 'CP-B' && kw === 3.68), `the chart to get CP-B's 3.68 kW (it got ${JSON.stringify(chartPoints)})`);
+    await until(() => chartPoints.some(([s, kw]) => s === 'CP-B' && kw === 3.68),
+      `the chart to get CP-B's 3.68 kW (it got ${JSON.stringify(chartPoints)})`);
     const pointsOfA = chartPoints.filter(([s]) => s === 'CP-A').map(([, kw]) => kw);
     assert.deepStrictEqual(pointsOfA.slice(-2), [7.4, 11], 'the chart follows CP-A\'s power');
   });
@@ -258,7 +264,8 @@ describe('example 05: the charging park dashboard (headless Chromium)', function
     const transactionId = a.transactionId();
     await card('CP-A').locator('.park-stop').click();
     await shows('CP-A', 'result', 'stop: Accepted');
-    assert.deepStrictEqual(a.calls.filter(([action]) => action === 'RemoteStopTransaction'), [['RemoteStopTransaction', { transactionId }]]);
+    const stops = a.calls.filter(([action]) => action === 'RemoteStopTransaction');
+    assert.deepStrictEqual(stops, [['RemoteStopTransaction', { transactionId }]]);
     await shows('CP-A', 'status', 'Finishing');
     await shows('CP-A', 'power', '0.00 kW');
     await a.unplug();
@@ -267,7 +274,8 @@ describe('example 05: the charging park dashboard (headless Chromium)', function
     const tx201 = b.transactionId();
     await card('CP-B').locator('.park-stop').click();
     await shows('CP-B', 'status', 'Finishing');
-    assert.deepStrictEqual(b.calls.filter(([action]) => action === 'RequestStopTransaction'), [['RequestStopTransaction', { transactionId: tx201 }]]);
+    const requests = b.calls.filter(([action]) => action === 'RequestStopTransaction');
+    assert.deepStrictEqual(requests, [['RequestStopTransaction', { transactionId: tx201 }]]);
     await shows('CP-B', 'result', 'stop: Accepted');
     await b.unplug();
     await shows('CP-B', 'status', 'Available');
@@ -279,8 +287,9 @@ describe('example 05: the charging park dashboard (headless Chromium)', function
       await second.goto(page.url(), { waitUntil: 'load' });
       const cards = second.locator('.park-station');
       await cards.nth(1).waitFor({ timeout: 8000 });
-      assert.deepStrictEqual(await cards.evaluateAll((els) => els.map((e) => [e.dataset.station, e.querySelector('.park-status').textContent.trim(),
-        e.querySelector('.park-energy').textContent.trim()])), [['CP-A', 'Available', '2.50 kWh'], ['CP-B', 'Available', '0.50 kWh']]);
+      const shown = await cards.evaluateAll((els) => els.map((e) => [e.dataset.station,
+        e.querySelector('.park-status').textContent.trim(), e.querySelector('.park-energy').textContent.trim()]));
+      assert.deepStrictEqual(shown, [['CP-A', 'Available', '2.50 kWh'], ['CP-B', 'Available', '0.50 kWh']]);
     } finally {
       await second.close();
     }

@@ -74,8 +74,8 @@ describe('example flows', function () {
 
   it('every example imports: an array with one ocpp-interface on Node-RED\'s own server at /ocpp, both versions, auto-approve, and a comment', function () {
     const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')).sort();
-    assert.deepStrictEqual(files, ['01 Monitor all stations.json', '02 RFID authorisation by flow.json', '03 Remote start and stop.json', '04 Load management.json',
-      '05 Charging park dashboard.json']);
+    assert.deepStrictEqual(files, ['01 Monitor all stations.json', '02 RFID authorisation by flow.json',
+      '03 Remote start and stop.json', '04 Load management.json', '05 Charging park dashboard.json']);
     let shared;
     for (const file of files) {
       const flow = readExample(file);
@@ -111,7 +111,8 @@ describe('example flows', function () {
     const page = flow.find((n) => n.type === 'ui-page');
     assert.strictEqual(flow.find((n) => n.id === page.ui).path, '/dashboard');
     for (const n of flow.filter((w) => w.type.startsWith('ui-') && w.group)) {
-      assert.ok(flow.some((g) => g.id === n.group && g.type === 'ui-group' && g.page === page.id), `${n.type} ${n.id} is not in a group of the page`);
+      const inPage = flow.some((g) => g.id === n.group && g.type === 'ui-group' && g.page === page.id);
+      assert.ok(inPage, `${n.type} ${n.id} is not in a group of the page`);
     }
   });
 
