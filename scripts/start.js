@@ -10,7 +10,10 @@ const { execFileSync } = require('child_process');
 const root = path.resolve(__dirname, '..');
 const userDir = path.join(root, '.node-red');
 const flowFile = path.join(userDir, 'flows.json');
-const firstExample = path.join(root, 'examples', '01 Monitor all stations.json');
+const firstExamples = [
+  [path.join(root, 'examples', '01 Monitor all stations.json'), 'Monitor all stations'],
+  [path.join(root, 'examples', '05 Charging park dashboard.json'), 'Charging park dashboard'],
+];
 const port = Number(process.env.PORT || 1880);
 // like Node-RED itself: every interface unless HOST says otherwise, so a wallbox on the network can connect
 const host = process.env.HOST || undefined;
@@ -53,16 +56,33 @@ function networkAddresses() {
     .map((a) => a.address);
 }
 
-/** Example 1 as the flow of a first start; a user's own flows are never overwritten. */
-function deployFirstExample() {
+/** Examples 1 and 5 as the flows of a first start, one tab each; a user's own flows are never overwritten. */
+function deployFirstExamples() {
   if (fs.existsSync(flowFile)) return false;
-  const nodes = JSON.parse(fs.readFileSync(firstExample, 'utf8'));
-  // examples leave out their tab (the editor imports them into the open one); a flow file needs it
-  const tabs = [...new Set(nodes.filter((n) => n.z).map((n) => n.z))]
-    .map((id) => ({ id, type: 'tab', label: 'Monitor all stations', disabled: false, info: '' }));
+  const flows = [];
+  const ids = new Set();
+  for (const [file, label] of firstExamples) {
+    // the examples share their ocpp-interface: it goes in once
+    const nodes = JSON.parse(fs.readFileSync(file, 'utf8')).filter((n) => !ids.has(n.id));
+    // examples leave out their tab (the editor imports them into the open one); a flow file needs it
+    const tabs = [...new Set(nodes.filter((n) => n.z).map((n) => n.z))]
+      .map((id) => ({ id, type: 'tab', label, disabled: false, info: '' }));
+    for (const n of [...tabs, ...nodes]) ids.add(n.id);
+    flows.push(...tabs, ...nodes);
+  }
   fs.mkdirSync(userDir, { recursive: true });
-  fs.writeFileSync(flowFile, JSON.stringify([...tabs, ...nodes], null, 4) + '\n');
+  fs.writeFileSync(flowFile, JSON.stringify(flows, null, 4) + '\n');
   return true;
+}
+
+/** The path of the FlowFuse dashboard in the flow file, if it has one. */
+function dashboardPath() {
+  try {
+    const base = JSON.parse(fs.readFileSync(flowFile, 'utf8')).find((n) => n && n.type === 'ui-base');
+    return base ? base.path || '/dashboard' : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The station URLs of the interfaces in the flow file, for the banner. */
@@ -90,7 +110,7 @@ function stationUrls(settings) {
 
 async function main() {
   buildIfNeeded();
-  const deployed = deployFirstExample();
+  const deployed = deployFirstExamples();
 
   const express = require('express');
   const RED = require('node-red');
@@ -133,6 +153,8 @@ async function main() {
 
   const urls = stationUrls(settings);
   const lines = ['', `Node-RED editor:   http://localhost:${port}/`];
+  const dashboard = dashboardPath();
+  if (dashboard) lines.push(`Dashboard:         http://localhost:${port}${dashboard}`);
   for (const u of urls) {
     lines.push(`Station URL:       ${u.url}/<stationId>   (${u.name}${u.deactivated ? ', deactivated' : ''})`);
     for (const n of u.network) lines.push(`  from the network: ${n}/<stationId>`);
@@ -146,7 +168,10 @@ async function main() {
       `    npm run simulate -- ${urls[0].url} --id CP001`,
       `    npm run simulate -- ${urls[0].url} --id CP002 --version 2.0.1`);
   }
-  if (deployed) lines.push('', 'First start: example 1 "Monitor all stations" is deployed; open the debug sidebar to watch the stations.');
+  if (deployed) {
+    lines.push('', 'First start: example 1 "Monitor all stations" is deployed; open the debug sidebar to watch the stations.',
+      'Example 5 "Charging park dashboard" too, on a tab of its own: open the dashboard URL above.');
+  }
   lines.push('More examples: menu > Import > Examples > node-red-contrib-ocpp-interface. Ctrl-C stops Node-RED.', '');
   console.log(lines.join('\n'));
 

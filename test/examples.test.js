@@ -74,7 +74,8 @@ describe('example flows', function () {
 
   it('every example imports: an array with one ocpp-interface on Node-RED\'s own server at /ocpp, both versions, auto-approve, and a comment', function () {
     const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')).sort();
-    assert.deepStrictEqual(files, ['01 Monitor all stations.json', '02 RFID authorisation by flow.json', '03 Remote start and stop.json', '04 Load management.json']);
+    assert.deepStrictEqual(files, ['01 Monitor all stations.json', '02 RFID authorisation by flow.json',
+      '03 Remote start and stop.json', '04 Load management.json', '05 Charging park dashboard.json']);
     let shared;
     for (const file of files) {
       const flow = readExample(file);
@@ -96,6 +97,22 @@ describe('example flows', function () {
         for (const out of n.wires || []) for (const target of out) assert.ok(ids.has(target), `${file}: ${n.id} is wired to a missing node ${target}`);
         if (n.interface !== undefined) assert.strictEqual(n.interface, iface.id, `${file}: ${n.type} ${n.id} uses another interface`);
       }
+    }
+  });
+
+  it('05 Charging park dashboard brings its dashboard config and talks to stations only through channels', function () {
+    const flow = readExample('05 Charging park dashboard.json');
+    const types = new Set(flow.map((n) => n.type));
+    for (const type of ['ui-base', 'ui-page', 'ui-group', 'ui-theme']) assert.ok(types.has(type), `no ${type} node`);
+    assert.deepStrictEqual([...types].filter((t) => t.startsWith('ocpp-')).sort(), ['ocpp-channel', 'ocpp-interface']);
+    const channels = flow.filter((n) => n.type === 'ocpp-channel');
+    assert.deepStrictEqual(channels.filter((n) => n.station !== ''), [], 'every channel serves every station');
+    assert.deepStrictEqual(channels.map((n) => n.channel).sort(), ['charging', 'connected', 'currentLimit', 'energy', 'power', 'status']);
+    const page = flow.find((n) => n.type === 'ui-page');
+    assert.strictEqual(flow.find((n) => n.id === page.ui).path, '/dashboard');
+    for (const n of flow.filter((w) => w.type.startsWith('ui-') && w.group)) {
+      const inPage = flow.some((g) => g.id === n.group && g.type === 'ui-group' && g.page === page.id);
+      assert.ok(inPage, `${n.type} ${n.id} is not in a group of the page`);
     }
   });
 
