@@ -15,3 +15,5 @@ export * from './registry/station-registry';
 export * from './central/automatic-replies';
 export * from './central/central-system';
 export * from './channels';
+export * from './security/certificates';
+export * from './security/messages';

@@ -9,7 +9,8 @@ interface InConfig extends NodeDef {
   reply?: 'auto' | 'flow';
 }
 
-const EVENTS = ['connected', 'disconnected', 'rejected'];
+// CertificateSigned: the station's answer to the certificate the interface signed for it.
+const EVENTS = ['connected', 'disconnected', 'rejected', 'CertificateSigned'];
 
 export = function register(RED: NodeAPI): void {
   function OcppInNode(this: InterfaceUser, config: InConfig): void {
@@ -54,6 +55,8 @@ export = function register(RED: NodeAPI): void {
     const onStation = (event: StationEvent) => {
       if (station && event.station !== station) return;
       if (actions.length && !actions.includes(event.topic)) return;
+      // A command's outcome is no CALL: only for nodes that name it, never to a flow's ocpp-response.
+      if (event.outcome && !actions.length) return;
       // A flow-reply node that lost its claim still reports what arrives, but cannot answer it.
       // Each flow gets a payload of its own where the interface still needs the original (a CALL
       // the flow answers is recorded only then) or other ocpp-in nodes get the same event.
@@ -64,6 +67,10 @@ export = function register(RED: NodeAPI): void {
         ocpp: { interface: iface.id, station: event.station, version: event.version, action: event.topic, messageId: event.messageId },
       } as NodeMessage & { ocpp: Record<string, unknown> };
       if (event.replyOwner === node) msg.ocpp.reply = 'flow';
+      if (event.outcome) {
+        if (event.outcome.durationMs !== null) msg.ocpp.durationMs = Math.round(event.outcome.durationMs * 1000) / 1000;
+        if (event.outcome.error) msg.ocpp.error = event.outcome.error;
+      }
       node.send(msg);
     };
     const onTimeout = (event: StationEvent) => {

@@ -2,7 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import type { NodeAPI } from 'node-red';
 import type { Request, Response } from 'express';
-import { CentralSystem, isVersion, OcppVersion, payloadTemplate, profileOf, SUPPORTED_VERSIONS, MAX_STATION_ID_LENGTH, isValidStationId } from '../lib';
+import { CentralSystem, CertificateAuthority, isVersion, OcppVersion, payloadTemplate, profileOf, SUPPORTED_VERSIONS, MAX_STATION_ID_LENGTH, isValidStationId } from '../lib';
 import { InterfaceConfig, InterfaceNode, InterfaceState, InterfaceUser } from './types';
 
 function numberOr(value: unknown, fallback: number): number {
@@ -16,7 +16,26 @@ function registryFile(userDir: string | undefined, id: string): string | null {
   return path.join(userDir, 'ocpp-interface', `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
 }
 
+/** What this node reads from a core `tls-config` node. */
+interface TlsConfigNode {
+  addTLSOptions(options: { cert?: string | Buffer; key?: string | Buffer; ca?: string | Buffer; passphrase?: string }): void;
+}
+
 export = function register(RED: NodeAPI): void {
+  /** The signing CA from a tls-config node's certificate and key; null (and an error logged) when unusable. */
+  function signingAuthority(node: InterfaceNode, id: string): CertificateAuthority | null {
+    const tlsNode = RED.nodes.getNode(id) as unknown as TlsConfigNode | null;
+    const pem: { cert?: string | Buffer; key?: string | Buffer; passphrase?: string } = {};
+    tlsNode?.addTLSOptions(pem);
+    try {
+      if (!tlsNode || !pem.cert || !pem.key) throw new Error(RED._('ocpp-interface.errors.signingCaMissing'));
+      return new CertificateAuthority(pem.cert.toString(), pem.key.toString(), pem.passphrase);
+    } catch (err) {
+      node.error(RED._('ocpp-interface.errors.signingCa', { error: (err as Error).message }));
+      return null;
+    }
+  }
+
   function OcppInterfaceNode(this: InterfaceNode, config: InterfaceConfig): void {
     RED.nodes.createNode(this, config);
     const node = this;
@@ -32,10 +51,13 @@ export = function register(RED: NodeAPI): void {
     const file = registryFile(userDir, node.id);
     if (file && fs.existsSync(path.dirname(file)) === false) fs.mkdirSync(path.dirname(file), { recursive: true });
 
+    const clientCertificates = config.clientCertificates === 'required' ? 'required' : 'off';
     node.system = new CentralSystem({
       versions,
       autoApprove: !!config.autoApprove,
       security: config.security === 'basic' ? 'basic' : 'none',
+      clientCertificates,
+      certificateAuthority: config.signingCa ? signingAuthority(node, config.signingCa) : null,
       heartbeatInterval: numberOr(config.heartbeatInterval, 300),
       callTimeout: numberOr(config.callTimeout, 30),
       unknownIdTags: config.unknownIdTags === 'reject' ? 'reject' : 'accept',
@@ -69,6 +91,10 @@ export = function register(RED: NodeAPI): void {
     if (versions.length === 0) {
       setState({ state: 'error', message: RED._('ocpp-interface.status.noVersion') });
       node.error(RED._('ocpp-interface.errors.noVersion'));
+    } else if (clientCertificates === 'required' && (ownPort === null || !config.tls)) {
+      // Never fall back to a listener without client certificates: that would let in any station.
+      setState({ state: 'error', message: RED._('ocpp-interface.status.clientCertificates') });
+      node.error(RED._('ocpp-interface.errors.clientCertificates'));
     } else if (ownPort === null) {
       try {
         node.system.attach(RED.server as unknown as import('http').Server);
@@ -84,7 +110,7 @@ export = function register(RED: NodeAPI): void {
       const tlsNode = config.tls ? (RED.nodes.getNode(config.tls) as unknown as { addTLSOptions(o: object): void } | null) : null;
       const tls: Record<string, unknown> | undefined = tlsNode ? {} : undefined;
       if (tlsNode && tls) tlsNode.addTLSOptions(tls);
-      node.system.listen({ port: ownPort, tls }).then(
+      node.system.listen({ port: ownPort, tls, clientCertificates: clientCertificates === 'required' }).then(
         () => setState({ state: 'listening', connected: node.system.connectedCount }),
         (err: NodeJS.ErrnoException) => {
           const message = err.code === 'EADDRINUSE' ? RED._('ocpp-interface.status.portInUse', { port: ownPort }) : RED._('ocpp-interface.status.error');

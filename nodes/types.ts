@@ -22,6 +22,8 @@ export interface InterfaceConfig extends NodeDef {
   path?: string;
   tls?: string;
   security?: 'none' | 'basic';
+  clientCertificates?: 'off' | 'required';
+  signingCa?: string;
   heartbeatInterval?: string | number;
   callTimeout?: string | number;
   unknownIdTags?: 'accept' | 'reject';

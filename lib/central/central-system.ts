@@ -13,11 +13,17 @@ import { OpenTransaction, StationRecord, StationRegistry } from '../registry/sta
 import { OcppVersion } from '../versions';
 import { automaticReply, needsTransactionId } from './automatic-replies';
 import { recognise } from './recognise';
+import { CertificateAuthority } from '../security/certificates';
+import { certificateSigned, readSignCertificate, signCertificateResponse } from '../security/messages';
 
 export interface CentralSystemOptions {
   versions: OcppVersion[];
   autoApprove: boolean;
   security: 'none' | 'basic';
+  /** `required`: security profile 3, the station id must be its client certificate's subject CN. */
+  clientCertificates?: 'off' | 'required';
+  /** Signs the certificates stations ask for with SignCertificate; none: SignCertificate is answered Rejected. */
+  certificateAuthority?: CertificateAuthority | null;
   /** Seconds, sent in BootNotification replies. */
   heartbeatInterval: number;
   /** Seconds to wait for a station's answer, and for a flow's reply. */
@@ -47,6 +53,12 @@ export interface StationEvent {
   call: StationCall | null;
   /** For a CALL a flow must answer: the owner that claimed it (see claimReplies). */
   replyOwner: object | null;
+  /**
+   * Set when the event is the station's answer to a command the interface sent by itself
+   * (CertificateSigned): `payload` is the answer, `messageId` the command's. Flows get it
+   * only where they name the action.
+   */
+  outcome?: { durationMs: number | null; error: { code: string; description: string } | null };
 }
 
 export interface ChannelEvent {
@@ -380,6 +392,11 @@ export class CentralSystem extends EventEmitter {
   }
 
   private async authorize(info: HandshakeInfo): Promise<AuthDecision> {
+    if (this.options.clientCertificates === 'required' && info.certificateCommonName !== info.id) {
+      const cn = info.certificateCommonName === null ? 'no single subject CN' : `subject CN ${JSON.stringify(info.certificateCommonName)}`;
+      this.log.warn(`station ${info.id} refused: its client certificate has ${cn}, not the station id ${JSON.stringify(info.id)}`);
+      return { accept: false, status: 401, reason: 'client certificate CN is not the station id' };
+    }
     let record = this.registry.get(info.id);
     if (!record && !this.options.autoApprove) return { accept: false, status: 404, reason: 'unknown station' };
     if (this.options.security === 'basic') {
@@ -463,6 +480,11 @@ export class CentralSystem extends EventEmitter {
       this.emit('station', event);
       return;
     }
+    const ca = this.options.certificateAuthority;
+    if (ca && incoming.action === 'SignCertificate') {
+      this.signCertificate(call, ca).catch((err: Error) => this.automaticReplyFailed(call, err));
+      return;
+    }
     if (needsTransactionId(conn.version, incoming.action)) {
       this.registry.allocateTransactionId().then((id) => {
         this.answerAutomatically(call, id);
@@ -477,6 +499,50 @@ export class CentralSystem extends EventEmitter {
       return;
     }
     this.answered(call);
+  }
+
+  /**
+   * SignCertificate with a signing CA: the CSR is checked before the answer, so that one
+   * failing the checks is answered Rejected; an accepted one is signed and delivered
+   * with CertificateSigned right after the answer.
+   */
+  private async signCertificate(call: StationCall, ca: CertificateAuthority): Promise<void> {
+    const { station, version } = call;
+    const { csr, use } = readSignCertificate(version, call.payload);
+    if (use === 'V2GCertificate') {
+      this.log.warn(`station ${station} asked to sign a V2G (ISO 15118) certificate: Rejected, the signing CA signs charging station certificates only`);
+      call.replyNow(signCertificateResponse(version, false, 'NotSupported', 'V2G certificates are not signed by this central system'));
+      this.answered(call);
+      return;
+    }
+    const check = await ca.checkRequest(csr, station);
+    if (call.answered) return; // the station went away meanwhile
+    if (!check.ok) {
+      this.log.warn(`station ${station} sent a certificate signing request that was Rejected: ${check.reason}`);
+      call.replyNow(signCertificateResponse(version, false, 'InvalidCSR', check.reason));
+      this.answered(call);
+      return;
+    }
+    call.replyNow(signCertificateResponse(version, true));
+    this.answered(call);
+    const issued = await ca.issue(check.request);
+    this.log.info(`certificate for station ${station} signed (serial ${issued.serialNumber}, valid until ${issued.notAfter.toISOString()}): sending CertificateSigned`);
+    const sentAt = Date.now();
+    const payload = certificateSigned(version, issued.chain, use);
+    this.command(station, 'CertificateSigned', payload).then((outcome) => {
+      const status = String(outcome.payload.status);
+      if (status === 'Accepted') this.log.info(`station ${station} answered CertificateSigned: Accepted`);
+      else this.log.warn(`station ${station} answered CertificateSigned: ${status}`);
+      this.emitOutcome(station, version, outcome.messageId, outcome.payload, { durationMs: outcome.durationMs, error: null });
+    }, (err: RpcError) => {
+      this.log.warn(`CertificateSigned to station ${station} failed: ${err.message}`);
+      this.emitOutcome(station, version, null, {}, { durationMs: Date.now() - sentAt, error: { code: err.code, description: err.message } });
+    });
+  }
+
+  private emitOutcome(station: string, version: OcppVersion, messageId: string | null, payload: Record<string, unknown>,
+    outcome: NonNullable<StationEvent['outcome']>): void {
+    this.emit('station', { topic: 'CertificateSigned', station, version, messageId, payload, call: null, replyOwner: null, outcome } satisfies StationEvent);
   }
 
   /** An automatically answered CALL, told to the flows that listen. */

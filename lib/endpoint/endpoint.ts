@@ -10,6 +10,7 @@ import { Logger, silentLogger } from '../rpc/logger';
 import { OcppVersion } from '../versions';
 import { BasicCredentials, negotiateVersion, offeredProtocols, parseBasicAuth, stationIdFromPath } from './handshake';
 import { AttemptTurn, FailedAuthThrottle, ThrottleOptions } from './auth-throttle';
+import { peerCommonName } from '../security/certificates';
 import { routeUpgrades, UpgradeHandler } from './upgrade-router';
 
 /** Largest frame a station may send; larger ones close the connection with 1009. */
@@ -21,6 +22,8 @@ export interface HandshakeInfo {
   address: string;
   offered: string[];
   credentials: BasicCredentials | null;
+  /** Subject CN of the client certificate the station presented over TLS, if any. */
+  certificateCommonName: string | null;
 }
 
 export type AuthDecision =
@@ -57,6 +60,8 @@ export interface ListenOptions {
   port: number;
   host?: string;
   tls?: SecureContextOptions;
+  /** Security profile 3: the TLS handshake demands a client certificate signed by `tls.ca`. */
+  clientCertificates?: boolean;
 }
 
 export interface OcppEndpoint {
@@ -126,7 +131,9 @@ export class OcppEndpoint extends EventEmitter {
   /** Listens on a port of its own, `wss://` when TLS options are given. Rejects on EADDRINUSE and the like. */
   listen(options: ListenOptions): Promise<void> {
     if (this.server) return Promise.reject(new Error('endpoint is already attached or listening'));
-    const server = options.tls ? https.createServer(options.tls) : http.createServer();
+    if (options.clientCertificates && !options.tls?.ca) return Promise.reject(new Error('client certificates need TLS with a CA certificate'));
+    const tls = options.clientCertificates ? { ...options.tls, requestCert: true, rejectUnauthorized: true } : options.tls;
+    const server = tls ? https.createServer(tls) : http.createServer();
     server.on('request', (_req, res) => {
       res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'Upgrade' });
       res.end(`OCPP-J endpoint: charging stations connect with WebSocket to ${this.path}/<stationId>\n`);
@@ -243,7 +250,7 @@ export class OcppEndpoint extends EventEmitter {
     }
     let decision: AuthDecision;
     try {
-      decision = this.options.authorize ? await this.options.authorize({ id, version, address, offered, credentials }) : { accept: true };
+      decision = this.options.authorize ? await this.options.authorize({ id, version, address, offered, credentials, certificateCommonName: peerCommonName(req.socket) }) : { accept: true };
     } catch (err) {
       turn?.finish('abandoned');
       throw err;
