@@ -1,9 +1,23 @@
 import { createPrivateKey, KeyObject, randomBytes, webcrypto, X509Certificate as NodeCertificate } from 'crypto';
 import type { TLSSocket } from 'tls';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 
 /** Node's WebCrypto, handed to every @peculiar/x509 call: no global provider is set. */
 const subtleCrypto = webcrypto as unknown as Crypto;
+
+let library: typeof X509 | null = null;
+
+/**
+ * @peculiar/x509, loaded with the Reflect polyfill it needs only once a signing CA is
+ * configured: an interface without one neither loads it nor extends the global Reflect.
+ */
+function x509(): typeof X509 {
+  if (!library) {
+    require('reflect-metadata');
+    library = require('@peculiar/x509') as typeof X509;
+  }
+  return library;
+}
 
 /** A signed station certificate is valid this long (and never past the CA's own end). */
 export const STATION_CERTIFICATE_DAYS = 365;
@@ -21,7 +35,7 @@ export function peerCommonName(socket: unknown): string | null {
 
 /** The outcome of checking a station's certificate signing request. */
 export type RequestCheck =
-  | { ok: true; request: x509.Pkcs10CertificateRequest }
+  | { ok: true; request: X509.Pkcs10CertificateRequest }
   | { ok: false; reason: string };
 
 export interface IssuedCertificate {
@@ -40,16 +54,17 @@ export interface IssuedCertificate {
  * TLS client certificates for them.
  */
 export class CertificateAuthority {
-  private readonly certificates: x509.X509Certificate[];
+  private readonly certificates: X509.X509Certificate[];
   private readonly key: KeyObject;
   private readonly notAfter: Date;
   private signingKey: Promise<CryptoKey> | null = null;
 
   /** Throws an Error saying what is wrong: no certificate, not a CA, key does not match, expired. */
   constructor(certificatePem: string, keyPem: string, passphrase?: string) {
-    const blocks = x509.PemConverter.decodeWithHeaders(certificatePem).filter((b) => b.type === 'CERTIFICATE');
+    const lib = x509();
+    const blocks = lib.PemConverter.decodeWithHeaders(certificatePem).filter((b) => b.type === 'CERTIFICATE');
     if (blocks.length === 0) throw new Error('no PEM certificate found');
-    this.certificates = blocks.map((b) => new x509.X509Certificate(b.rawData));
+    this.certificates = blocks.map((b) => new lib.X509Certificate(b.rawData));
     const own = new NodeCertificate(Buffer.from(this.certificates[0].rawData));
     if (!own.ca) throw new Error(`certificate "${own.subject.replace(/\n/g, ', ')}" is not a CA certificate (basicConstraints CA:TRUE missing)`);
     try {
@@ -70,9 +85,10 @@ export class CertificateAuthority {
 
   /** Parses a CSR (PEM, or bare base64) and checks its signature and that its subject CN is exactly `stationId`. */
   async checkRequest(csr: string, stationId: string): Promise<RequestCheck> {
-    let request: x509.Pkcs10CertificateRequest;
+    const lib = x509();
+    let request: X509.Pkcs10CertificateRequest;
     try {
-      request = new x509.Pkcs10CertificateRequest(csr.trim());
+      request = new lib.Pkcs10CertificateRequest(csr.trim());
     } catch (err) {
       return { ok: false, reason: `the CSR cannot be read (${(err as Error).message})` };
     }
@@ -90,14 +106,15 @@ export class CertificateAuthority {
   }
 
   /** Signs a checked request: a TLS client certificate for the request's subject and public key. */
-  async issue(request: x509.Pkcs10CertificateRequest, now = new Date()): Promise<IssuedCertificate> {
+  async issue(request: X509.Pkcs10CertificateRequest, now = new Date()): Promise<IssuedCertificate> {
+    const lib = x509();
     const signingKey = await (this.signingKey ??= importSigningKey(this.key));
     const ca = this.certificates[0];
     const notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
     const notAfter = new Date(Math.min(now.getTime() + STATION_CERTIFICATE_DAYS * DAY_MS, this.notAfter.getTime()));
     const serialNumber = randomSerialNumber();
     const publicKey = request.publicKey;
-    const certificate = await x509.X509CertificateGenerator.create({
+    const certificate = await lib.X509CertificateGenerator.create({
       serialNumber,
       subject: request.subjectName,
       issuer: ca.subjectName,
@@ -107,11 +124,11 @@ export class CertificateAuthority {
       signingKey,
       signingAlgorithm: signatureAlgorithmFor(this.key),
       extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth], false),
-        await x509.SubjectKeyIdentifierExtension.create(publicKey, false, subtleCrypto),
-        await x509.AuthorityKeyIdentifierExtension.create(ca, false, subtleCrypto),
+        new lib.BasicConstraintsExtension(false, undefined, true),
+        new lib.KeyUsagesExtension(lib.KeyUsageFlags.digitalSignature | lib.KeyUsageFlags.keyEncipherment, true),
+        new lib.ExtendedKeyUsageExtension([lib.ExtendedKeyUsage.clientAuth], false),
+        await lib.SubjectKeyIdentifierExtension.create(publicKey, false, subtleCrypto),
+        await lib.AuthorityKeyIdentifierExtension.create(ca, false, subtleCrypto),
       ],
     }, subtleCrypto);
     const pem = certificate.toString('pem');
