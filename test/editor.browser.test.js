@@ -42,6 +42,7 @@ describe('editor (headless Chromium)', function () {
         autoApprove: true, port: '', path: '/ocpp', security: 'none', heartbeatInterval: 300, callTimeout: 30, unknownIdTags: 'accept' },
       { id: 'iface2', type: 'ocpp-interface', name: 'Locked', comment: '', deactivated: false, versions: ['ocpp1.6'],
         autoApprove: false, port: '', path: '/locked', security: 'basic', heartbeatInterval: 300, callTimeout: 30, unknownIdTags: 'accept' },
+      { id: 'tls1', type: 'tls-config', name: 'server certificate', cert: '', key: '', ca: '', verifyservercert: false },
     ], null, 2));
 
     nr = startNodeRed(userDir);
@@ -161,6 +162,42 @@ describe('editor (headless Chromium)', function () {
     assert.strictEqual(await page.inputValue('#node-config-input-url'), 'ws://127.0.0.1:19999/ocpp/');
     await page.evaluate(() => $('#node-config-input-port').val('').trigger('input').trigger('change'));
     assert.strictEqual(await page.inputValue('#node-config-input-url'), `ws://127.0.0.1:${port}/ocpp/`);
+  });
+
+  it('refuses client certificates (profile 3) without an own port and TLS, and shows wss:// with them', async function () {
+    const state = () => page.evaluate(() => {
+      const def = RED.nodes.getType('ocpp-interface');
+      const props = { port: $('#node-config-input-port').val(), tls: $('#node-config-input-tls').val() };
+      return {
+        valid: def.defaults.clientCertificates.validate.call(props, $('#node-config-input-clientCertificates').val()) === true,
+        marked: $('#node-config-input-clientCertificates').hasClass('input-error'),
+        // the Connection tab may be hidden: its own display is what the dialog toggles
+        message: $('#node-config-ocpp-client-certificates-error').css('display') !== 'none',
+        profiles: $('#node-config-ocpp-client-certificates-tip').text(),
+        url: $('#node-config-input-url').val(),
+      };
+    });
+    await page.evaluate(() => $('#node-config-input-clientCertificates').val('required').trigger('change'));
+    let s = await state();
+    assert.strictEqual(s.valid, false, 'required on the shared server is invalid');
+    assert.ok(s.marked && s.message, JSON.stringify(s));
+    assert.match(s.profiles, /1 = HTTP Basic auth without TLS; 2 = TLS \(wss:\/\/\)/);
+    await page.evaluate(() => $('#node-config-input-port').val('19999').trigger('input').trigger('change'));
+    s = await state();
+    assert.strictEqual(s.valid, false, 'required without TLS is invalid');
+    assert.ok(s.marked && s.message);
+    assert.strictEqual(s.url, 'ws://127.0.0.1:19999/ocpp/');
+    await page.evaluate(() => $('#node-config-input-tls').val('tls1').trigger('change'));
+    s = await state();
+    assert.strictEqual(s.valid, true, JSON.stringify(s));
+    assert.ok(!s.marked && !s.message, JSON.stringify(s));
+    assert.strictEqual(s.url, 'wss://127.0.0.1:19999/ocpp/');
+    await page.evaluate(() => {
+      $('#node-config-input-clientCertificates').val('off').trigger('change');
+      $('#node-config-input-tls').val('_ADD_').trigger('change');
+      $('#node-config-input-port').val('').trigger('input').trigger('change');
+    });
+    assert.strictEqual((await state()).url, `ws://127.0.0.1:${port}/ocpp/`);
   });
 
   const versionState = () => page.evaluate(() => {
