@@ -516,7 +516,7 @@ export class CentralSystem extends EventEmitter {
       return;
     }
     const check = await ca.checkRequest(csr, station);
-    if (call.answered) return; // the station went away meanwhile
+    if (call.answered || call.incoming.connection.closed) return; // the station went away meanwhile
     if (!check.ok) {
       this.log.warn(`station ${station} sent a certificate signing request that was Rejected: ${check.reason}`);
       call.replyNow(signCertificateResponse(version, false, 'InvalidCSR', check.reason));
