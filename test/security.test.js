@@ -253,6 +253,18 @@ describe('security profile 3 and station certificates', function () {
       assert.ok(sys.log.warnings.some((w) => w === 'station CPR answered CertificateSigned: Rejected'));
     });
 
+    it('gives up on CertificateSigned after callTimeout, logged and reported as timeout', async function () {
+      sys = await startSystem({ certificateAuthority: new CertificateAuthority(ca.pem, ca.keyPem), callTimeout: 1 });
+      const cp = await station(sys.url, 'CPT', ['ocpp1.6']);
+      cp.handle('CertificateSigned', () => new Promise(() => {}));
+      const outcome = waitFor(sys.cs, 'station', (e) => e.topic === 'CertificateSigned', 5000);
+      assert.strictEqual((await cp.call('SignCertificate', { csr: (await makeCsr('CN=CPT')).pem })).status, 'Accepted');
+      const event = await outcome;
+      assert.strictEqual(event.outcome.error.code, 'timeout');
+      assert.ok(event.outcome.durationMs >= 900, `gave up after ${event.outcome.durationMs} ms`);
+      assert.ok(sys.log.warnings.some((w) => w.startsWith('CertificateSigned to station CPT failed')));
+    });
+
     it('without a signing CA, SignCertificate stays Rejected', async function () {
       sys = await startSystem();
       const cp = await station(sys.url, 'CPN', ['ocpp1.6']);
