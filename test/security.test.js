@@ -337,8 +337,7 @@ describe('security in Node-RED (ocpp-interface with tls-config nodes)', function
 
   it('profile 3 without an own port or without TLS: an error status, nothing listens', async function () {
     await load([iface({ clientCertificates: 'required' })]);
-    // The test runtime has no message catalogues: the status is the catalogue key.
-    assert.deepStrictEqual(helper.getNode('if1').state, { state: 'error', message: 'ocpp-interface.status.clientCertificates' });
+    assert.deepStrictEqual(helper.getNode('if1').state, { state: 'error', message: 'profile 3 needs port and TLS' });
     await assert.rejects(station(runtime.sharedUrl(), 'CP1'));
     await helper.unload();
     const port = await freePort();
@@ -391,7 +390,7 @@ describe('security in Node-RED (ocpp-interface with tls-config nodes)', function
     const f = files();
     await load([iface({ signingCa: 'srv1' }), f.server]);
     const errors = helper.log().args.filter((a) => a[0].level === helper.log().ERROR).map((a) => String(a[0].msg));
-    assert.ok(errors.includes('ocpp-interface.errors.signingCa'), JSON.stringify(errors));
+    assert.ok(errors.some((m) => /signing CA cannot be used.*"CN=127\.0\.0\.1" is not a CA certificate/.test(m)), JSON.stringify(errors));
     const cp = await station(runtime.sharedUrl(), 'CP9', ['ocpp1.6']);
     assert.deepStrictEqual(await cp.call('SignCertificate', { csr: (await makeCsr('CN=CP9')).pem }), { status: 'Rejected' });
   });
