@@ -32,7 +32,7 @@ const OCPP16_REPLIES: Record<string, Reply> = {
   StopTransaction: (r, ctx) => (r.idTag ? { idTagInfo: idTagInfo16(ctx) } : {}),
   LogStatusNotification: empty,
   SecurityEventNotification: empty,
-  // Signing certificates needs a CA, which this central system does not have.
+  // Without a signing CA; with one, the central system checks and signs the CSR itself.
   SignCertificate: () => ({ status: 'Rejected' }),
   SignedFirmwareStatusNotification: empty,
 };
