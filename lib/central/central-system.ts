@@ -509,9 +509,9 @@ export class CentralSystem extends EventEmitter {
   private async signCertificate(call: StationCall, ca: CertificateAuthority): Promise<void> {
     const { station, version } = call;
     const { csr, use } = readSignCertificate(version, call.payload);
-    if (use === 'V2GCertificate') {
-      this.log.warn(`station ${station} asked to sign a V2G (ISO 15118) certificate: Rejected, the signing CA signs charging station certificates only`);
-      call.replyNow(signCertificateResponse(version, false, 'NotSupported', 'V2G certificates are not signed by this central system'));
+    if (use !== 'ChargingStationCertificate') {
+      this.log.warn(`station ${station} asked to sign a ${use} (ISO 15118): Rejected, the signing CA signs charging station certificates only`);
+      call.replyNow(signCertificateResponse(version, false, 'NotSupported', `${use} requests are not signed by this central system`));
       this.answered(call);
       return;
     }

@@ -12,7 +12,8 @@ import type { OcppVersion } from '../versions';
  * info; 2.0.1 and every later version have both.
  */
 
-export type CertificateUse = 'ChargingStationCertificate' | 'V2GCertificate';
+/** `ChargingStationCertificate`, or another use (2.0.1 `V2GCertificate`; later versions may add more). */
+export type CertificateUse = string;
 
 export interface SigningRequest {
   csr: string;
@@ -38,5 +39,5 @@ export function signCertificateResponse(version: OcppVersion, accepted: boolean,
 /** The CertificateSigned command that delivers a signed chain. */
 export function certificateSigned(version: OcppVersion, chain: string, use: CertificateUse): Record<string, unknown> {
   if (version === 'ocpp1.6') return { certificateChain: chain } satisfies CertificateSigned16;
-  return { certificateChain: chain, certificateType: use } satisfies CertificateSignedRequest20;
+  return { certificateChain: chain, certificateType: use as CertificateSignedRequest20['certificateType'] } satisfies CertificateSignedRequest20;
 }
