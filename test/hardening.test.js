@@ -284,6 +284,12 @@ describe('hostile stations and crashing hosts', function () {
         ws.send(JSON.stringify([2, 'st', 'StartTransaction', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: new Date().toISOString() }]));
         assert.deepStrictEqual((await ws.nextJson()).slice(0, 3), [4, 'st', 'InternalError']);
         assert.ok(errors.some((m) => /disk full/.test(m)));
+        // the disk comes back: the next start gets an id, and it is reserved on disk
+        lib.fileSystem.rename = rename;
+        ws.send(JSON.stringify([2, 'st2', 'StartTransaction', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: new Date().toISOString() }]));
+        const answer = await ws.nextJson();
+        assert.deepStrictEqual(answer.slice(0, 2), [3, 'st2']);
+        assert.ok(JSON.parse(fs.readFileSync(file, 'utf8')).transactionIdReserved >= answer[2].transactionId);
       } finally {
         lib.fileSystem.rename = rename;
         await closeAllClients();

@@ -263,7 +263,8 @@ export class StationRegistry extends EventEmitter {
   save(): Promise<void> {
     if (!this.file) return Promise.resolve();
     const file = this.file;
-    this.saving = this.saving.then(async () => {
+    // after the previous write, whether it succeeded or not: one failure must not stop every later save
+    this.saving = this.saving.catch(() => undefined).then(async () => {
       this.dirty = false;
       try {
         const reserved = this.reservedUpTo;
