@@ -226,7 +226,7 @@ export class CentralSystem extends EventEmitter {
       this.registryLoaded = false;
       this.registry.on('stored', (id: string | null) => this.cluster?.announce(id));
       this.link.on('up', () => {
-        this.registry.save().catch(() => undefined);
+        if (this.registryLoaded) this.registry.restoreStore((id) => this.endpoint.connections.has(id)).catch(() => undefined);
         this.emit('status');
       });
       this.link.on('down', () => this.emit('status'));
@@ -542,6 +542,8 @@ export class CentralSystem extends EventEmitter {
     record.lastSeen = now;
     record.version = conn.version;
     this.registry.changed(conn.id);
+    // shared at once, so that every instance knows the station even if this one dies now
+    if (this.cluster) this.registry.save().catch(() => undefined);
     let current: StationRecord | undefined = record;
     let generation = this.registry.generation;
     conn.handleCalls((incoming: IncomingCall) => {

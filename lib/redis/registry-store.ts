@@ -63,6 +63,12 @@ export class RedisRegistryStore implements RegistryStore {
     if (failed) throw failed[0];
   }
 
+  async writeStationIfAbsent(id: string, record: StationRecord, transactions: OpenTransaction[]): Promise<void> {
+    const multi = this.link.client.multi().hsetnx(this.stationsKey, id, JSON.stringify(record));
+    if (transactions.length) multi.hsetnx(this.transactionsKey, id, JSON.stringify(transactions));
+    await multi.exec();
+  }
+
   async writeRejected(list: RejectedAttempt[]): Promise<void> {
     await this.link.client.set(this.rejectedKey, JSON.stringify(list));
   }
@@ -76,7 +82,17 @@ export class RedisRegistryStore implements RegistryStore {
   async nextTransactionId(): Promise<number> {
     return this.link.client.incr(this.counterKey);
   }
+
+  async raiseTransactionId(id: number): Promise<void> {
+    await this.link.client.eval(RAISE_SCRIPT, 1, this.counterKey, String(id));
+  }
+
+  async holdsRegistry(): Promise<boolean> {
+    return (await this.link.client.exists(this.stationsKey, this.counterKey)) > 0;
+  }
 }
+
+const RAISE_SCRIPT = "if (tonumber(redis.call('get', KEYS[1])) or 0) < tonumber(ARGV[1]) then redis.call('set', KEYS[1], ARGV[1]) end return 0";
 
 function parse<T>(text: string): T | null {
   try {

@@ -102,6 +102,8 @@ export class StationRegistry extends EventEmitter {
   private readonly dirtyStations = new Set<string>();
   private rejectedDirty = false;
   private retryTimer: NodeJS.Timeout | null = null;
+  /** With a store: the highest 1.6 transaction id this registry has seen. */
+  private highestTransactionId = 0;
 
   /**
    * `file` null and no `store`: kept in memory only. With a `store` (README: Several
@@ -122,6 +124,7 @@ export class StationRegistry extends EventEmitter {
       if (!this.dirtyStations.has(record.id)) this.stations.set(record.id, { ...record, connectors: record.connectors || {} });
     }
     for (const tx of snapshot.transactions) {
+      if (typeof tx.id === 'number' && tx.id > this.highestTransactionId) this.highestTransactionId = tx.id;
       if (!this.dirtyStations.has(tx.station)) this.transactions.set(txKey(tx.station, tx.id), tx);
     }
     if (!this.rejectedDirty) this.rejectedList.splice(0, this.rejectedList.length, ...snapshot.rejected.slice(0, REJECTED_KEPT));
@@ -176,6 +179,32 @@ export class StationRegistry extends EventEmitter {
       this.dirtyStations.add(id);
       throw err;
     }
+  }
+
+  /**
+   * With a store that is back after an outage: where it came back empty (restarted without
+   * its data), everything this registry holds is written again, and the transaction-id
+   * counter is raised past every id seen here; then whatever is pending is written.
+   */
+  async restoreStore(isHeld: (id: string) => boolean): Promise<void> {
+    if (!this.store) return;
+    if (!(await this.store.holdsRegistry()) && this.stations.size) {
+      this.log.warn(`the station store came back empty; writing the ${this.stations.size} stations known here again`);
+      const store = this.store;
+      const writes: Promise<void>[] = [];
+      // a station held here is written as this instance has it; any other only where no instance holding it wrote it first
+      for (const id of this.stations.keys()) {
+        if (isHeld(id)) this.dirtyStations.add(id);
+        else if (!this.dirtyStations.has(id)) writes.push(store.writeStationIfAbsent(id, this.stations.get(id) as StationRecord, this.openTransactions(id)));
+      }
+      await Promise.all(writes);
+      this.rejectedDirty = true;
+    }
+    for (const tx of this.transactions.values()) {
+      if (typeof tx.id === 'number' && tx.id > this.highestTransactionId) this.highestTransactionId = tx.id;
+    }
+    if (this.highestTransactionId) await this.store.raiseTransactionId(this.highestTransactionId);
+    await this.save();
   }
 
   /** Changes not yet written to the store (0 for the file store). */
@@ -301,7 +330,11 @@ export class StationRegistry extends EventEmitter {
    * written (the id is then not used).
    */
   async allocateTransactionId(): Promise<number> {
-    if (this.store) return this.store.nextTransactionId();
+    if (this.store) {
+      const given = await this.store.nextTransactionId();
+      if (given > this.highestTransactionId) this.highestTransactionId = given;
+      return given;
+    }
     const id = this.nextTransactionId++;
     if (!this.file) return id;
     while (id > this.durableUpTo) {

@@ -19,8 +19,14 @@ export interface RegistryStore {
   readStation(id: string): Promise<{ record: StationRecord; transactions: OpenTransaction[] } | null>;
   /** One station's record and open transactions in one atomic write; `record` null removes the station. */
   writeStation(id: string, record: StationRecord | null, transactions: OpenTransaction[]): Promise<void>;
+  /** As writeStation, but only where the store has no record of the station. */
+  writeStationIfAbsent(id: string, record: StationRecord, transactions: OpenTransaction[]): Promise<void>;
   writeRejected(list: RejectedAttempt[]): Promise<void>;
   readRejected(): Promise<RejectedAttempt[]>;
   /** A 1.6 transaction id no caller of this store, on any instance, was given before. */
   nextTransactionId(): Promise<number>;
+  /** Raises the counter to at least `id` (a store that came back empty must not hand out ids again). */
+  raiseTransactionId(id: number): Promise<void>;
+  /** False when the store holds no registry at all (for example a Redis restarted without persistence). */
+  holdsRegistry(): Promise<boolean>;
 }
