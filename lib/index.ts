@@ -12,6 +12,7 @@ export * from './endpoint/auth-throttle';
 export * from './endpoint/endpoint';
 export * from './registry/atomic-file';
 export * from './registry/station-registry';
+export * from './registry/store';
 export * from './central/automatic-replies';
 export * from './central/central-system';
 export * from './channels';

@@ -48,8 +48,10 @@ export = function register(RED: NodeAPI): void {
     const httpNodeRoot = (root.startsWith('/') ? root : '/' + root).replace(/\/+$/, '');
     const basePath = (config.path || '/ocpp').startsWith('/') ? config.path || '/ocpp' : '/' + config.path;
     const userDir = RED.settings.userDir as string | undefined;
-    const file = registryFile(userDir, node.id);
+    const redis = config.store === 'redis';
+    const file = redis ? null : registryFile(userDir, node.id);
     if (file && fs.existsSync(path.dirname(file)) === false) fs.mkdirSync(path.dirname(file), { recursive: true });
+    const credentials = (node as unknown as { credentials?: { redisPassword?: string } }).credentials;
 
     const clientCertificates = config.clientCertificates === 'required' ? 'required' : 'off';
     node.system = new CentralSystem({
@@ -63,6 +65,10 @@ export = function register(RED: NodeAPI): void {
       unknownIdTags: config.unknownIdTags === 'reject' ? 'reject' : 'accept',
       path: ownPort === null ? httpNodeRoot + basePath : basePath,
       registryFile: file,
+      store: redis ? 'redis' : 'file',
+      redisUrl: config.redisUrl || undefined,
+      redisPassword: credentials?.redisPassword || undefined,
+      interfaceId: node.id,
       deactivated: !!config.deactivated,
       log: {
         debug: (m) => node.debug(m),
@@ -83,8 +89,19 @@ export = function register(RED: NodeAPI): void {
     node.deregister = (user) => {
       users.delete(user);
     };
+    // With store: redis the interface is red while Redis is unreachable, and green again once it is back.
+    let storeDown = false;
+    const live = (): InterfaceState => storeDown
+      ? { state: 'error', message: RED._('ocpp-interface.status.storeUnavailable') }
+      : { state: 'listening', connected: node.system.connectedCount };
     node.system.on('status', () => {
-      if (node.state.state === 'listening') setState({ state: 'listening', connected: node.system.connectedCount });
+      const down = !node.system.storeAvailable;
+      const wasLive = node.state.state === 'listening' || (storeDown && node.state.state === 'error');
+      if (down !== storeDown) {
+        storeDown = down;
+        if (down) node.warn(RED._('ocpp-interface.status.storeUnavailable'));
+      }
+      if (wasLive) setState(live());
     });
 
     node.state = { state: 'starting' };
@@ -98,7 +115,8 @@ export = function register(RED: NodeAPI): void {
     } else if (ownPort === null) {
       try {
         node.system.attach(RED.server as unknown as import('http').Server);
-        setState(config.deactivated ? { state: 'deactivated' } : { state: 'listening', connected: 0 });
+        storeDown = !node.system.storeAvailable;
+        setState(config.deactivated ? { state: 'deactivated' } : live());
       } catch (err) {
         const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
         setState({ state: 'error', message: RED._(inUse ? 'ocpp-interface.status.pathInUse' : 'ocpp-interface.status.error') });
@@ -111,7 +129,10 @@ export = function register(RED: NodeAPI): void {
       const tls: Record<string, unknown> | undefined = tlsNode ? {} : undefined;
       if (tlsNode && tls) tlsNode.addTLSOptions(tls);
       node.system.listen({ port: ownPort, tls, clientCertificates: clientCertificates === 'required' }).then(
-        () => setState({ state: 'listening', connected: node.system.connectedCount }),
+        () => {
+          storeDown = !node.system.storeAvailable;
+          setState(live());
+        },
         (err: NodeJS.ErrnoException) => {
           const message = err.code === 'EADDRINUSE' ? RED._('ocpp-interface.status.portInUse', { port: ownPort }) : RED._('ocpp-interface.status.error');
           setState({ state: 'error', message });
@@ -128,7 +149,9 @@ export = function register(RED: NodeAPI): void {
     });
   }
 
-  RED.nodes.registerType('ocpp-interface', OcppInterfaceNode as unknown as Parameters<NodeAPI['nodes']['registerType']>[1]);
+  RED.nodes.registerType('ocpp-interface', OcppInterfaceNode as unknown as Parameters<NodeAPI['nodes']['registerType']>[1], {
+    credentials: { redisPassword: { type: 'password' } },
+  } as unknown as Parameters<NodeAPI['nodes']['registerType']>[2]);
 
   // Admin HTTP API (README: Station registry), under Node-RED's admin root and permissions.
   const read = RED.auth.needsPermission('ocpp-interface.read');
@@ -144,7 +167,7 @@ export = function register(RED: NodeAPI): void {
 
   RED.httpAdmin.get('/ocpp-interface/:id/stations', read, (req, res) => {
     const n = interfaceOf(req, res);
-    if (n) res.json(n.system.summaries());
+    if (n) n.system.stationTable().then((list) => res.json(list), (err) => res.status(500).json({ error: (err as Error).message }));
   });
   RED.httpAdmin.post('/ocpp-interface/:id/stations', write, (req, res) => {
     const n = interfaceOf(req, res);
@@ -173,7 +196,7 @@ export = function register(RED: NodeAPI): void {
   });
   RED.httpAdmin.get('/ocpp-interface/:id/rejected', read, (req, res) => {
     const n = interfaceOf(req, res);
-    if (n) res.json(n.system.registry.rejected());
+    if (n) n.system.rejectedList().then((list) => res.json(list), (err) => res.status(500).json({ error: (err as Error).message }));
   });
   // For the editor: the actions of each version, and a payload template per command.
   RED.httpAdmin.get('/ocpp-interface-meta/actions', read, (_req, res) => {

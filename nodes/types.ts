@@ -27,6 +27,8 @@ export interface InterfaceConfig extends NodeDef {
   heartbeatInterval?: string | number;
   callTimeout?: string | number;
   unknownIdTags?: 'accept' | 'reject';
+  store?: 'file' | 'redis';
+  redisUrl?: string;
 }
 
 export interface InterfaceNode extends Node {

@@ -11,6 +11,9 @@ import { CallOutcome, IncomingCall, StationConnection } from '../rpc/connection'
 import { Logger, silentLogger } from '../rpc/logger';
 import { OpenTransaction, StationRecord, StationRegistry } from '../registry/station-registry';
 import { OcppVersion } from '../versions';
+import { RedisLink } from '../redis/link';
+import { RedisRegistryStore } from '../redis/registry-store';
+import { ClusterOptions, StationCluster } from '../redis/cluster';
 import { automaticReply, needsTransactionId } from './automatic-replies';
 import { recognise } from './recognise';
 import { CertificateAuthority } from '../security/certificates';
@@ -33,6 +36,14 @@ export interface CentralSystemOptions {
   path: string;
   /** Where the station registry is kept; null: in memory only. */
   registryFile: string | null;
+  /** `redis`: registry in Redis, shared with every instance that deploys the same interface (README: Several Node-RED instances). */
+  store?: 'file' | 'redis';
+  redisUrl?: string;
+  redisPassword?: string;
+  /** The interface's id (the config node id): names its keys in Redis. */
+  interfaceId?: string;
+  /** Presence timing of `store: redis` (defaults in the cluster). */
+  cluster?: ClusterOptions;
   deactivated?: boolean;
   pingIntervalMs?: number;
   queueLimit?: number;
@@ -81,6 +92,8 @@ export interface StationSummary {
   firstSeen: string | null;
   lastSeen: string | null;
   hasPassword: boolean;
+  /** `store: redis`: the instance holding the station, or null. */
+  instance?: string | null;
 }
 
 /** Channel values are written to the registry file at most this long after they change. */
@@ -200,14 +213,40 @@ export class CentralSystem extends EventEmitter {
   private started = false;
   /** Whole seconds, at least 1: the reply is sent unchecked, and the schema wants an integer. */
   private readonly heartbeatInterval: number;
+  /** `store: redis`: the connections to Redis and the other instances. */
+  readonly cluster: StationCluster | null = null;
+  private readonly link: RedisLink | null = null;
+  private registryLoaded = true;
+  /** Stations another instance took over: their closing here changes nothing stored. */
+  private readonly handedOver = new Set<string>();
+  private closed = false;
 
   constructor(options: CentralSystemOptions) {
     super();
     this.options = options;
     this.log = options.log ?? silentLogger;
     this.heartbeatInterval = Math.max(1, Math.round(Number(options.heartbeatInterval) || 300));
-    this.registry = new StationRegistry(options.registryFile, this.log);
-    this.registry.load();
+    if (options.store === 'redis') {
+      this.link = new RedisLink({ url: options.redisUrl || 'redis://127.0.0.1:6379', password: options.redisPassword,
+        prefix: `ocpp-interface:${options.interfaceId ?? ''}:`, log: this.log });
+      this.registry = new StationRegistry(null, this.log, undefined, new RedisRegistryStore(this.link));
+      this.cluster = new StationCluster(this.link, {
+        command: (station, action, payload, timeoutMs) => this.localCommand(station, action, payload, timeoutMs),
+        release: (station) => this.handOver(station),
+        changed: (station) => this.changedElsewhere(station),
+      }, { ...options.cluster, log: this.log });
+      this.registryLoaded = false;
+      this.registry.on('stored', (id: string | null) => this.cluster?.announce(id));
+      this.link.on('up', () => {
+        if (this.registryLoaded) this.registry.restoreStore((id) => this.endpoint.connections.has(id)).catch(() => undefined);
+        this.emit('status');
+      });
+      this.link.on('down', () => this.emit('status'));
+      this.startCluster().catch((err: Error) => this.log.error(`Redis: ${err.message}`));
+    } else {
+      this.registry = new StationRegistry(options.registryFile, this.log);
+      this.registry.load();
+    }
     this.endpoint = new OcppEndpoint({
       path: options.path,
       versions: options.versions,
@@ -226,6 +265,51 @@ export class CentralSystem extends EventEmitter {
 
   get deactivated(): boolean {
     return !!this.options.deactivated;
+  }
+
+  /** False while `store: redis` cannot reach Redis (or has not loaded the registry from it yet). */
+  get storeAvailable(): boolean {
+    return !this.link || (this.link.up && this.registryLoaded);
+  }
+
+  /** The registry loaded from Redis, tried again until it is reachable. */
+  private async startCluster(): Promise<void> {
+    const link = this.link as RedisLink;
+    await (this.cluster as StationCluster).start();
+    while (!this.closed) {
+      await link.whenUp();
+      try {
+        await this.registry.loadFromStore();
+        this.registryLoaded = true;
+        this.emit('status');
+        return;
+      } catch (err) {
+        this.log.warn(`Redis: the station registry could not be loaded (${(err as Error).message}); trying again`);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
+  /** Another instance takes the station over: what is pending for it is stored, then it is closed here. */
+  private async handOver(station: string): Promise<void> {
+    if (!this.endpoint.connections.has(station)) return;
+    this.handedOver.add(station);
+    await this.registry.flushStation(station).catch(() => undefined);
+    this.endpoint.disconnect(station, 1000, 'connected to another instance');
+  }
+
+  /** Another instance changed a station's record, or the rejected list. */
+  private changedElsewhere(station: string | null): void {
+    if (station === null) {
+      this.registry.refreshRejected().catch(() => undefined);
+      return;
+    }
+    const held = this.endpoint.connections.has(station);
+    // For a station held here this instance writes its state; only what an administrator sets elsewhere is taken.
+    this.registry.refresh(station, held ? ['passwordHash', 'addedBy'] : undefined).then((record) => {
+      if (!record && held) this.endpoint.disconnect(station, 1008, 'station removed from the central system');
+      this.emit('status');
+    }, () => undefined);
   }
 
   get connectedCount(): number {
@@ -250,9 +334,12 @@ export class CentralSystem extends EventEmitter {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     if (this.started) await this.endpoint.close();
     this.started = false;
     await this.registry.flush();
+    if (this.cluster) await this.cluster.close();
+    if (this.link) await this.link.close();
   }
 
   /**
@@ -282,15 +369,43 @@ export class CentralSystem extends EventEmitter {
   /** Sends a command and resolves with the station's answer; rejects with an RpcError with one of the codes listed in the README's `ocpp-command` section. */
   command(station: string, action: string, payload: unknown, timeoutSeconds?: number): Promise<CallOutcome> {
     if (this.deactivated) return Promise.reject(new RpcError('deactivated', 'interface deactivated'));
-    const conn = this.endpoint.connections.get(station);
-    if (!conn) {
+    const seconds = timeoutSeconds && timeoutSeconds > 0 ? timeoutSeconds : this.options.callTimeout;
+    if (!this.endpoint.connections.has(station)) {
       if (!this.registry.has(station)) return Promise.reject(new RpcError('unknownStation', `unknown station ${JSON.stringify(station)}`));
+      if (this.cluster) return this.cluster.forward(station, action, payload, seconds * 1000);
       return Promise.reject(new RpcError('notConnected', `station ${station} is not connected`));
     }
-    const seconds = timeoutSeconds && timeoutSeconds > 0 ? timeoutSeconds : this.options.callTimeout;
+    return this.localCommand(station, action, payload, seconds * 1000);
+  }
+
+  /** A command to a station connected to this instance. */
+  private localCommand(station: string, action: string, payload: unknown, timeoutMs: number): Promise<CallOutcome> {
+    if (this.deactivated) return Promise.reject(new RpcError('deactivated', 'interface deactivated'));
+    const conn = this.endpoint.connections.get(station);
+    if (!conn) return Promise.reject(new RpcError('notConnected', `station ${station} is not connected`));
     const tag = remoteStartTag(action, payload);
     if (tag !== null) this.rememberRemoteStart(station, tag);
-    return conn.call(action, payload, seconds * 1000);
+    return conn.call(action, payload, timeoutMs);
+  }
+
+  /** The station table of the whole interface: with `store: redis` every instance's stations, each with the instance holding it. */
+  async stationTable(): Promise<StationSummary[]> {
+    const list = this.summaries();
+    if (!this.cluster) return list;
+    const holders = await this.cluster.holders(list.map((s) => s.id)).catch(() => null);
+    const own = this.cluster.instanceId;
+    list.forEach((s, i) => {
+      const holder = s.connected ? own : holders ? holders[i] : null;
+      s.connected = holder !== null;
+      s.instance = holder;
+    });
+    return list;
+  }
+
+  /** The recently rejected stations (with `store: redis` as Redis has them now). */
+  async rejectedList(): Promise<ReturnType<StationRegistry['rejected']>> {
+    if (this.link?.up) await this.registry.refreshRejected().catch(() => undefined);
+    return this.registry.rejected();
   }
 
   /** The negotiated version of a connected (or known) station. */
@@ -397,6 +512,24 @@ export class CentralSystem extends EventEmitter {
       this.log.warn(`station ${info.id} refused: its client certificate has ${cn}, not the station id ${JSON.stringify(info.id)}`);
       return { accept: false, status: 401, reason: 'client certificate CN is not the station id' };
     }
+    if (this.cluster) {
+      if (!this.storeAvailable) {
+        // Without Redis only a station this instance knows (from before) may connect.
+        if (!this.registryLoaded || !this.registry.has(info.id)) return { accept: false, status: 503, reason: 'station registry unreachable' };
+      } else {
+        await this.registry.refresh(info.id).catch(() => undefined);
+      }
+    }
+    const decision = await this.authorizeLocally(info);
+    if (decision.accept && this.cluster && this.link?.up) {
+      await this.cluster.claim(info.id).catch(() => undefined);
+      // what the previous instance stored when it handed the station over
+      await this.registry.refresh(info.id).catch(() => undefined);
+    }
+    return decision;
+  }
+
+  private async authorizeLocally(info: HandshakeInfo): Promise<AuthDecision> {
     let record = this.registry.get(info.id);
     if (!record && !this.options.autoApprove) return { accept: false, status: 404, reason: 'unknown station' };
     if (this.options.security === 'basic') {
@@ -419,11 +552,15 @@ export class CentralSystem extends EventEmitter {
 
   private connected(conn: StationConnection): void {
     const record = this.registry.add(conn.id, 'auto');
+    this.cluster?.hold(conn.id);
+    this.handedOver.delete(conn.id);
     const now = new Date().toISOString();
     record.firstSeen ||= now;
     record.lastSeen = now;
     record.version = conn.version;
     this.registry.changed(conn.id);
+    // shared at once, so that every instance knows the station even if this one dies now
+    if (this.cluster) this.registry.save().catch(() => undefined);
     let current: StationRecord | undefined = record;
     let generation = this.registry.generation;
     conn.handleCalls((incoming: IncomingCall) => {
@@ -446,9 +583,14 @@ export class CentralSystem extends EventEmitter {
     }
     if (this.endpoint.connections.has(conn.id)) return; // replaced by a newer connection
     const record = this.registry.get(conn.id);
-    if (record) {
-      record.lastSeen = new Date(conn.lastMessageAt).toISOString();
-      this.registry.changed(conn.id);
+    if (this.handedOver.delete(conn.id)) {
+      // now held by another instance, which writes its record from here on
+    } else {
+      this.cluster?.release(conn.id);
+      if (record) {
+        record.lastSeen = new Date(conn.lastMessageAt).toISOString();
+        this.registry.changed(conn.id);
+      }
     }
     this.emitStation('disconnected', conn.id, conn.version, { id: conn.id, version: conn.version, address: conn.address, reason: reason || `code ${code}` });
     this.emit('channel', { station: conn.id, connector: 0, channel: 'connected', value: false } satisfies ChannelEvent);

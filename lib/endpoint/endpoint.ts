@@ -28,7 +28,7 @@ export interface HandshakeInfo {
 
 export type AuthDecision =
   | { accept: true }
-  | { accept: false; status: 401 | 403 | 404; reason: string };
+  | { accept: false; status: 401 | 403 | 404 | 503; reason: string };
 
 export interface RejectedHandshake {
   id: string | null;

@@ -3,6 +3,7 @@ import fs from 'fs';
 import { Logger, silentLogger } from '../rpc/logger';
 import { OcppVersion } from '../versions';
 import { writeFileAtomic } from './atomic-file';
+import type { RegistryStore } from './store';
 
 /** What a station told about itself (BootNotification and later messages). */
 export interface StationProperties {
@@ -71,6 +72,8 @@ const TRANSACTION_ID_BLOCK = 100;
 const REJECTED_KEPT = 50;
 /** Stations written per turn of the event loop when saving (about 0.7 ms of work). */
 const SERIALISE_SLICE = 250;
+/** A store write that failed is tried again after this long (and whenever the store is back). */
+const STORE_RETRY_MS = 1000;
 
 /**
  * The stations of one interface, their recognised properties and last values, the 1.6
@@ -95,10 +98,118 @@ export class StationRegistry extends EventEmitter {
   private saveDue = Infinity;
   private saving: Promise<void> = Promise.resolve();
   private dirty = false;
+  /** With a store: the stations (and the rejected list) changed since they were last written. */
+  private readonly dirtyStations = new Set<string>();
+  private rejectedDirty = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  /** With a store: the highest 1.6 transaction id this registry has seen. */
+  private highestTransactionId = 0;
 
-  /** `file` null: kept in memory only. */
-  constructor(readonly file: string | null, private readonly log: Logger = silentLogger, private readonly saveDelayMs = 500) {
+  /**
+   * `file` null and no `store`: kept in memory only. With a `store` (README: Several
+   * Node-RED instances) each changed station is written on its own, never the whole registry.
+   *
+   * Events: `changed` (station id or null), `stored` (station id or null, once written to the store).
+   */
+  constructor(readonly file: string | null, private readonly log: Logger = silentLogger, private readonly saveDelayMs = 500,
+    readonly store: RegistryStore | null = null) {
     super();
+  }
+
+  /** With a store: fills the registry from it; rejects (and may be called again) while it cannot be reached. */
+  async loadFromStore(): Promise<void> {
+    if (!this.store) return;
+    const snapshot = await this.store.load();
+    for (const record of snapshot.stations) {
+      if (!this.dirtyStations.has(record.id)) this.stations.set(record.id, { ...record, connectors: record.connectors || {} });
+    }
+    for (const tx of snapshot.transactions) {
+      if (typeof tx.id === 'number' && tx.id > this.highestTransactionId) this.highestTransactionId = tx.id;
+      if (!this.dirtyStations.has(tx.station)) this.transactions.set(txKey(tx.station, tx.id), tx);
+    }
+    if (!this.rejectedDirty) this.rejectedList.splice(0, this.rejectedList.length, ...snapshot.rejected.slice(0, REJECTED_KEPT));
+    this.additionsAndRemovals++;
+  }
+
+  /**
+   * With a store: takes the station's record as stored now (another instance may have
+   * changed it); a station with changes of its own not yet written keeps them.
+   * `keep` names the fields taken from the store into a record kept in place.
+   */
+  async refresh(id: string, keep?: readonly (keyof StationRecord)[]): Promise<StationRecord | undefined> {
+    if (!this.store) return this.stations.get(id);
+    const stored = await this.store.readStation(id);
+    const local = this.stations.get(id);
+    if (this.dirtyStations.has(id)) return local;
+    if (!stored) {
+      if (local) {
+        this.stations.delete(id);
+        for (const tx of this.openTransactions(id)) this.transactions.delete(txKey(id, tx.id));
+        this.additionsAndRemovals++;
+        this.emit('changed', id);
+      }
+      return undefined;
+    }
+    if (local && keep) {
+      for (const field of keep) (local as any)[field] = stored.record[field];
+      return local;
+    }
+    this.stations.set(id, { ...stored.record, connectors: stored.record.connectors || {} });
+    for (const tx of this.openTransactions(id)) this.transactions.delete(txKey(id, tx.id));
+    for (const tx of stored.transactions) this.transactions.set(txKey(id, tx.id), tx);
+    this.additionsAndRemovals++;
+    this.emit('changed', id);
+    return this.stations.get(id);
+  }
+
+  /** With a store: the rejected list as stored now. */
+  async refreshRejected(): Promise<void> {
+    if (!this.store || this.rejectedDirty) return;
+    const list = await this.store.readRejected();
+    this.rejectedList.splice(0, this.rejectedList.length, ...list.slice(0, REJECTED_KEPT));
+  }
+
+  /** With a store: writes one station now if it has changes pending. */
+  async flushStation(id: string): Promise<void> {
+    if (!this.store || !this.dirtyStations.has(id)) return;
+    this.dirtyStations.delete(id);
+    try {
+      await this.store.writeStation(id, this.stations.get(id) ?? null, this.openTransactions(id));
+    } catch (err) {
+      this.dirtyStations.add(id);
+      throw err;
+    }
+  }
+
+  /**
+   * With a store that is back after an outage: where it came back empty (restarted without
+   * its data), everything this registry holds is written again, and the transaction-id
+   * counter is raised past every id seen here; then whatever is pending is written.
+   */
+  async restoreStore(isHeld: (id: string) => boolean): Promise<void> {
+    if (!this.store) return;
+    if (!(await this.store.holdsRegistry()) && this.stations.size) {
+      this.log.warn(`the station store came back empty; writing the ${this.stations.size} stations known here again`);
+      const store = this.store;
+      const writes: Promise<void>[] = [];
+      // a station held here is written as this instance has it; any other only where no instance holding it wrote it first
+      for (const id of this.stations.keys()) {
+        if (isHeld(id)) this.dirtyStations.add(id);
+        else if (!this.dirtyStations.has(id)) writes.push(store.writeStationIfAbsent(id, this.stations.get(id) as StationRecord, this.openTransactions(id)));
+      }
+      await Promise.all(writes);
+      this.rejectedDirty = true;
+    }
+    for (const tx of this.transactions.values()) {
+      if (typeof tx.id === 'number' && tx.id > this.highestTransactionId) this.highestTransactionId = tx.id;
+    }
+    if (this.highestTransactionId) await this.store.raiseTransactionId(this.highestTransactionId);
+    await this.save();
+  }
+
+  /** Changes not yet written to the store (0 for the file store). */
+  get pendingWrites(): number {
+    return this.dirtyStations.size + (this.rejectedDirty ? 1 : 0);
   }
 
   /**
@@ -180,8 +291,12 @@ export class StationRegistry extends EventEmitter {
    */
   changed(id: string | null, withinMs = this.saveDelayMs): void {
     this.dirty = true;
+    if (this.store) {
+      if (id === null) this.rejectedDirty = true;
+      else this.dirtyStations.add(id);
+    }
     this.emit('changed', id);
-    if (!this.file) return;
+    if (!this.file && !this.store) return;
     const due = Date.now() + withinMs;
     if (this.saveTimer && due >= this.saveDue) return;
     if (this.saveTimer) clearTimeout(this.saveTimer);
@@ -215,6 +330,11 @@ export class StationRegistry extends EventEmitter {
    * written (the id is then not used).
    */
   async allocateTransactionId(): Promise<number> {
+    if (this.store) {
+      const given = await this.store.nextTransactionId();
+      if (given > this.highestTransactionId) this.highestTransactionId = given;
+      return given;
+    }
     const id = this.nextTransactionId++;
     if (!this.file) return id;
     while (id > this.durableUpTo) {
@@ -261,6 +381,7 @@ export class StationRegistry extends EventEmitter {
 
   /** Writes now (after any write under way); resolves when the file is on disk. */
   save(): Promise<void> {
+    if (this.store) return this.saveToStore(this.store);
     if (!this.file) return Promise.resolve();
     const file = this.file;
     // after the previous write, whether it succeeded or not: one failure must not stop every later save
@@ -277,6 +398,59 @@ export class StationRegistry extends EventEmitter {
       }
     });
     return this.saving;
+  }
+
+  /**
+   * Writes every station changed since its last write, one store write each (after any
+   * write under way). What fails stays pending and is tried again.
+   */
+  private saveToStore(store: RegistryStore): Promise<void> {
+    const run = this.saving.catch(() => undefined).then(async () => {
+      this.dirty = false;
+      const ids = [...this.dirtyStations];
+      this.dirtyStations.clear();
+      const rejected = this.rejectedDirty;
+      this.rejectedDirty = false;
+      const byStation = new Map<string, OpenTransaction[]>();
+      if (ids.length) {
+        for (const tx of this.transactions.values()) {
+          const list = byStation.get(tx.station);
+          if (list) list.push(tx);
+          else byStation.set(tx.station, [tx]);
+        }
+      }
+      let failure: Error | null = null;
+      const writes = ids.map((id) => store.writeStation(id, this.stations.get(id) ?? null, byStation.get(id) ?? []).then(
+        () => this.emit('stored', id),
+        (err: Error) => {
+          // a change made meanwhile is pending already; either way it is written again
+          this.dirtyStations.add(id);
+          failure = err;
+        }));
+      if (rejected) {
+        writes.push(store.writeRejected(this.rejectedList.slice()).then(() => this.emit('stored', null), (err: Error) => {
+          this.rejectedDirty = true;
+          failure = err;
+        }));
+      }
+      await Promise.all(writes);
+      if (failure) {
+        this.dirty = true;
+        this.retryLater();
+        throw failure;
+      }
+    });
+    this.saving = run;
+    return run;
+  }
+
+  private retryLater(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.save().catch(() => undefined);
+    }, STORE_RETRY_MS);
+    this.retryTimer.unref();
   }
 
   /**
@@ -305,6 +479,8 @@ export class StationRegistry extends EventEmitter {
 
   /** Saves pending changes and stops the timer; for close. */
   async flush(): Promise<void> {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = null;
     this.saveDue = Infinity;

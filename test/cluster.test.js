@@ -1,0 +1,209 @@
+'use strict';
+// Two Node-RED instances with the same interface and store: redis (README: Several Node-RED instances).
+const assert = require('assert');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { station, closeAllClients, delay } = require('./support');
+
+/** Resolves once the async `condition()` is true; fails after `timeoutMs`. */
+async function until(condition, timeoutMs) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await condition()) return;
+    } catch { /* not yet */ }
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${condition}`);
+    await delay(100);
+  }
+}
+const { startNodeRed, stopNodeRed, installInto } = require('./nodered-process');
+const { redisAvailable, startRedis } = require('./redis-server');
+
+function flows(redisUrl) {
+  return [
+    { id: 'tab1', type: 'tab', label: 'Flow 1' },
+    { id: 'iface1', type: 'ocpp-interface', name: 'Park', versions: ['ocpp1.6', 'ocpp2.0.1'], autoApprove: true, port: '', path: '/ocpp',
+      security: 'none', heartbeatInterval: 300, callTimeout: 30, unknownIdTags: 'accept', deactivated: false, store: 'redis', redisUrl },
+    // POST /cmd { station, action, payload } -> ocpp-command -> the answer, or the caught error's code
+    { id: 'httpin', z: 'tab1', type: 'http in', url: '/cmd', method: 'post', wires: [['prep']] },
+    { id: 'prep', z: 'tab1', type: 'function', func: 'msg.ocpp = { station: msg.payload.station }; msg.topic = msg.payload.action; msg.payload = msg.payload.payload || {}; return msg;', wires: [['cmd']] },
+    { id: 'cmd', z: 'tab1', type: 'ocpp-command', interface: 'iface1', timeout: 3, wires: [['ok']] },
+    { id: 'ok', z: 'tab1', type: 'function', func: 'msg.payload = { payload: msg.payload, version: msg.ocpp.version }; return msg;', wires: [['resp']] },
+    { id: 'catcher', z: 'tab1', type: 'catch', scope: ['cmd'], wires: [['err']] },
+    { id: 'err', z: 'tab1', type: 'function', func: 'msg.payload = { error: msg.error.code || null, message: msg.error.message }; return msg;', wires: [['resp']] },
+    { id: 'resp', z: 'tab1', type: 'http response', wires: [] },
+  ];
+}
+
+async function json(port, method, urlPath, body) {
+  const res = await fetch(`http://127.0.0.1:${port}${urlPath}`, {
+    method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: await res.json().catch(() => null) };
+}
+
+const command = async (port, stationId, action, payload) => (await json(port, 'POST', '/cmd', { station: stationId, action, payload })).body;
+const table = async (port) => (await json(port, 'GET', '/ocpp-interface/iface1/stations')).body;
+const url = (port) => `ws://127.0.0.1:${port}/ocpp`;
+
+async function startInstance(redisUrl) {
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-cluster-'));
+  installInto(userDir);
+  fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows(redisUrl)));
+  const nr = startNodeRed(userDir);
+  const port = await nr.ready;
+  await until(async () => (await json(port, 'GET', '/ocpp-interface/iface1/stations')).status === 200, 15000);
+  return { ...nr, port, userDir };
+}
+
+function answering(client) {
+  client.handle('ClearCache', () => ({ status: 'Accepted' }));
+  client.handle('GetConfiguration', () => new Promise(() => {})); // never answers
+  return client;
+}
+
+async function boot(client, version) {
+  if (version === 'ocpp1.6') await client.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+  else await client.call('BootNotification', { chargingStation: { vendorName: 'V', model: 'M' }, reason: 'PowerUp' });
+}
+
+const start16 = (client, i) => client.call('StartTransaction', { connectorId: 1, idTag: `TAG${i}`, meterStart: 0, timestamp: new Date().toISOString() });
+
+describe('two Node-RED instances on one interface (store: redis)', function () {
+  this.timeout(120000);
+  let redis;
+  let a;
+  let b;
+
+  before(async function () {
+    if (!redisAvailable()) {
+      console.log('      redis-server is not installed (/usr/bin/redis-server): skipped');
+      this.skip();
+    }
+    redis = await startRedis();
+    [a, b] = await Promise.all([startInstance(redis.url), startInstance(redis.url)]);
+  });
+
+  afterEach(function () {
+    if (this.currentTest.state === 'failed') {
+      for (const nr of [a, b]) if (nr) console.log(nr.logs().slice(-3000));
+    }
+  });
+
+  after(async function () {
+    await closeAllClients();
+    await Promise.all([a && stopNodeRed(a.child), b && stopNodeRed(b.child)]);
+    if (redis) await redis.stop();
+  });
+
+  it('routes commands from each instance to stations held by the other, both versions, with their errors', async function () {
+    const onA16 = answering(await station(url(a.port), 'A16', ['ocpp1.6']));
+    const onB201 = answering(await station(url(b.port), 'B201', ['ocpp2.0.1']));
+    const onB16 = answering(await station(url(b.port), 'B16', ['ocpp1.6']));
+    await boot(onA16, 'ocpp1.6');
+    await boot(onB201, 'ocpp2.0.1');
+    await boot(onB16, 'ocpp1.6');
+    await until(async () => (await table(a.port)).filter((s) => s.connected).length === 3, 5000);
+
+    assert.deepStrictEqual(await command(a.port, 'B201', 'ClearCache', {}), { payload: { status: 'Accepted' }, version: 'ocpp2.0.1' });
+    assert.deepStrictEqual(await command(a.port, 'B16', 'ClearCache', {}), { payload: { status: 'Accepted' }, version: 'ocpp1.6' });
+    assert.deepStrictEqual(await command(b.port, 'A16', 'ClearCache', {}), { payload: { status: 'Accepted' }, version: 'ocpp1.6' });
+    // the holder's error code comes back unchanged
+    assert.strictEqual((await command(a.port, 'B201', 'NoSuchCommand', {})).error, 'unknownAction');
+    assert.strictEqual((await command(a.port, 'B16', 'ClearCache', { bogus: 1 })).error, 'invalidPayload');
+    const started = Date.now();
+    assert.strictEqual((await command(a.port, 'B16', 'GetConfiguration', {})).error, 'timeout');
+    assert.ok(Date.now() - started >= 2900, 'the caller\'s timeout of 3 s applies');
+    assert.strictEqual((await command(a.port, 'nobody', 'ClearCache', {})).error, 'unknownStation');
+
+    await onB16.close({ force: true });
+    await until(async () => (await table(a.port)).find((s) => s.id === 'B16').connected === false, 5000);
+    assert.strictEqual((await command(a.port, 'B16', 'ClearCache', {})).error, 'notConnected');
+
+    // the table is the whole cluster's, with the holding instance
+    const [ta, tb] = [await table(a.port), await table(b.port)];
+    const instanceOf = (t, id) => t.find((s) => s.id === id).instance;
+    assert.ok(instanceOf(ta, 'A16') && instanceOf(ta, 'B201') && instanceOf(ta, 'A16') !== instanceOf(ta, 'B201'));
+    assert.deepStrictEqual(ta.map((s) => [s.id, s.connected, s.instance]).sort(), tb.map((s) => [s.id, s.connected, s.instance]).sort());
+  });
+
+  it('hands out distinct 1.6 transaction ids for 1,000 StartTransactions spread over both instances at once', async function () {
+    const clients = [];
+    for (let i = 0; i < 40; i++) clients.push(station(url(i % 2 ? b.port : a.port), `TX${i}`, ['ocpp1.6']));
+    const stations = await Promise.all(clients);
+    const t0 = Date.now();
+    const ids = (await Promise.all(stations.map(async (c, i) => {
+      const mine = [];
+      for (let n = 0; n < 25; n++) mine.push((await start16(c, i)).transactionId);
+      return mine;
+    }))).flat();
+    const ms = Date.now() - t0;
+    assert.strictEqual(ids.length, 1000);
+    assert.strictEqual(new Set(ids).size, 1000, 'every transaction id is distinct');
+    assert.ok(ids.every((id) => Number.isInteger(id) && id > 0));
+    console.log(`      1,000 StartTransactions over two instances in ${ms} ms`);
+    await Promise.all(stations.map((c) => c.close({ force: true })));
+  });
+
+  it('closes a station at the first instance when it connects to the second', async function () {
+    const first = await station(url(a.port), 'MOVER', ['ocpp1.6']);
+    await boot(first, 'ocpp1.6');
+    const closed = new Promise((resolve) => first.once('close', resolve));
+    const second = answering(await station(url(b.port), 'MOVER', ['ocpp1.6']));
+    await Promise.race([closed, delay(5000).then(() => { throw new Error('the first connection stayed open'); })]);
+    await until(async () => {
+      const t = await table(a.port);
+      const s = t.find((x) => x.id === 'MOVER');
+      return s.connected && s.instance === t.find((x) => x.id === 'B201').instance;
+    }, 5000);
+    assert.deepStrictEqual((await command(a.port, 'MOVER', 'ClearCache', {})).payload, { status: 'Accepted' });
+    await second.close({ force: true });
+  });
+
+  it('keeps answering held stations while Redis is away, refuses unknown ones with 503, and recovers with nothing lost', async function () {
+    const held = await station(url(a.port), 'HELD', ['ocpp1.6']);
+    await boot(held, 'ocpp1.6');
+    const before = (await start16(held, 0)).transactionId;
+    const known = (await table(a.port)).map((s) => s.id).sort();
+    const redisPort = redis.port;
+    await redis.kill();
+    await until(() => /Redis unreachable/.test(a.logs()) && /Redis unreachable/.test(b.logs()), 10000);
+    // held: still answered
+    const hb = await held.call('Heartbeat', {});
+    assert.ok(typeof hb.currentTime === 'string');
+    await held.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Preparing' });
+    // unknown: 503 until Redis is back
+    await assert.rejects(station(url(b.port), 'NEWCOMER', ['ocpp1.6']), (err) => err.code === 503);
+    // Redis back, empty (no persistence): the instances write back what they hold
+    redis = await startRedis(redisPort);
+    await until(async () => {
+      const t = await table(b.port);
+      const held1 = t.find((s) => s.id === 'HELD');
+      // the other instance sees the change made while Redis was away: it was stored
+      return JSON.stringify(t.map((s) => s.id).sort()) === JSON.stringify(known) && held1.connected
+        && held1.connectors.some((c) => c.id === 1 && c.status === 'Preparing');
+    }, 15000);
+    const after = (await start16(held, 1)).transactionId;
+    assert.ok(after > before, `a transaction id after the outage (${after}) is new (before: ${before})`);
+    const newcomer = await station(url(b.port), 'NEWCOMER', ['ocpp1.6']);
+    await newcomer.close({ force: true });
+    await held.close({ force: true });
+  });
+
+  it('lets the stations of a killed instance reconnect to the other one; its presence expires', async function () {
+    const c1 = answering(await station(url(a.port), 'K1', ['ocpp1.6']));
+    await station(url(a.port), 'K2', ['ocpp2.0.1']);
+    await boot(c1, 'ocpp1.6');
+    const tx = (await start16(c1, 7)).transactionId;
+    a.child.kill('SIGKILL');
+    await new Promise((resolve) => a.child.once('exit', resolve));
+    const again = answering(await station(url(b.port), 'K1', ['ocpp1.6']));
+    assert.deepStrictEqual((await command(b.port, 'K1', 'ClearCache', {})).payload, { status: 'Accepted' });
+    await again.call('StopTransaction', { transactionId: tx, meterStop: 10, timestamp: new Date().toISOString() });
+    // K2 never comes back: nobody holds it, at once for commands, and in the table once its presence expired
+    assert.strictEqual((await command(b.port, 'K2', 'ClearCache', {})).error, 'notConnected');
+    await until(async () => (await table(b.port)).find((s) => s.id === 'K2').connected === false, 20000);
+    a = null;
+  });
+});
