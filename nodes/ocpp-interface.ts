@@ -2,7 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import type { NodeAPI } from 'node-red';
 import type { Request, Response } from 'express';
-import { CentralSystem, CertificateAuthority, isVersion, OcppVersion, payloadTemplate, profileOf, SUPPORTED_VERSIONS, MAX_STATION_ID_LENGTH, isValidStationId } from '../lib';
+import { CentralSystem, CertificateAuthority, isVersion, OcppVersion, payloadTemplate, MAX_STATION_ID_LENGTH, isValidStationId, versionCatalogue } from '../lib';
 import { InterfaceConfig, InterfaceNode, InterfaceState, InterfaceUser } from './types';
 
 function numberOr(value: unknown, fallback: number): number {
@@ -198,11 +198,9 @@ export = function register(RED: NodeAPI): void {
     const n = interfaceOf(req, res);
     if (n) n.system.rejectedList().then((list) => res.json(list), (err) => res.status(500).json({ error: (err as Error).message }));
   });
-  // For the editor: the actions of each version, and a payload template per command.
+  // For the editor: the versions (in order, with their names) and the actions of each, and a payload template per command.
   RED.httpAdmin.get('/ocpp-interface-meta/actions', read, (_req, res) => {
-    const out: Record<string, { station: readonly string[]; central: readonly string[] }> = {};
-    for (const v of SUPPORTED_VERSIONS) out[v] = { station: profileOf(v).stationActions, central: profileOf(v).centralActions };
-    res.json(out);
+    res.json(versionCatalogue());
   });
   RED.httpAdmin.get('/ocpp-interface-meta/template/:version/:action', read, (req, res) => {
     const version = req.params.version;

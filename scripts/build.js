@@ -8,6 +8,9 @@ const { execFileSync } = require('child_process');
 const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
 
+// From scratch: a module that was moved (versions/ocpp16.ts → versions/ocpp16/index.ts) must not
+// leave its old build behind, where require('./ocpp16') would still find it first.
+fs.rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', root], { stdio: 'inherit' });
 
 function copyEditorFiles(from, to) {

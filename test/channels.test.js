@@ -1,9 +1,10 @@
 'use strict';
 const assert = require('assert');
 const {
-  buildWrite, interpretResult, observeCall, stationTotals, statusFrom201, emptyStationValues,
-  profileIdFor, ChannelError, STATUS_FROM_201, STATUS_FROM_16, CHANNEL_STATUSES, channelValue,
+  buildWrite, interpretResult, observeCall, stationTotals, emptyStationValues,
+  profileIdFor, ChannelError, CHANNEL_STATUSES, channelValue,
 } = require('../dist/lib/channels');
+const { statusFrom201, STATUS_FROM_201, STATUS_FROM_16 } = require('../dist/lib/versions');
 const { checkPayload } = require('../dist/lib/schema/validators');
 
 const V16 = 'ocpp1.6';

@@ -393,9 +393,9 @@ describe('Node-RED nodes', function () {
       for (let i = 0; i < 1200; i++) {
         const rec = reg.add(i === 7 ? 'id "quoted" \\ ünïcode' : `CP-${i}`, i % 2 ? 'auto' : 'manual');
         rec.properties.vendor = 'V';
-        rec.values = { connectors: { 1: { status: 'Charging', energy: i, current: [i, 0, 1] } } };
+        rec.connectors = { 1: { status: 'Charging', energy: i, current: [i, 0, 1] } };
       }
-      reg.openTransaction({ id: 5, station: 'CP-1', connector: 1, idTag: 'T', start: '2024-05-02T10:00:00Z', meterStart: 0 });
+      reg.get('CP-1').connectors['1'].transaction = { id: 5, idTag: 'T', start: '2024-05-02T10:00:00Z', meterStart: 0 };
       reg.recordRejected({ id: 'NOPE', address: '127.0.0.1', time: '2024-05-02T10:00:00Z', reason: 'unknown station' });
       const id = await reg.allocateTransactionId();
       // The last station notes whether other work got a turn before it was written.
@@ -409,8 +409,8 @@ describe('Node-RED nodes', function () {
       };
       // what the file must hold, built the straightforward way
       const expected = JSON.stringify({
-        format: 1, stations: Object.fromEntries(reg.list().map((r) => [r.id, r])), transactionIdReserved: reg['reservedUpTo'],
-        transactions: reg.openTransactions(), rejected: reg.rejected(),
+        format: 2, stations: Object.fromEntries(reg.list().map((r) => [r.id, r])), transactionIdReserved: reg['reservedUpTo'],
+        rejected: reg.rejected(),
       });
       ranBeforeLast = null;
       const saved = reg.save();
@@ -421,8 +421,47 @@ describe('Node-RED nodes', function () {
       const again = new lib.StationRegistry(file);
       again.load();
       assert.strictEqual(again.size, 1200);
-      assert.deepStrictEqual(again.get('CP-999').values, { connectors: { 1: { status: 'Charging', energy: 999, current: [999, 0, 1] } } });
+      assert.deepStrictEqual(again.get('CP-999').connectors, { 1: { status: 'Charging', energy: 999, current: [999, 0, 1] } });
+      assert.deepStrictEqual(again.openTransactions('CP-1'), [{ id: 5, station: 'CP-1', connector: 1, idTag: 'T', start: '2024-05-02T10:00:00Z', meterStart: 0 }]);
       assert.ok((await again.allocateTransactionId()) > id);
+    });
+
+    it('reads a registry file of the previous format, where connectors and values were kept apart, and writes it as one state', async function () {
+      const file = path.join(runtime.userDir, 'old.json');
+      fs.writeFileSync(file, JSON.stringify({
+        format: 1,
+        stations: {
+          OLD16: { id: 'OLD16', addedBy: 'manual', firstSeen: '2024-05-01T00:00:00.000Z', lastSeen: '2024-05-02T00:00:00.000Z', version: 'ocpp1.6',
+            properties: { vendor: 'V' }, connectors: { 1: { status: 'Charging', errorCode: 'NoError', updated: '2024-05-02T09:00:00Z' } },
+            values: { connectors: { 1: { status: 'Charging', energy: 1200, measured: ['energy'], updated: '2024-05-02T09:30:00Z',
+              transaction: { id: 41, idTag: 'T', start: '2024-05-02T09:00:00Z', meterStart: 1000 } } } } },
+          OLD201: { id: 'OLD201', addedBy: 'auto', firstSeen: null, lastSeen: null, version: 'ocpp2.0.1', properties: {},
+            connectors: { 2: { status: 'Occupied', connectors: [1], updated: '2024-05-02T09:00:00Z' } } },
+        },
+        transactionIdReserved: 100,
+        transactions: [
+          { id: 41, station: 'OLD16', connector: 1, idTag: 'T', start: '2024-05-02T09:00:00Z', meterStart: 1000 },
+          { id: 'tx-9', station: 'OLD201', connector: 2, idTag: null, start: '2024-05-02T09:05:00Z', meterStart: null },
+        ],
+        rejected: [{ id: 'NOPE', address: '127.0.0.1', time: '2024-05-02T10:00:00Z', reason: 'unknown station' }],
+      }));
+      const reg = new lib.StationRegistry(file);
+      reg.load();
+      assert.deepStrictEqual(reg.get('OLD16').connectors, { 1: { status: 'Charging', energy: 1200, measured: ['energy'], updated: '2024-05-02T09:30:00Z',
+        transaction: { id: 41, idTag: 'T', start: '2024-05-02T09:00:00Z', meterStart: 1000 }, stationStatus: 'Charging', errorCode: 'NoError' } });
+      assert.deepStrictEqual(reg.get('OLD201').connectors, { 2: { stationStatus: 'Occupied', connectorIds: [1], updated: '2024-05-02T09:00:00Z',
+        transaction: { id: 'tx-9', idTag: null, start: '2024-05-02T09:05:00Z', meterStart: null } } });
+      assert.deepStrictEqual(reg.openTransactions().map((t) => t.id), [41, 'tx-9']);
+      assert.deepStrictEqual(reg.rejected().map((r) => r.id), ['NOPE']);
+      assert.strictEqual(await reg.allocateTransactionId(), 101, 'the reserved ids stay used');
+      await reg.save();
+      const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+      assert.strictEqual(saved.format, 2);
+      assert.strictEqual(saved.transactions, undefined);
+      assert.strictEqual(saved.stations.OLD16.values, undefined);
+      const again = new lib.StationRegistry(file);
+      again.load();
+      assert.deepStrictEqual(again.list(), reg.list());
     });
 
     it('keeps the old file when a write is interrupted before the rename, and sets a corrupt file aside', async function () {

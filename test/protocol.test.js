@@ -50,7 +50,9 @@ describe('protocol core (lib/, no Node-RED)', function () {
       const rec = sys.cs.registry.get('CP16');
       assert.strictEqual(rec.properties.vendor, 'VendorX');
       assert.strictEqual(rec.properties.firmwareVersion, '1.2.3');
-      assert.strictEqual(rec.connectors['1'].status, 'Available');
+      assert.strictEqual(rec.connectors['1'].stationStatus, 'Available');
+      assert.strictEqual(rec.connectors['1'].transaction, null, 'the stopped transaction is gone from the state');
+      assert.strictEqual(rec.connectors['2'].transaction.id, t2.transactionId);
     });
 
     it('sends a whole number of seconds as heartbeat interval, whatever it was given', async function () {
@@ -108,7 +110,8 @@ describe('protocol core (lib/, no Node-RED)', function () {
       const rec = sys.cs.registry.get('CP201');
       assert.strictEqual(rec.properties.model, 'Model201');
       assert.deepStrictEqual(Object.keys(rec.connectors).sort(), ['1', '2']);
-      assert.strictEqual(rec.connectors['1'].status, 'Occupied');
+      assert.strictEqual(rec.connectors['1'].stationStatus, 'Occupied', 'the station\'s own word');
+      assert.strictEqual(rec.connectors['1'].status, 'Finishing', 'the channel value, in the same place');
     });
   });
 

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'events';
 import type { Server } from 'http';
-import { emptyStationValues, StationValues } from '../channels/model';
+import { StationValues } from '../channels/model';
 import { observeCall } from '../channels/observe';
 import { isoAt } from '../clock';
 import { AuthDecision, HandshakeInfo, ListenOptions, OcppEndpoint, RejectedHandshake } from '../endpoint/endpoint';
@@ -9,8 +9,8 @@ import { ThrottleOptions } from '../endpoint/auth-throttle';
 import { RpcError } from '../rpc/errors';
 import { CallOutcome, IncomingCall, StationConnection } from '../rpc/connection';
 import { Logger, silentLogger } from '../rpc/logger';
-import { OpenTransaction, StationRecord, StationRegistry } from '../registry/station-registry';
-import { OcppVersion } from '../versions';
+import { StationRecord, StationRegistry } from '../registry/station-registry';
+import { OcppVersion, TransactionReport } from '../versions';
 import { RedisLink } from '../redis/link';
 import { RedisRegistryStore } from '../redis/registry-store';
 import { ClusterOptions, StationCluster } from '../redis/cluster';
@@ -79,6 +79,12 @@ export interface ChannelEvent {
   value: unknown;
 }
 
+/** What a station's CALL told about one of its transactions (see TransactionReport). */
+export interface TransactionEvent extends TransactionReport {
+  station: string;
+  version: OcppVersion;
+}
+
 export interface StationSummary {
   id: string;
   connected: boolean;
@@ -101,12 +107,6 @@ const VALUES_SAVE_MS = 5000;
 
 /** How long a tag sent in a remote start is accepted from that station. */
 const REMOTE_START_TAG_MS = 10 * 60 * 1000;
-
-function remoteStartTag(action: string, payload: any): string | null {
-  if (action === 'RemoteStartTransaction' && typeof payload?.idTag === 'string') return payload.idTag;
-  if (action === 'RequestStartTransaction' && typeof payload?.idToken?.idToken === 'string') return payload.idToken.idToken;
-  return null;
-}
 
 interface ReplyClaim {
   owner: object;
@@ -186,6 +186,7 @@ export class StationCall {
 export interface CentralSystem {
   on(event: 'station' | 'replyTimeout', listener: (event: StationEvent) => void): this;
   on(event: 'channel', listener: (event: ChannelEvent) => void): this;
+  on(event: 'transaction', listener: (event: TransactionEvent) => void): this;
   on(event: 'status', listener: () => void): this;
   once(event: 'station' | 'replyTimeout', listener: (event: StationEvent) => void): this;
   removeListener(event: 'station' | 'replyTimeout', listener: (event: StationEvent) => void): this;
@@ -197,7 +198,8 @@ export interface CentralSystem {
  * One OCPP interface: the endpoint stations connect to, its station registry, the
  * automatic replies and the routing of CALLs to flows. Free of Node-RED.
  *
- * Events: `station` (StationEvent), `channel` (ChannelEvent), `replyTimeout` (StationEvent),
+ * Events: `station` (StationEvent), `channel` (ChannelEvent), `transaction` (TransactionEvent),
+ * `replyTimeout` (StationEvent),
  * `status` () whenever the number of connected stations or the state changes, `error` is never emitted.
  */
 export class CentralSystem extends EventEmitter {
@@ -383,7 +385,7 @@ export class CentralSystem extends EventEmitter {
     if (this.deactivated) return Promise.reject(new RpcError('deactivated', 'interface deactivated'));
     const conn = this.endpoint.connections.get(station);
     if (!conn) return Promise.reject(new RpcError('notConnected', `station ${station} is not connected`));
-    const tag = remoteStartTag(action, payload);
+    const tag = conn.profile.remoteStartTag(action, payload);
     if (tag !== null) this.rememberRemoteStart(station, tag);
     return conn.call(action, payload, timeoutMs);
   }
@@ -413,15 +415,15 @@ export class CentralSystem extends EventEmitter {
     return this.endpoint.connections.get(station)?.version ?? this.registry.get(station)?.version ?? null;
   }
 
-  /** A fresh remoteStartId for 2.0.1 RequestStartTransaction. */
+  /** A fresh remoteStartId for 2.x RequestStartTransaction. */
   nextRemoteStartId(): number {
     this.remoteStartId = (this.remoteStartId % 2147483647) + 1;
     return this.remoteStartId;
   }
 
-  /** Last known channel values of a station (persisted). */
+  /** Last known channel values of a station (persisted): its state in the registry. */
   valuesOf(station: string): StationValues | undefined {
-    return this.registry.get(station)?.values as StationValues | undefined;
+    return this.registry.get(station);
   }
 
   summaries(): StationSummary[] {
@@ -437,8 +439,10 @@ export class CentralSystem extends EventEmitter {
       model: r.properties.model ?? null,
       serialNumber: r.properties.serialNumber ?? null,
       firmwareVersion: r.properties.firmwareVersion ?? null,
+      // the station's totals (connector 0) are listed only where the station reports on it itself
       connectors: Object.entries(r.connectors)
-        .map(([id, c]) => ({ id: Number(id), status: c.status ?? null, errorCode: c.errorCode, connectors: c.connectors, updated: c.updated ?? null }))
+        .filter(([id, c]) => id !== '0' || c.stationStatus !== undefined)
+        .map(([id, c]) => ({ id: Number(id), status: c.stationStatus ?? null, errorCode: c.errorCode, connectors: c.connectorIds, updated: c.updated ?? null }))
         .sort((a, b) => a.id - b.id),
       addedBy: r.addedBy,
       firstSeen: r.firstSeen,
@@ -472,38 +476,27 @@ export class CentralSystem extends EventEmitter {
     return removed;
   }
 
-  /** @internal Records what an answered CALL told. */
+  /** @internal Records what an answered CALL told: registry, state, channels, transactions. */
   observe(call: StationCall, response: Record<string, unknown>): void {
     const { record, version, action, payload } = call;
-    if (recognise(record, version, action, payload)) this.registry.changed(record.id);
-    this.recordTransaction(record.id, version, action, payload, response);
-    const values = (record.values ||= emptyStationValues()) as StationValues;
-    const updates = observeCall(values, version, action, payload, response, isoAt(call.incoming.receivedAt));
+    const transactionChanged = this.reportTransaction(call, response);
+    if (recognise(record, version, action, payload) || transactionChanged) this.registry.changed(record.id);
+    const updates = observeCall(record, version, action, payload, response, isoAt(call.incoming.receivedAt));
     if (updates.length) {
       this.registry.changed(record.id, VALUES_SAVE_MS);
       for (const u of updates) this.emit('channel', { station: record.id, connector: u.connector, channel: u.channel, value: u.value } satisfies ChannelEvent);
     }
   }
 
-  private recordTransaction(station: string, version: OcppVersion, action: string, req: Record<string, any>, res: Record<string, any>): void {
-    if (version === 'ocpp1.6') {
-      if (action === 'StartTransaction' && res.transactionId !== undefined) {
-        this.registry.openTransaction({ id: res.transactionId, station, connector: req.connectorId, idTag: req.idTag ?? null,
-          start: req.timestamp, meterStart: req.meterStart ?? null });
-      } else if (action === 'StopTransaction') {
-        this.registry.closeTransaction(station, req.transactionId);
-      }
-      return;
+  /** Tells the `transaction` listeners what the CALL says about a transaction; true when it says anything. */
+  private reportTransaction(call: StationCall, response: Record<string, unknown>): boolean {
+    const extract = call.incoming.connection.profile.transactions.get(call.action);
+    if (!extract) return false;
+    if (this.listenerCount('transaction')) {
+      const report = extract(call.payload, response);
+      if (report) this.emit('transaction', { ...report, station: call.station, version: call.version } satisfies TransactionEvent);
     }
-    if (action !== 'TransactionEvent') return;
-    const id = req.transactionInfo?.transactionId;
-    if (id === undefined) return;
-    if (req.eventType === 'Ended') {
-      this.registry.closeTransaction(station, id);
-    } else if (!this.registry.openTransactions(station).some((tx) => String(tx.id) === String(id))) {
-      const tx: OpenTransaction = { id, station, connector: req.evse?.id ?? 0, idTag: req.idToken?.idToken ?? null, start: req.timestamp, meterStart: null };
-      this.registry.openTransaction(tx);
-    }
+    return true;
   }
 
   private async authorize(info: HandshakeInfo): Promise<AuthDecision> {
@@ -713,8 +706,9 @@ export class CentralSystem extends EventEmitter {
   }
 
   /** The station's request carries an id tag this central system itself sent in a recent remote start. */
-  private isRemoteStartTag(station: string, request: Record<string, any>): boolean {
-    const tag = typeof request.idTag === 'string' ? request.idTag : request.idToken?.idToken;
+  private isRemoteStartTag(call: StationCall): boolean {
+    const tag = call.incoming.connection.profile.requestIdTag(call.payload);
+    const station = call.station;
     const until = typeof tag === 'string' ? this.remoteStartTags.get(station)?.get(tag) : undefined;
     return until !== undefined && until >= Date.now();
   }
@@ -723,7 +717,7 @@ export class CentralSystem extends EventEmitter {
   private answerAutomatically(call: StationCall, transactionId?: number): void {
     const reply = automaticReply(call.version, call.action, call.payload, {
       heartbeatInterval: this.heartbeatInterval,
-      unknownIdTags: this.options.unknownIdTags === 'accept' || this.isRemoteStartTag(call.station, call.payload) ? 'accept' : 'reject',
+      unknownIdTags: this.options.unknownIdTags === 'accept' || this.isRemoteStartTag(call) ? 'accept' : 'reject',
       transactionId,
     });
     if (!reply) {

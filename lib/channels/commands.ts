@@ -1,5 +1,8 @@
-/** Turns a write to a channel into the OCPP command of the station's version. */
-import { OcppVersion } from '../versions';
+/**
+ * Turns a write to a channel into the OCPP command of the station's version: the value is
+ * checked and worked out here, the command itself is the version adapter's.
+ */
+import { ChannelCommands, OcppVersion, profileOf, WriteCommand } from '../versions';
 import { isReadChannel, isWriteChannel, READ_CHANNELS, StationValues, TransactionValue, WRITE_CHANNELS } from './model';
 
 export type ChannelErrorCode = 'invalidValue' | 'readOnly' | 'unknownChannel';
@@ -19,16 +22,13 @@ export interface WriteContext {
   values: StationValues;
   /** Id tag for a remote start (`msg.idTag` or the node's setting). */
   idTag?: string;
-  /** 2.0.1 RequestStartTransaction needs one; the station echoes it in TransactionEvent. */
+  /** 2.x RequestStartTransaction needs one; the station echoes it in TransactionEvent. */
   remoteStartId?: number;
   /** Clock for the start of station-wide limits; defaults to now. */
   now?: Date;
 }
 
-export interface WriteCommand {
-  action: string;
-  payload: Record<string, unknown>;
-}
+export type { WriteCommand };
 
 export interface WriteResult {
   accepted: boolean;
@@ -60,8 +60,6 @@ export const MAX_LIMIT_CONNECTOR = 999;
 
 /** How far back station-wide (Absolute) limits start, so a station whose clock lags applies them at once. */
 const SCHEDULE_LEAD_MS = 24 * 3600 * 1000;
-
-const ID_TAG_MAX: Record<OcppVersion, number> = { 'ocpp1.6': 20, 'ocpp2.0.1': 36 };
 
 export function profileIdFor(channel: LimitChannel, connector: number): number {
   return PROFILE_ID_BASE[channel] + connector;
@@ -108,54 +106,24 @@ function scheduleStart(now: Date | undefined): string {
  * the past, because 2.0.1 rejects a Relative ChargingStationMaxProfile (K01.FR.38) and a
  * station maximum has no transaction to be relative to.
  */
-function limitCommand(version: OcppVersion, channel: LimitChannel, connector: number, value: unknown, now?: Date): WriteCommand {
+function limitCommand(commands: ChannelCommands, channel: LimitChannel, connector: number, value: unknown, now?: Date): WriteCommand {
   if (connector > MAX_LIMIT_CONNECTOR) throw invalid(`${channel} works for connectors 0 to ${MAX_LIMIT_CONNECTOR}; got ${connector}`);
-  const id = profileIdFor(channel, connector);
-  if (value === null) {
-    return version === 'ocpp1.6'
-      ? { action: 'ClearChargingProfile', payload: { id } }
-      : { action: 'ClearChargingProfile', payload: { chargingProfileId: id } };
-  }
-  const limit = toLimit(channel, value);
-  const station = connector === 0;
-  const kind = station ? 'Absolute' : 'Relative';
-  const start = station ? { startSchedule: scheduleStart(now) } : {};
-  const schedule = { ...start, chargingRateUnit: channel === 'currentLimit' ? 'A' : 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit }] };
-  const stackLevel = PROFILE_STACK_LEVEL[channel];
-  if (version === 'ocpp1.6') {
-    return {
-      action: 'SetChargingProfile',
-      payload: {
-        connectorId: connector,
-        csChargingProfiles: {
-          chargingProfileId: id,
-          stackLevel,
-          chargingProfilePurpose: station ? 'ChargePointMaxProfile' : 'TxDefaultProfile',
-          chargingProfileKind: kind,
-          chargingSchedule: schedule,
-        },
-      },
-    };
-  }
-  return {
-    action: 'SetChargingProfile',
-    payload: {
-      evseId: connector,
-      chargingProfile: {
-        id,
-        stackLevel,
-        chargingProfilePurpose: station ? 'ChargingStationMaxProfile' : 'TxDefaultProfile',
-        chargingProfileKind: kind,
-        chargingSchedule: [{ id, ...schedule }],
-      },
-    },
-  };
+  const profileId = profileIdFor(channel, connector);
+  if (value === null) return commands.clearLimit(profileId);
+  return commands.setLimit({
+    connector,
+    profileId,
+    stackLevel: PROFILE_STACK_LEVEL[channel],
+    station: connector === 0,
+    unit: channel === 'currentLimit' ? 'A' : 'W',
+    limit: toLimit(channel, value),
+    startSchedule: scheduleStart(now),
+  });
 }
 
 /** The transaction a stop applies to: the connector's, or for connector 0 the only one running. */
-function runningTransaction(version: OcppVersion, values: StationValues, connector: number): TransactionValue | undefined {
-  const fits = (t: TransactionValue | null | undefined): t is TransactionValue =>
-    !!t && (version === 'ocpp1.6' ? Number.isInteger(t.id) : typeof t.id === 'string' && t.id !== '');
+function runningTransaction(commands: ChannelCommands, values: StationValues, connector: number): TransactionValue | undefined {
+  const fits = (t: TransactionValue | null | undefined): t is TransactionValue => !!t && commands.isTransactionId(t.id);
   const connectors = values && values.connectors ? values.connectors : {};
   if (connector > 0) {
     const c = connectors[String(connector)];
@@ -169,29 +137,20 @@ function runningTransaction(version: OcppVersion, values: StationValues, connect
   return running.length ? running[0][1].transaction! : undefined;
 }
 
-function chargingCommand(version: OcppVersion, connector: number, value: unknown, ctx: WriteContext): WriteCommand | WriteNoop {
+function chargingCommand(version: OcppVersion, commands: ChannelCommands, connector: number, value: unknown, ctx: WriteContext): WriteCommand | WriteNoop {
   if (!toBoolean('charging', value)) {
-    const tx = runningTransaction(version, ctx.values, connector);
+    const tx = runningTransaction(commands, ctx.values, connector);
     if (!tx) return { noop: { accepted: false, status: 'NoTransaction' } };
-    return version === 'ocpp1.6'
-      ? { action: 'RemoteStopTransaction', payload: { transactionId: tx.id } }
-      : { action: 'RequestStopTransaction', payload: { transactionId: tx.id } };
+    return commands.remoteStop(tx.id);
   }
   const idTag = ctx.idTag;
-  const max = ID_TAG_MAX[version];
+  const max = commands.idTagMaxLength;
   if (typeof idTag !== 'string' || idTag === '') {
     throw invalid('charging true needs an id tag: set msg.idTag or the id tag of the node');
   }
   if (idTag.length > max) throw invalid(`id tag ${JSON.stringify(idTag)} is longer than the ${max} characters ${version} allows`);
-  const where = connector > 0;
-  if (version === 'ocpp1.6') {
-    return { action: 'RemoteStartTransaction', payload: where ? { connectorId: connector, idTag } : { idTag } };
-  }
   const remoteStartId = Number.isInteger(ctx.remoteStartId) ? ctx.remoteStartId! : Math.floor(Date.now() / 1000) % 2147483647;
-  return {
-    action: 'RequestStartTransaction',
-    payload: { ...(where ? { evseId: connector } : {}), idToken: { idToken: idTag, type: 'Central' }, remoteStartId },
-  };
+  return commands.remoteStart(connector, idTag, remoteStartId);
 }
 
 /**
@@ -214,37 +173,29 @@ export function buildWrite(
       `unknown channel ${describe(channel)}; channels: ${[...READ_CHANNELS, ...WRITE_CHANNELS].join(', ')}`);
   }
   if (!Number.isInteger(connector) || connector < 0) throw invalid(`connector must be 0 (the whole station) or an EVSE/connector number; got ${describe(connector)}`);
-  const v16 = version === 'ocpp1.6';
+  const commands = profileOf(version).commands;
   switch (channel) {
     case 'currentLimit':
     case 'powerLimit':
-      return limitCommand(version, channel, connector, value, ctx && ctx.now);
+      return limitCommand(commands, channel, connector, value, ctx && ctx.now);
 
-    case 'available': {
-      const type = toBoolean(channel, value) ? 'Operative' : 'Inoperative';
-      if (v16) return { action: 'ChangeAvailability', payload: { connectorId: connector, type } };
-      return { action: 'ChangeAvailability', payload: connector > 0 ? { operationalStatus: type, evse: { id: connector } } : { operationalStatus: type } };
-    }
+    case 'available':
+      return commands.setAvailable(connector, toBoolean(channel, value));
 
     case 'charging':
-      return chargingCommand(version, connector, value, ctx || { values: { connectors: {} } });
+      return chargingCommand(version, commands, connector, value, ctx || { values: { connectors: {} } });
 
     case 'reset': {
       const kind = typeof value === 'string' ? value.toLowerCase() : undefined;
       if (kind !== 'soft' && kind !== 'hard') throw invalid(`reset must be "soft" or "hard"; got ${describe(value)}`);
-      if (v16) {
-        if (connector > 0) throw invalid('OCPP 1.6 resets only the whole station: use connector 0');
-        return { action: 'Reset', payload: { type: kind === 'soft' ? 'Soft' : 'Hard' } };
-      }
-      const type = kind === 'soft' ? 'OnIdle' : 'Immediate';
-      return { action: 'Reset', payload: connector > 0 ? { type, evseId: connector } : { type } };
+      const reset = commands.reset(connector, kind === 'hard');
+      if ('refused' in reset) throw invalid(reset.refused);
+      return reset;
     }
 
     case 'unlock':
       if (connector === 0) throw invalid('unlock needs a connector number (1 or more), not 0');
-      return v16
-        ? { action: 'UnlockConnector', payload: { connectorId: connector } }
-        : { action: 'UnlockConnector', payload: { evseId: connector, connectorId: 1 } };
+      return commands.unlock(connector);
   }
   throw new ChannelError('unknownChannel', `unknown channel ${describe(channel)}`);
 }

@@ -18,7 +18,7 @@ export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
 export type MeterQuantity = 'power' | 'energy' | 'current';
 
 export interface TransactionValue {
-  /** As the station has it: an integer in 1.6 (assigned by us), a string in 2.0.1. */
+  /** As the station has it: an integer in 1.6 (assigned by us), a string in 2.x. */
   id: string | number;
   idTag: string | null;
   /** ISO time the transaction started, as the station reported it. */
@@ -27,7 +27,7 @@ export interface TransactionValue {
   meterStart: number | null;
 }
 
-/** What a 2.0.1 station last reported about an EVSE, kept to derive the 1.6-style status. */
+/** What a 2.x station last reported about an EVSE, kept to derive the 1.6-style status. */
 export interface Reported201 {
   /** Last ConnectorStatus per connector id of the EVSE. */
   connectors?: Record<string, string>;
@@ -36,7 +36,7 @@ export interface Reported201 {
 }
 
 /**
- * Where an EVSE is in its transaction cycle (2.0.1): `none` no transaction since the
+ * Where an EVSE is in its transaction cycle (2.x): `none` no transaction since the
  * connector was last free, `started` running but no energy yet, `charged` running and
  * it has charged, `ended` ended while the connector is still occupied.
  */
@@ -55,14 +55,30 @@ export interface ConnectorValues {
   updated?: string;
   /** Quantities this connector's own meter reported (used for connector 0 totals). */
   measured?: MeterQuantity[];
-  /** 2.0.1 only: raw reports behind `status`. */
+  /** 2.x only: raw reports behind `status`. */
   reported?: Reported201;
 }
 
-/** Every channel value of one station; key "0" is the whole station. Plain JSON. */
-export interface StationValues {
-  connectors: Record<string, ConnectorValues>;
+/**
+ * One connector (1.6) or EVSE (2.x) as the registry keeps it: its channel values and what
+ * the station last said about it in its own words. Plain JSON.
+ */
+export interface ConnectorState extends ConnectorValues {
+  /** The station's own status word (1.6 ChargePointStatus, 2.x ConnectorStatus). */
+  stationStatus?: string;
+  /** 1.6: the error code of the last StatusNotification. */
+  errorCode?: string;
+  /** 2.x: the connector ids seen on this EVSE. */
+  connectorIds?: number[];
 }
+
+/** Everything known about one station's connectors; key "0" is the whole station. */
+export interface StationState {
+  connectors: Record<string, ConnectorState>;
+}
+
+/** The channels' view of a station's state (the same object). */
+export type StationValues = StationState;
 
 export function emptyStationValues(): StationValues {
   return { connectors: {} };

