@@ -605,6 +605,12 @@ export class CentralSystem extends EventEmitter {
       return;
     }
     const call = new StationCall(this, incoming, record);
+    if (incoming.unconfirmed) {
+      // A SEND: recorded and told to the flows; there is no answer to give.
+      call.replyNow({}, true);
+      this.answered(call);
+      return;
+    }
     const claim = this.claims.length ? this.claimFor(conn.id, incoming.action) : undefined;
     if (claim) {
       const event = this.stationEvent(incoming.action, conn.id, conn.version, incoming.payload, call, claim.owner);

@@ -4,7 +4,7 @@ import { checkPayload, complaintOf, hasAction, stationRequestValidator } from '.
 import { isCentralAction, OcppVersion, profileOf, VersionProfile } from '../versions';
 import { CallQueue } from './call-queue';
 import { RpcError } from './errors';
-import { CALL, CALLRESULT, encodeCall, encodeError, encodeResult, FrameError, parseFrame } from './frames';
+import { CALL, CALLERROR, CALLRESULT, CALLRESULTERROR, encodeCall, encodeError, encodeResult, FrameError, parseFrame, SEND } from './frames';
 import { Logger, silentLogger } from './logger';
 import { messageIds } from './message-id';
 
@@ -36,7 +36,8 @@ export interface ConnectionOptions {
 
 /**
  * A CALL received from a station. Exactly one answer goes back: `reply` (validated
- * against the official response schema) or `fail` (a CALLERROR).
+ * against the official response schema) or `fail` (a CALLERROR). A SEND (`unconfirmed`,
+ * OCPP 2.1) is handled the same way, but nothing goes back.
  */
 export class IncomingCall {
   answered = false;
@@ -48,6 +49,7 @@ export class IncomingCall {
     readonly messageId: string,
     readonly action: string,
     readonly payload: Record<string, unknown>,
+    readonly unconfirmed = false,
   ) {
     this.receivedAt = connection.lastMessageAt;
   }
@@ -59,6 +61,7 @@ export class IncomingCall {
    */
   reply(payload: unknown, prevalidated = false): void {
     this.claim();
+    if (this.unconfirmed) return;
     const complaint = prevalidated ? null : checkPayload(this.connection.version, this.action, 'response', payload);
     if (complaint) {
       this.connection.sendRaw(encodeError(this.messageId, this.connection.profile.errors.internal,
@@ -72,6 +75,7 @@ export class IncomingCall {
   /** Answers with a CALLERROR; a code the version does not define becomes GenericError. */
   fail(code: string, description = '', details: Record<string, unknown> = {}): void {
     this.claim();
+    if (this.unconfirmed) return;
     const profile = this.connection.profile;
     const known = profile.errorCodes.includes(code) ? code : profile.errors.generic;
     this.connection.sendRaw(encodeError(this.messageId, known, String(description), details));
@@ -92,6 +96,7 @@ export class IncomingCall {
 
 export interface StationConnection {
   on(event: 'call', listener: (call: IncomingCall) => void): this;
+  on(event: 'resultError', listener: (frame: { id: string; code: string; description: string }) => void): this;
   on(event: 'close', listener: (code: number, reason: string) => void): this;
   once(event: 'close', listener: (code: number, reason: string) => void): this;
 }
@@ -100,7 +105,7 @@ export interface StationConnection {
  * One station's OCPP-J session over an open WebSocket: framing, validation of both
  * directions, one outstanding outgoing CALL with a bounded queue behind it.
  *
- * Events: `call` (IncomingCall), `close` (code: number, reason: string).
+ * Events: `call` (IncomingCall), `resultError` (a CALLRESULTERROR frame, 2.1), `close` (code: number, reason: string).
  */
 export class StationConnection extends EventEmitter {
   readonly profile: VersionProfile;
@@ -253,7 +258,7 @@ export class StationConnection extends EventEmitter {
     const text = typeof data === 'string' ? data : data.toString();
     let frame;
     try {
-      frame = parseFrame(text);
+      frame = parseFrame(text, this.profile.extraMessageTypes);
     } catch (err) {
       this.refuseFrame(err as FrameError, text);
       return;
@@ -261,9 +266,16 @@ export class StationConnection extends EventEmitter {
     // Nothing one frame causes may escape to the socket's event loop: that would stop the
     // whole process, and with it every other station.
     try {
-      if (frame.type === CALL) this.receiveCall(frame.id, frame.action, frame.payload);
-      else if (frame.type === CALLRESULT) this.receiveAnswer(frame.id, frame.payload, null);
-      else this.receiveAnswer(frame.id, null, frame);
+      switch (frame.type) {
+        case CALL: this.receiveCall(frame.id, frame.action, frame.payload); break;
+        case CALLRESULT: this.receiveAnswer(frame.id, frame.payload, null); break;
+        case CALLERROR: this.receiveAnswer(frame.id, null, frame); break;
+        case SEND: this.receiveSend(frame.id, frame.action, frame.payload); break;
+        case CALLRESULTERROR:
+          // The station could not process a CALLRESULT of ours: nothing is waiting for it, so it is told.
+          this.warn(`station ${this.id} could not process the answer to its message ${frame.id}: ${frame.code} ${frame.description}`);
+          this.emit('resultError', frame);
+      }
     } catch (err) {
       this.handlingFailed(frame.type === CALL ? frame : null, err);
     }
@@ -273,9 +285,11 @@ export class StationConnection extends EventEmitter {
   private refuseFrame(e: FrameError, text: string): void {
     const errors = this.profile.errors;
     const code = e.kind === 'messageType' ? errors.messageType : e.kind === 'depth' ? errors.format : errors.formation;
-    this.warn(`station ${this.id} sent an unreadable message (${e.message}), answered ${code}`);
-    // Only CALLs (or what cannot be told apart) are answered; a broken answer is not.
-    if (e.kind === 'messageType' || !/^\s*\[\s*[34]\s*,/.test(text)) {
+    // Only CALLs (or what cannot be told apart) are answered; a broken answer or SEND is not.
+    const type = /^\s*\[\s*(\d)\s*,/.exec(text);
+    const unanswered = type !== null && this.getsNoAnswer(Number(type[1]));
+    this.warn(`station ${this.id} sent an unreadable message (${e.message})${unanswered ? '' : `, answered ${code}`}`);
+    if (e.kind === 'messageType' || !unanswered) {
       this.sendRaw(encodeError(e.id, code, e.message, {}));
       return;
     }
@@ -300,6 +314,27 @@ export class StationConnection extends EventEmitter {
         // already answered meanwhile
       }
     }
+  }
+
+  /** Message types that are never answered: results, errors, and in 2.1 also CALLRESULTERROR and SEND. */
+  private getsNoAnswer(type: number): boolean {
+    return type === CALLRESULT || type === CALLERROR || this.profile.extraMessageTypes.has(type);
+  }
+
+  /** A SEND (OCPP 2.1): handled like a CALL when valid, else dropped and logged; never answered. */
+  private receiveSend(messageId: string, action: string, payload: Record<string, unknown>): void {
+    const validate = stationRequestValidator(this.version, action);
+    if (!validate) {
+      this.warn(`station ${this.id} sent ${action} as SEND, which is not an action it sends: ignored`);
+      return;
+    }
+    if (!validate(payload)) {
+      this.warn(`station ${this.id} sent an invalid ${action} (${complaintOf(this.version, validate.errors![0]).description}): ignored`);
+      return;
+    }
+    const call = new IncomingCall(this, messageId, action, payload, true);
+    if (this.callHandler) this.callHandler(call);
+    if (this.listenerCount('call') !== 0) this.emit('call', call);
   }
 
   private receiveCall(messageId: string, action: string, payload: Record<string, unknown>): void {
@@ -356,6 +391,10 @@ export class StationConnection extends EventEmitter {
     }
     const complaint = checkPayload(this.version, pending.action, 'response', payload);
     if (complaint) {
+      // Where the version defines it, the station learns that its answer could not be processed.
+      if (this.profile.extraMessageTypes.has(CALLRESULTERROR)) {
+        this.sendRaw(encodeError(messageId, complaint.code, complaint.description, {}, CALLRESULTERROR));
+      }
       pending.reject(new RpcError('invalidPayload', `station ${this.id} answered ${pending.action} with an invalid payload: ${complaint.description}`,
         { complaint: complaint.description, payload, durationMs }));
       return;

@@ -1,8 +1,14 @@
-/** OCPP-J framing: CALL [2,id,action,payload], CALLRESULT [3,id,payload], CALLERROR [4,id,code,description,details]. */
+/**
+ * OCPP-J framing: CALL [2,id,action,payload], CALLRESULT [3,id,payload], CALLERROR
+ * [4,id,code,description,details]; where the version defines them (OCPP 2.1 Part 4),
+ * CALLRESULTERROR [5,id,code,description,details] and SEND [6,id,action,payload].
+ */
 
 export const CALL = 2;
 export const CALLRESULT = 3;
 export const CALLERROR = 4;
+export const CALLRESULTERROR = 5;
+export const SEND = 6;
 
 /** Message ids are strings of at most 36 characters (OCPP-J 4.1.3). */
 export const MAX_MESSAGE_ID_LENGTH = 36;
@@ -26,7 +32,13 @@ const BACKSLASH = 0x5c; // \
 export interface CallFrame { type: 2; id: string; action: string; payload: Record<string, unknown> }
 export interface ResultFrame { type: 3; id: string; payload: Record<string, unknown> }
 export interface ErrorFrame { type: 4; id: string; code: string; description: string; details: Record<string, unknown> }
-export type Frame = CallFrame | ResultFrame | ErrorFrame;
+/** The receiver of a CALLRESULT could not process it. */
+export interface ResultErrorFrame { type: 5; id: string; code: string; description: string; details: Record<string, unknown> }
+/** A message that gets no answer. */
+export interface SendFrame { type: 6; id: string; action: string; payload: Record<string, unknown> }
+export type Frame = CallFrame | ResultFrame | ErrorFrame | ResultErrorFrame | SendFrame;
+
+const NO_EXTRA_TYPES: ReadonlySet<number> = new Set();
 
 /**
  * Why a frame could not be read. `kind` decides the CALLERROR code: `formation` for
@@ -79,8 +91,11 @@ function readableIdOf(data: unknown): string {
   return typeof id === 'string' && id.length > 0 && id.length <= MAX_MESSAGE_ID_LENGTH ? id : '-1';
 }
 
-/** Parses one text frame; throws FrameError, never anything else. */
-export function parseFrame(text: string): Frame {
+/**
+ * Parses one text frame; throws FrameError, never anything else. `extraTypes`: the message
+ * types beyond 2, 3 and 4 that the connection's version defines (its adapter says which).
+ */
+export function parseFrame(text: string, extraTypes: ReadonlySet<number> = NO_EXTRA_TYPES): Frame {
   let data: unknown;
   try {
     // V8's JSON.parse does not recurse, so it reads even a too deeply nested frame safely.
@@ -102,23 +117,40 @@ export function parseFrame(text: string): Frame {
   }
   switch (type) {
     case CALL:
-      if (data.length !== 4) throw new FrameError('formation', id, `CALL must have 4 elements, has ${data.length}`);
-      if (typeof data[2] !== 'string' || data[2].length === 0) throw new FrameError('formation', id, 'CALL action is not a non-empty string');
-      if (!isObject(data[3])) throw new FrameError('formation', id, 'CALL payload is not a JSON object');
+      checkCall(data, id, 'CALL');
       return { type: CALL, id, action: data[2], payload: data[3] };
     case CALLRESULT:
       if (data.length !== 3) throw new FrameError('formation', id, `CALLRESULT must have 3 elements, has ${data.length}`);
       if (!isObject(data[2])) throw new FrameError('formation', id, 'CALLRESULT payload is not a JSON object');
       return { type: CALLRESULT, id, payload: data[2] };
     case CALLERROR:
-      if (data.length !== 5 && data.length !== 4) throw new FrameError('formation', id, `CALLERROR must have 5 elements, has ${data.length}`);
-      if (typeof data[2] !== 'string') throw new FrameError('formation', id, 'CALLERROR code is not a string');
-      if (typeof data[3] !== 'string') throw new FrameError('formation', id, 'CALLERROR description is not a string');
-      if (data.length === 5 && !isObject(data[4])) throw new FrameError('formation', id, 'CALLERROR details is not a JSON object');
+      checkError(data, id, 'CALLERROR');
       return { type: CALLERROR, id, code: data[2], description: data[3], details: (data[4] as Record<string, unknown>) || {} };
-    default:
-      throw new FrameError('messageType', id, `message type ${type} is not supported`, type);
+    case CALLRESULTERROR:
+      if (!extraTypes.has(CALLRESULTERROR)) break;
+      checkError(data, id, 'CALLRESULTERROR');
+      return { type: CALLRESULTERROR, id, code: data[2], description: data[3], details: (data[4] as Record<string, unknown>) || {} };
+    case SEND:
+      if (!extraTypes.has(SEND)) break;
+      checkCall(data, id, 'SEND');
+      return { type: SEND, id, action: data[2], payload: data[3] };
   }
+  throw new FrameError('messageType', id, `message type ${type} is not supported`, type);
+}
+
+/** CALL and SEND: [type, id, action, payload]. */
+function checkCall(data: unknown[], id: string, name: string): asserts data is [number, string, string, Record<string, unknown>] {
+  if (data.length !== 4) throw new FrameError('formation', id, `${name} must have 4 elements, has ${data.length}`);
+  if (typeof data[2] !== 'string' || data[2].length === 0) throw new FrameError('formation', id, `${name} action is not a non-empty string`);
+  if (!isObject(data[3])) throw new FrameError('formation', id, `${name} payload is not a JSON object`);
+}
+
+/** CALLERROR and CALLRESULTERROR: [type, id, code, description, details?]. */
+function checkError(data: unknown[], id: string, name: string): asserts data is [number, string, string, string, Record<string, unknown>?] {
+  if (data.length !== 5 && data.length !== 4) throw new FrameError('formation', id, `${name} must have 5 elements, has ${data.length}`);
+  if (typeof data[2] !== 'string') throw new FrameError('formation', id, `${name} code is not a string`);
+  if (typeof data[3] !== 'string') throw new FrameError('formation', id, `${name} description is not a string`);
+  if (data.length === 5 && !isObject(data[4])) throw new FrameError('formation', id, `${name} details is not a JSON object`);
 }
 
 // One JSON.stringify of the whole frame: a flat string, cheaper than joining the parts.
@@ -130,8 +162,8 @@ export function encodeResult(id: string, payload: unknown): string {
   return JSON.stringify([CALLRESULT, id, payload]);
 }
 
-/** OCPP limits the description to 255 characters in 2.0.1; both versions get the same cut. */
-export function encodeError(id: string, code: string, description: string, details: unknown = {}): string {
+/** OCPP limits the description to 255 characters in 2.x; every version gets the same cut. */
+export function encodeError(id: string, code: string, description: string, details: unknown = {}, type: typeof CALLERROR | typeof CALLRESULTERROR = CALLERROR): string {
   const text = description.length > 255 ? description.slice(0, 252) + '...' : description;
-  return JSON.stringify([CALLERROR, id, code, text, details ?? {}]);
+  return JSON.stringify([type, id, code, text, details ?? {}]);
 }

@@ -6,7 +6,7 @@ import { OcppVersion, VersionAdapter } from './types';
 export * from './types';
 export { OCPP16, STATUS_FROM_16 } from './ocpp16';
 export { OCPP201, EVSE_STATUS_PRIORITY, evseConnectorStatus, STATUS_FROM_201, statusFrom201 } from './ocpp201';
-export { OCPP21, CALLRESULTERROR, SEND } from './ocpp21';
+export { OCPP21 } from './ocpp21';
 
 /** Every version this package speaks, oldest first: the editor lists them in this order. */
 const ADAPTERS: readonly VersionAdapter[] = [OCPP16, OCPP201, OCPP21];
