@@ -27,6 +27,16 @@
         });
     }
 
+    // The versions the runtime speaks, in its order (the keys of the actions meta), once loaded.
+    function versionList() {
+        return actionsMeta ? Object.keys(actionsMeta) : [];
+    }
+
+    // How a version is named ("OCPP 2.1"), from the runtime's list.
+    function versionLabel(version) {
+        return (actionsMeta && actionsMeta[version] && actionsMeta[version].label) || version;
+    }
+
     // direction "station" (CALLs stations send) or "central" (commands): name -> versions that have it.
     function actionsByName(meta, direction) {
         var byName = {};
@@ -55,5 +65,6 @@
         });
     }
 
-    window.OcppEditor = { text: text, ajaxError: ajaxError, loadActions: loadActions, actionsByName: actionsByName, loadStationList: loadStationList };
+    window.OcppEditor = { text: text, ajaxError: ajaxError, loadActions: loadActions, actionsByName: actionsByName, loadStationList: loadStationList,
+        versionList: versionList, versionLabel: versionLabel };
 })();
