@@ -9,6 +9,7 @@ const os = require('os');
 const path = require('path');
 const { station, handshakeStatus, closeAllClients, until } = require('./support');
 const { PKG_ROOT, startNodeRed, stopNodeRed, httpStatus, installInto } = require('./nodered-process');
+const lib = require('../dist/lib');
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -143,12 +144,15 @@ describe('editor (headless Chromium)', function () {
       assert.ok(rows[i].top >= rows[i - 1].top + rows[i - 1].height - 1,
         `${rows[i].sel} (y=${rows[i].top}) is below ${rows[i - 1].sel} (y=${rows[i - 1].top})`);
     }
-    // Both version checkboxes share the Approved versions row.
-    const sameRow = await page.evaluate(() => document.querySelector('#node-config-input-version-16').closest('.form-row')
-      === document.querySelector('#node-config-input-version-201').closest('.form-row'));
-    assert.ok(sameRow, 'both versions in one row');
+    // The version checkboxes come from the runtime (all three) and share the Approved versions row.
+    const versions = await page.evaluate(() => [...document.querySelectorAll('#node-config-ocpp-versions input[type=checkbox]')]
+      .map((el) => ({ value: el.value, label: el.parentElement.textContent, row: el.closest('.form-row') === document.querySelector('#node-config-input-version-16').closest('.form-row') })));
+    assert.deepStrictEqual(versions, [
+      { value: 'ocpp1.6', label: 'OCPP 1.6', row: true }, { value: 'ocpp2.0.1', label: 'OCPP 2.0.1', row: true }, { value: 'ocpp2.1', label: 'OCPP 2.1', row: true },
+    ]);
     assert.ok(await page.isChecked('#node-config-input-version-16'));
     assert.ok(await page.isChecked('#node-config-input-version-201'));
+    assert.ok(!(await page.isChecked('#node-config-input-version-21')), 'not approved in this flow');
     assert.ok(await page.isChecked('#node-config-input-autoApprove'));
     assert.ok(!(await page.isChecked('#node-config-input-deactivated')));
     // README, Connecting a wallbox: the editor warns while auto-approve is on (switch it off once set up).
@@ -226,6 +230,11 @@ describe('editor (headless Chromium)', function () {
     assert.deepStrictEqual(s.value, ['ocpp2.0.1']);
     assert.strictEqual(s.valid, true);
     assert.ok(!s.groupError && !s.selectError && !s.message, JSON.stringify(s));
+    await page.check('#node-config-input-version-21');
+    s = await versionState();
+    assert.deepStrictEqual(s.value, ['ocpp2.0.1', 'ocpp2.1'], 'OCPP 2.1 approvable');
+    assert.strictEqual(s.valid, true);
+    await page.uncheck('#node-config-input-version-21');
     await page.check('#node-config-input-version-16');
   });
 
@@ -330,6 +339,31 @@ describe('editor (headless Chromium)', function () {
       assert.deepStrictEqual(problems, []);
     });
   }
+
+  it('offers in ocpp-command the commands of every version the runtime speaks, grouped by the versions that have them', async function () {
+    const id = await page.evaluate(() => {
+      const def = RED.nodes.getType('ocpp-command');
+      const node = { id: RED.nodes.id(), type: 'ocpp-command', z: RED.workspaces.active(), x: 300, y: 300, _def: def, wires: [[]],
+        interface: 'iface1', station: '', action: '', timeout: '', name: '', inputs: 1, outputs: 1, changed: true, dirty: true };
+      RED.nodes.add(node);
+      RED.editor.edit(node);
+      return node.id;
+    });
+    await page.waitForSelector('#node-input-action optgroup', { state: 'attached', timeout: 10000 });
+    const groups = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#node-input-action optgroup')]
+      .map((g) => [g.label, [...g.querySelectorAll('option')].map((o) => o.value)])));
+    const groupOf = (action) => Object.keys(groups).find((label) => groups[label].includes(action));
+    assert.strictEqual(groupOf('Reset'), 'Every version');
+    assert.strictEqual(groupOf('RemoteStartTransaction'), 'OCPP 1.6 only');
+    assert.strictEqual(groupOf('RequestStartTransaction'), 'OCPP 2.0.1, 2.1 only');
+    for (const action of ['RequestBatterySwap', 'SetDERControl', 'UsePriorityCharging', 'AFRRSignal']) assert.strictEqual(groupOf(action), 'OCPP 2.1 only', action);
+    const offered = Object.values(groups).flat();
+    const expected = new Set(['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'].flatMap((v) => lib.profileOf(v).centralActions));
+    assert.deepStrictEqual([...new Set(offered)].sort(), [...expected].sort());
+    await page.click('#node-dialog-cancel');
+    await page.evaluate((id) => RED.nodes.remove(id), id);
+    assert.deepStrictEqual(problems, []);
+  });
 
   it('approves a rejected station, adds one with a password, changes it and removes it, all from the dialog', async function () {
     const url = `ws://127.0.0.1:${port}/locked`;
