@@ -8,7 +8,7 @@ const NODES = [require('../dist/nodes/ocpp-interface.js'), require('../dist/node
 const now = () => new Date().toISOString();
 
 function flow(channels, ifaceExtra = {}) {
-  const nodes = [{ id: 'if1', type: 'ocpp-interface', versions: ['ocpp1.6', 'ocpp2.0.1'], autoApprove: true, port: '', path: '/ocpp',
+  const nodes = [{ id: 'if1', type: 'ocpp-interface', versions: ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'], autoApprove: true, port: '', path: '/ocpp',
     security: 'none', heartbeatInterval: 300, callTimeout: 3, unknownIdTags: 'accept', deactivated: false, ...ifaceExtra },
   { id: 'catcher', type: 'catch', scope: null, wires: [['caught']] }, { id: 'caught', type: 'helper' }];
   for (const [id, props] of Object.entries(channels)) {
@@ -148,44 +148,47 @@ describe('ocpp-channel: chargers as version-neutral channels', function () {
       assert.deepStrictEqual(received.pop(), ['UnlockConnector', { connectorId: 1 }]);
     });
 
-    it('2.0.1: the same channels become the 2.0.1 commands', async function () {
-      const { cp, received } = await setup('ocpp2.0.1', {
-        SetChargingProfile: { status: 'Accepted' }, ClearChargingProfile: { status: 'Unknown' }, ChangeAvailability: { status: 'Accepted' },
-        RequestStartTransaction: { status: 'Accepted' }, RequestStopTransaction: { status: 'Accepted' }, Reset: { status: 'Accepted' }, UnlockConnector: { status: 'Unlocked' },
+    // 2.1 takes 2.0.1's commands: the same test, a 2.1 station
+    for (const version of ['ocpp2.0.1', 'ocpp2.1']) {
+      it(`${version}: the same channels become the 2.0.1 commands`, async function () {
+        const { cp, received } = await setup(version, {
+          SetChargingProfile: { status: 'Accepted' }, ClearChargingProfile: { status: 'Unknown' }, ChangeAvailability: { status: 'Accepted' },
+          RequestStartTransaction: { status: 'Accepted' }, RequestStopTransaction: { status: 'Accepted' }, Reset: { status: 'Accepted' }, UnlockConnector: { status: 'Unlocked' },
+        });
+        const out = Object.fromEntries(['cl', 'pl', 'av', 'ch', 'rs', 'ul'].map((id) => [id, collect(`${id}-out`)]));
+        helper.getNode('cl').receive({ payload: 16 });
+        await out.cl.next();
+        assert.deepStrictEqual(received.pop(), ['SetChargingProfile', { evseId: 1, chargingProfile: { id: 7001, stackLevel: 0, chargingProfilePurpose: 'TxDefaultProfile',
+          chargingProfileKind: 'Relative', chargingSchedule: [{ id: 7001, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] }] } }]);
+        helper.getNode('cl').receive({ payload: null });
+        assert.deepStrictEqual((await out.cl.next()).payload, { accepted: false, status: 'Unknown' });
+        assert.deepStrictEqual(received.pop(), ['ClearChargingProfile', { chargingProfileId: 7001 }]);
+        helper.getNode('pl').receive({ payload: 11000 });
+        await out.pl.next();
+        assert.strictEqual(received.pop()[1].chargingProfile.chargingProfilePurpose, 'ChargingStationMaxProfile');
+        helper.getNode('av').receive({ payload: true });
+        await out.av.next();
+        assert.deepStrictEqual(received.pop(), ['ChangeAvailability', { operationalStatus: 'Operative', evse: { id: 1 } }]);
+        helper.getNode('ch').receive({ payload: true });
+        await out.ch.next();
+        const start = received.pop();
+        assert.strictEqual(start[0], 'RequestStartTransaction');
+        assert.strictEqual(start[1].evseId, 1);
+        assert.deepStrictEqual(start[1].idToken, { idToken: 'NODE-TAG', type: 'Central' });
+        assert.ok(Number.isInteger(start[1].remoteStartId));
+        await cp.call('TransactionEvent', { eventType: 'Started', timestamp: now(), triggerReason: 'RemoteStart', seqNo: 0,
+          transactionInfo: { transactionId: 'R-1', chargingState: 'Charging', remoteStartId: start[1].remoteStartId }, evse: { id: 1, connectorId: 1 } });
+        helper.getNode('ch').receive({ payload: false });
+        await out.ch.next();
+        assert.deepStrictEqual(received.pop(), ['RequestStopTransaction', { transactionId: 'R-1' }]);
+        helper.getNode('rs').receive({ payload: 'hard' });
+        await out.rs.next();
+        assert.deepStrictEqual(received.pop(), ['Reset', { type: 'Immediate' }]);
+        helper.getNode('ul').receive({ payload: true });
+        await out.ul.next();
+        assert.deepStrictEqual(received.pop(), ['UnlockConnector', { evseId: 1, connectorId: 1 }]);
       });
-      const out = Object.fromEntries(['cl', 'pl', 'av', 'ch', 'rs', 'ul'].map((id) => [id, collect(`${id}-out`)]));
-      helper.getNode('cl').receive({ payload: 16 });
-      await out.cl.next();
-      assert.deepStrictEqual(received.pop(), ['SetChargingProfile', { evseId: 1, chargingProfile: { id: 7001, stackLevel: 0, chargingProfilePurpose: 'TxDefaultProfile',
-        chargingProfileKind: 'Relative', chargingSchedule: [{ id: 7001, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] }] } }]);
-      helper.getNode('cl').receive({ payload: null });
-      assert.deepStrictEqual((await out.cl.next()).payload, { accepted: false, status: 'Unknown' });
-      assert.deepStrictEqual(received.pop(), ['ClearChargingProfile', { chargingProfileId: 7001 }]);
-      helper.getNode('pl').receive({ payload: 11000 });
-      await out.pl.next();
-      assert.strictEqual(received.pop()[1].chargingProfile.chargingProfilePurpose, 'ChargingStationMaxProfile');
-      helper.getNode('av').receive({ payload: true });
-      await out.av.next();
-      assert.deepStrictEqual(received.pop(), ['ChangeAvailability', { operationalStatus: 'Operative', evse: { id: 1 } }]);
-      helper.getNode('ch').receive({ payload: true });
-      await out.ch.next();
-      const start = received.pop();
-      assert.strictEqual(start[0], 'RequestStartTransaction');
-      assert.strictEqual(start[1].evseId, 1);
-      assert.deepStrictEqual(start[1].idToken, { idToken: 'NODE-TAG', type: 'Central' });
-      assert.ok(Number.isInteger(start[1].remoteStartId));
-      await cp.call('TransactionEvent', { eventType: 'Started', timestamp: now(), triggerReason: 'RemoteStart', seqNo: 0,
-        transactionInfo: { transactionId: 'R-1', chargingState: 'Charging', remoteStartId: start[1].remoteStartId }, evse: { id: 1, connectorId: 1 } });
-      helper.getNode('ch').receive({ payload: false });
-      await out.ch.next();
-      assert.deepStrictEqual(received.pop(), ['RequestStopTransaction', { transactionId: 'R-1' }]);
-      helper.getNode('rs').receive({ payload: 'hard' });
-      await out.rs.next();
-      assert.deepStrictEqual(received.pop(), ['Reset', { type: 'Immediate' }]);
-      helper.getNode('ul').receive({ payload: true });
-      await out.ul.next();
-      assert.deepStrictEqual(received.pop(), ['UnlockConnector', { evseId: 1, connectorId: 1 }]);
-    });
+    }
 
     it('reports bad values and a deactivated interface as catchable errors', async function () {
       await load(flow({ cl: { channel: 'currentLimit' } }));

@@ -2,30 +2,15 @@
 // An OCPP 2.1 station against the central system of lib/: strict ocpp-rpc stations, raw ws
 // for the RPC framework's CALLRESULTERROR and SEND.
 const assert = require('assert');
-const { createValidator } = require('ocpp-rpc');
 const lib = require('../dist/lib');
 const { freePort, station, rawClient, closeAllClients, waitFor, until, boot201 } = require('./support');
 
 const V21 = 'ocpp2.1';
 
-/**
- * ocpp-rpc 2.2.1 bundles OCA's 2.1 schemas with the ids "urn:<Action>Request" / "urn:<Action>Response",
- * but its strict mode looks them up as "urn:<Action>.req" / ".conf", so every strict 2.1 call would
- * fail with "schema missing". The test station gets a validator of its own, made with ocpp-rpc's
- * createValidator from the same official schemas under the names it looks for.
- */
-function strict21Validator() {
-  const official = require('ocpp-rpc/lib/schemas/ocpp2_1.json');
-  const renamed = official.map((schema) => {
-    const name = schema.$id.replace(/^urn:/, '');
-    const id = /Response$/.test(name) ? `urn:${name.slice(0, -8)}.conf` : `urn:${name.replace(/Request$/, '')}.req`;
-    return { ...schema, $id: id };
-  });
-  return createValidator(V21, renamed);
-}
-
+// A 2.1 station from support.js is strict with validators made from the official 2.1 schemas
+// under the names ocpp-rpc's strict mode looks for (see strict21Validator there).
 function station21(url, id, protocols = [V21]) {
-  return station(url, id, protocols, { strictModeValidators: [strict21Validator()] });
+  return station(url, id, protocols);
 }
 
 async function startSystem(options = {}) {

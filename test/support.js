@@ -1,7 +1,7 @@
 'use strict';
 // Shared test fixtures: free ports on 127.0.0.1, strict ocpp-rpc stations, raw ws clients.
 const net = require('net');
-const { RPCClient } = require('ocpp-rpc');
+const { RPCClient, createValidator } = require('ocpp-rpc');
 const WebSocket = require('ws');
 
 function freePort() {
@@ -17,6 +17,27 @@ function freePort() {
 
 const openClients = new Set();
 
+let validator21 = null;
+
+/**
+ * ocpp-rpc 2.2.1 bundles OCA's 2.1 schemas with the ids "urn:<Action>Request" / "urn:<Action>Response",
+ * but its strict mode looks them up as "urn:<Action>.req" / ".conf", so every strict 2.1 call would
+ * fail with "schema missing". A 2.1 station gets a validator made with ocpp-rpc's own
+ * createValidator from the same official schemas, under the names it looks for.
+ */
+function strict21Validator() {
+  if (!validator21) {
+    const official = require('ocpp-rpc/lib/schemas/ocpp2_1.json');
+    const renamed = official.map((schema) => {
+      const name = schema.$id.replace(/^urn:/, '');
+      const id = /Response$/.test(name) ? `urn:${name.slice(0, -8)}.conf` : `urn:${name.replace(/Request$/, '')}.req`;
+      return { ...schema, $id: id };
+    });
+    validator21 = createValidator('ocpp2.1', renamed);
+  }
+  return validator21;
+}
+
 /** A charging station: ocpp-rpc in strict mode (every message checked against the official schemas). */
 async function station(endpoint, identity, protocols = ['ocpp1.6'], extra = {}) {
   const client = new RPCClient({
@@ -26,6 +47,7 @@ async function station(endpoint, identity, protocols = ['ocpp1.6'], extra = {}) 
     strictMode: true,
     reconnect: false,
     callTimeoutMs: 5000,
+    ...(protocols.includes('ocpp2.1') ? { strictModeValidators: [strict21Validator()] } : {}),
     ...extra,
   });
   openClients.add(client);
@@ -103,4 +125,4 @@ async function until(condition, what = 'condition', timeoutMs = 5000) {
 const boot16 = { chargePointVendor: 'VendorX', chargePointModel: 'ModelY', chargePointSerialNumber: 'SN-1', firmwareVersion: '1.2.3' };
 const boot201 = { reason: 'PowerUp', chargingStation: { vendorName: 'VendorZ', model: 'Model201', serialNumber: 'SN-2', firmwareVersion: '2.0' } };
 
-module.exports = { freePort, station, handshakeStatus, rawClient, closeAllClients, waitFor, delay, until, boot16, boot201 };
+module.exports = { freePort, station, strict21Validator, handshakeStatus, rawClient, closeAllClients, waitFor, delay, until, boot16, boot201 };
