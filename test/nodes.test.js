@@ -464,6 +464,19 @@ describe('Node-RED nodes', function () {
       assert.deepStrictEqual(again.list(), reg.list());
     });
 
+    it('upgrades a record stored before the state was one (as a store hands it over), and leaves a current one as it is', function () {
+      const old = { id: 'R1', addedBy: 'auto', firstSeen: null, lastSeen: null, version: 'ocpp2.0.1', properties: {},
+        connectors: { 1: { status: 'Occupied', connectors: [1, 2], updated: '2024-05-02T09:00:00Z' } } };
+      const tx = { id: 'tx-1', station: 'R1', connector: 1, idTag: 'T', start: '2024-05-02T09:01:00Z', meterStart: null };
+      const upgraded = lib.upgradeRecord('R1', old, [tx]);
+      assert.deepStrictEqual(upgraded.connectors, { 1: { stationStatus: 'Occupied', connectorIds: [1, 2], updated: '2024-05-02T09:00:00Z',
+        transaction: { id: 'tx-1', idTag: 'T', start: '2024-05-02T09:01:00Z', meterStart: null } } });
+      // a current record: a 2.x EVSE whose status came from NotifyEvent only has no station word, and stays as it is
+      const current = { ...old, connectors: { 1: { status: 'Preparing', reported: { connectors: { 1: 'Occupied' } }, updated: '2024-05-02T09:00:00Z' } } };
+      assert.deepStrictEqual(lib.upgradeRecord('R1', current, []).connectors, current.connectors);
+      assert.deepStrictEqual(lib.upgradeRecord('R1', upgraded, [tx]), upgraded, 'upgrading twice changes nothing');
+    });
+
     it('keeps the old file when a write is interrupted before the rename, and sets a corrupt file aside', async function () {
       const userDir = runtime.userDir;
       const file = path.join(userDir, 'reg.json');
