@@ -18,3 +18,4 @@ export * from './central/central-system';
 export * from './channels';
 export * from './security/certificates';
 export * from './security/messages';
+export * from './sessions';

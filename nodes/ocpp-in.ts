@@ -1,5 +1,5 @@
 import type { NodeAPI, NodeDef, NodeMessage } from 'node-red';
-import type { StationEvent } from '../lib';
+import type { SessionEvent, StationEvent } from '../lib';
 import { InterfaceNode, InterfaceState, InterfaceUser, statusFor, statusText } from './types';
 
 interface InConfig extends NodeDef {
@@ -10,7 +10,7 @@ interface InConfig extends NodeDef {
 }
 
 // CertificateSigned: the station's answer to the certificate the interface signed for it.
-const EVENTS = ['connected', 'disconnected', 'rejected', 'CertificateSigned'];
+const EVENTS = ['connected', 'disconnected', 'rejected', 'CertificateSigned', 'sessionStarted', 'sessionEnded'];
 
 export = function register(RED: NodeAPI): void {
   function OcppInNode(this: InterfaceUser, config: InConfig): void {
@@ -78,13 +78,25 @@ export = function register(RED: NodeAPI): void {
       node.error(RED._('ocpp-in.errors.replyTimeout', { action: event.topic, station: event.station, seconds: system.options.callTimeout }),
         { topic: event.topic, payload: event.payload, ocpp: { interface: iface.id, station: event.station, version: event.version, action: event.topic, messageId: event.messageId } } as NodeMessage);
     };
+    // Session events only where the node lists them.
+    const onSession = (event: SessionEvent) => {
+      if (station && event.station !== station) return;
+      if (!actions.includes(event.topic)) return;
+      node.send({
+        topic: event.topic,
+        payload: event.record,
+        ocpp: { interface: iface.id, station: event.station, version: event.version, action: event.topic, messageId: null },
+      } as NodeMessage);
+    };
     system.on('station', onStation);
     system.on('replyTimeout', onTimeout);
+    if (actions.includes('sessionStarted') || actions.includes('sessionEnded')) system.on('session', onSession);
     iface.register(node);
 
     node.on('close', (_removed: boolean, done: () => void) => {
       system.removeListener('station', onStation);
       system.removeListener('replyTimeout', onTimeout);
+      system.removeListener('session', onSession);
       system.releaseReplies(node);
       iface.deregister(node);
       done();

@@ -2,7 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import type { NodeAPI } from 'node-red';
 import type { Request, Response } from 'express';
-import { CentralSystem, CertificateAuthority, isVersion, OcppVersion, payloadTemplate, profileOf, SUPPORTED_VERSIONS, MAX_STATION_ID_LENGTH, isValidStationId } from '../lib';
+import { CentralSystem, CertificateAuthority, DEFAULT_SESSION_RETENTION_DAYS, isVersion, sessionsCsv, OcppVersion, payloadTemplate, profileOf, SUPPORTED_VERSIONS, MAX_STATION_ID_LENGTH, isValidStationId } from '../lib';
 import { InterfaceConfig, InterfaceNode, InterfaceState, InterfaceUser } from './types';
 
 function numberOr(value: unknown, fallback: number): number {
@@ -14,6 +14,20 @@ function numberOr(value: unknown, fallback: number): number {
 function registryFile(userDir: string | undefined, id: string): string | null {
   if (!userDir) return null;
   return path.join(userDir, 'ocpp-interface', `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+}
+
+/** The folder of an interface's session records, beside its registry file. */
+function sessionsDir(userDir: string | undefined, id: string): string | null {
+  if (!userDir) return null;
+  return path.join(userDir, 'ocpp-interface', `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.sessions`);
+}
+
+/** A query time: empty, or an ISO time / ms; undefined when unreadable. */
+function queryTime(value: unknown): string | null | undefined {
+  if (value === undefined || value === '') return null;
+  if (typeof value !== 'string') return undefined;
+  const t = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  return Number.isFinite(t) ? new Date(t).toISOString() : undefined;
 }
 
 /** What this node reads from a core `tls-config` node. */
@@ -69,6 +83,8 @@ export = function register(RED: NodeAPI): void {
       redisUrl: config.redisUrl || undefined,
       redisPassword: credentials?.redisPassword || undefined,
       interfaceId: node.id,
+      sessionsDir: sessionsDir(userDir, node.id),
+      sessionRetention: numberOr(config.sessionRetention, DEFAULT_SESSION_RETENTION_DAYS),
       deactivated: !!config.deactivated,
       log: {
         debug: (m) => node.debug(m),
@@ -197,6 +213,27 @@ export = function register(RED: NodeAPI): void {
   RED.httpAdmin.get('/ocpp-interface/:id/rejected', read, (req, res) => {
     const n = interfaceOf(req, res);
     if (n) n.system.rejectedList().then((list) => res.json(list), (err) => res.status(500).json({ error: (err as Error).message }));
+  });
+  RED.httpAdmin.get('/ocpp-interface/:id/sessions', read, (req, res) => {
+    const n = interfaceOf(req, res);
+    if (!n) return;
+    const from = queryTime(req.query.from);
+    const to = queryTime(req.query.to);
+    if (from === undefined || to === undefined) {
+      res.status(400).json({ error: 'from and to must be ISO times' });
+      return;
+    }
+    const station = typeof req.query.station === 'string' ? req.query.station : null;
+    const limit = typeof req.query.limit === 'string' && /^\d+$/.test(req.query.limit) ? Number(req.query.limit) : null;
+    n.system.querySessions({ from, to, station, limit }).then((records) => {
+      if (req.query.format === 'csv') {
+        res.set('Content-Type', 'text/csv; charset=utf-8');
+        res.set('Content-Disposition', `attachment; filename="sessions-${String(req.params.id).replace(/[^A-Za-z0-9_.-]/g, '_')}.csv"`);
+        res.send(sessionsCsv(records));
+      } else {
+        res.json(records);
+      }
+    }, (err) => res.status(500).json({ error: (err as Error).message }));
   });
   // For the editor: the actions of each version, and a payload template per command.
   RED.httpAdmin.get('/ocpp-interface-meta/actions', read, (_req, res) => {

@@ -29,6 +29,8 @@ export interface InterfaceConfig extends NodeDef {
   unknownIdTags?: 'accept' | 'reject';
   store?: 'file' | 'redis';
   redisUrl?: string;
+  /** Days session records are kept. */
+  sessionRetention?: string | number;
 }
 
 export interface InterfaceNode extends Node {

@@ -14,6 +14,7 @@ import { OcppVersion } from '../versions';
 import { RedisLink } from '../redis/link';
 import { RedisRegistryStore } from '../redis/registry-store';
 import { ClusterOptions, StationCluster } from '../redis/cluster';
+import { FileSessionStore, MemorySessionStore, SessionQuery, SessionRecord, SessionTracker, transactionEventOf } from '../sessions';
 import { automaticReply, needsTransactionId } from './automatic-replies';
 import { recognise } from './recognise';
 import { CertificateAuthority } from '../security/certificates';
@@ -44,6 +45,10 @@ export interface CentralSystemOptions {
   interfaceId?: string;
   /** Presence timing of `store: redis` (defaults in the cluster). */
   cluster?: ClusterOptions;
+  /** Where the session records are kept (a folder); null: in memory only. */
+  sessionsDir?: string | null;
+  /** Days session records are kept; default 400. */
+  sessionRetention?: number;
   deactivated?: boolean;
   pingIntervalMs?: number;
   queueLimit?: number;
@@ -70,6 +75,14 @@ export interface StationEvent {
    * only where they name the action.
    */
   outcome?: { durationMs: number | null; error: { code: string; description: string } | null };
+}
+
+/** A session that started or ended, for the flows: its record is stored already. */
+export interface SessionEvent {
+  topic: 'sessionStarted' | 'sessionEnded';
+  station: string;
+  version: OcppVersion | null;
+  record: SessionRecord;
 }
 
 export interface ChannelEvent {
@@ -187,6 +200,8 @@ export interface CentralSystem {
   on(event: 'station' | 'replyTimeout', listener: (event: StationEvent) => void): this;
   on(event: 'channel', listener: (event: ChannelEvent) => void): this;
   on(event: 'status', listener: () => void): this;
+  on(event: 'session', listener: (event: SessionEvent) => void): this;
+  removeListener(event: 'session', listener: (event: SessionEvent) => void): this;
   once(event: 'station' | 'replyTimeout', listener: (event: StationEvent) => void): this;
   removeListener(event: 'station' | 'replyTimeout', listener: (event: StationEvent) => void): this;
   removeListener(event: 'channel', listener: (event: ChannelEvent) => void): this;
@@ -197,12 +212,15 @@ export interface CentralSystem {
  * One OCPP interface: the endpoint stations connect to, its station registry, the
  * automatic replies and the routing of CALLs to flows. Free of Node-RED.
  *
- * Events: `station` (StationEvent), `channel` (ChannelEvent), `replyTimeout` (StationEvent),
+ * Events: `station` (StationEvent), `channel` (ChannelEvent), `replyTimeout` (StationEvent), `session` (SessionEvent),
  * `status` () whenever the number of connected stations or the state changes, `error` is never emitted.
  */
 export class CentralSystem extends EventEmitter {
   readonly registry: StationRegistry;
   readonly endpoint: OcppEndpoint;
+  /** The charging sessions, built from the transaction CALLs this interface answers. */
+  readonly sessions: SessionTracker;
+  private readonly sessionsStarted: Promise<void>;
   readonly options: CentralSystemOptions;
   private readonly log: Logger;
   private claims: ReplyClaim[] = [];
@@ -247,6 +265,14 @@ export class CentralSystem extends EventEmitter {
       this.registry = new StationRegistry(options.registryFile, this.log);
       this.registry.load();
     }
+    this.sessions = new SessionTracker(options.sessionsDir
+      ? new FileSessionStore(options.sessionsDir, { retentionDays: options.sessionRetention, log: this.log })
+      : new MemorySessionStore(), this.log);
+    const told = (topic: SessionEvent['topic']) => (record: SessionRecord) =>
+      this.emit('session', { topic, station: record.station, version: this.versionOf(record.station), record } satisfies SessionEvent);
+    this.sessions.on('sessionStarted', told('sessionStarted'));
+    this.sessions.on('sessionEnded', told('sessionEnded'));
+    this.sessionsStarted = this.sessions.start().catch((err: Error) => this.log.error(`sessions could not be read: ${err.message}`));
     this.endpoint = new OcppEndpoint({
       path: options.path,
       versions: options.versions,
@@ -340,6 +366,14 @@ export class CentralSystem extends EventEmitter {
     await this.registry.flush();
     if (this.cluster) await this.cluster.close();
     if (this.link) await this.link.close();
+    await this.sessionsStarted;
+    await this.sessions.store.close();
+  }
+
+  /** Session records whose start lies in [from, to), newest first. */
+  async querySessions(query: SessionQuery): Promise<SessionRecord[]> {
+    await this.sessionsStarted;
+    return this.sessions.store.query(query);
   }
 
   /**
@@ -477,6 +511,8 @@ export class CentralSystem extends EventEmitter {
     const { record, version, action, payload } = call;
     if (recognise(record, version, action, payload)) this.registry.changed(record.id);
     this.recordTransaction(record.id, version, action, payload, response);
+    const tx = transactionEventOf(version, record.id, action, payload, response);
+    if (tx) this.sessions.feed(tx);
     const values = (record.values ||= emptyStationValues()) as StationValues;
     const updates = observeCall(values, version, action, payload, response, isoAt(call.incoming.receivedAt));
     if (updates.length) {
