@@ -7,6 +7,7 @@ import { AuthDecision, HandshakeInfo, ListenOptions, OcppEndpoint, RejectedHands
 import { hashPassword, verifyPassword } from '../endpoint/passwords';
 import { ThrottleOptions } from '../endpoint/auth-throttle';
 import { RpcError } from '../rpc/errors';
+import { checkPayload } from '../schema/validators';
 import { CallOutcome, IncomingCall, StationConnection } from '../rpc/connection';
 import { Logger, silentLogger } from '../rpc/logger';
 import { OpenTransaction, StationRecord, StationRegistry } from '../registry/station-registry';
@@ -14,7 +15,7 @@ import { OcppVersion } from '../versions';
 import { RedisLink } from '../redis/link';
 import { RedisRegistryStore } from '../redis/registry-store';
 import { ClusterOptions, StationCluster } from '../redis/cluster';
-import { FileSessionStore, MemorySessionStore, SessionQuery, SessionRecord, SessionTracker, transactionEventOf } from '../sessions';
+import { FileSessionStore, MemorySessionStore, SessionQuery, SessionRecord, SessionTracker, TransactionEvent, transactionEventOf } from '../sessions';
 import { automaticReply, needsTransactionId } from './automatic-replies';
 import { recognise } from './recognise';
 import { CertificateAuthority } from '../security/certificates';
@@ -167,8 +168,22 @@ export class StationCall {
   /** @internal The synchronous answer, for a payload that needs nothing more. */
   replyNow(payload: Record<string, unknown>, prevalidated = false): void {
     this.stopTimer();
-    this.incoming.reply(payload, prevalidated);
-    this.system.observe(this, payload);
+    const tx = transactionEventOf(this.version, this.station, this.action, this.payload, payload);
+    if (tx === null) {
+      this.incoming.reply(payload, prevalidated);
+      this.system.observe(this, payload);
+      return;
+    }
+    // A transaction's answer goes out once its session change is stored: a crash then loses nothing the station was told.
+    if (!prevalidated && checkPayload(this.version, this.action, 'response', payload)) this.incoming.reply(payload); // sends InternalError, throws
+    const send = () => {
+      try {
+        this.incoming.reply(payload, true);
+      } catch (err) {
+        this.system.replyFailed(this, err as Error);
+      }
+    };
+    this.system.observe(this, payload, tx)?.then(send);
   }
 
   fail(code: string, description?: string, details?: Record<string, unknown>): void {
@@ -506,19 +521,23 @@ export class CentralSystem extends EventEmitter {
     return removed;
   }
 
-  /** @internal Records what an answered CALL told. */
-  observe(call: StationCall, response: Record<string, unknown>): void {
+  /** @internal Records what an answered CALL told; for a transaction CALL resolves once its session change is stored. */
+  observe(call: StationCall, response: Record<string, unknown>, tx: TransactionEvent | null = null): Promise<void> | null {
     const { record, version, action, payload } = call;
     if (recognise(record, version, action, payload)) this.registry.changed(record.id);
     this.recordTransaction(record.id, version, action, payload, response);
-    const tx = transactionEventOf(version, record.id, action, payload, response);
-    if (tx) this.sessions.feed(tx);
     const values = (record.values ||= emptyStationValues()) as StationValues;
     const updates = observeCall(values, version, action, payload, response, isoAt(call.incoming.receivedAt));
     if (updates.length) {
       this.registry.changed(record.id, VALUES_SAVE_MS);
       for (const u of updates) this.emit('channel', { station: record.id, connector: u.connector, channel: u.channel, value: u.value } satisfies ChannelEvent);
     }
+    return tx ? this.sessions.feed(tx) : null;
+  }
+
+  /** @internal */
+  replyFailed(call: StationCall, err: Error): void {
+    this.log.warn(`reply to ${call.action} from ${call.station} not sent: ${err.message}`);
   }
 
   private recordTransaction(station: string, version: OcppVersion, action: string, req: Record<string, any>, res: Record<string, any>): void {

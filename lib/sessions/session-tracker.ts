@@ -67,7 +67,7 @@ export class SessionTracker extends EventEmitter {
   private readonly onConnector = new Map<string, string>();
   private readonly ended = new Map<string, SessionRecord>();
   private ready = false;
-  private waiting: TransactionEvent[] = [];
+  private waiting: { event: TransactionEvent; done: () => void }[] = [];
   private readonly log: Logger;
 
   constructor(readonly store: SessionStore, log?: Logger) {
@@ -83,7 +83,7 @@ export class SessionTracker extends EventEmitter {
       this.ready = true;
       const waiting = this.waiting;
       this.waiting = [];
-      for (const event of waiting) this.feed(event);
+      for (const { event, done } of waiting) this.feed(event).then(done);
     }
   }
 
@@ -92,28 +92,22 @@ export class SessionTracker extends EventEmitter {
     return [...this.open.values()].map((s) => ({ ...s.record }));
   }
 
-  /** Takes one event; what it changes is stored, and told by events once stored. */
-  feed(event: TransactionEvent): void {
-    if (!this.ready) {
-      this.waiting.push(event);
-      return;
-    }
+  /**
+   * Takes one event; resolves once what it changes is stored (never rejects: a failed write is
+   * logged). The events `sessionStarted` / `sessionEnded` follow the write.
+   */
+  feed(event: TransactionEvent): Promise<void> {
+    if (!this.ready) return new Promise((done) => this.waiting.push({ event, done }));
     event = normalised(event);
     const key = event.station + '\u0000' + String(event.transactionId);
     const session = this.open.get(key);
-    if (session) {
-      this.apply(session, event, key);
-      return;
-    }
+    if (session) return this.apply(session, event, key);
     const done = this.ended.get(key);
-    if (done) {
-      this.late(done, event, key);
-      return;
-    }
-    this.begin(event, key);
+    if (done) return this.late(done, event, key);
+    return this.begin(event, key);
   }
 
-  private begin(event: TransactionEvent, key: string): void {
+  private begin(event: TransactionEvent, key: string): Promise<void> {
     if (event.connector !== null && event.connector > 0) {
       const previousKey = this.onConnector.get(event.station + '\u0000' + event.connector);
       const previous = previousKey ? this.open.get(previousKey) : undefined;
@@ -121,7 +115,7 @@ export class SessionTracker extends EventEmitter {
         this.log.warn(`station ${event.station}: transaction ${String(previous.record.transactionId)} on connector ${event.connector} never ended; closed as incomplete`);
         const before = { ...previous.record };
         Object.assign(previous.record, { status: 'incomplete' });
-        this.close(previous, previousKey, before);
+        void this.close(previous, previousKey, before);
       }
     }
     const record: SessionRecord = {
@@ -135,14 +129,13 @@ export class SessionTracker extends EventEmitter {
       this.finish(session, event);
       this.ended.set(key, record);
       this.trimEnded();
-      this.store.put({ ...record }).then(() => this.emit('sessionEnded', { ...record }), (err: Error) => this.failed(record, err));
-      return;
+      return this.store.put({ ...record }).then(() => { this.emit('sessionEnded', { ...record }); }, (err: Error) => this.failed(record, err));
     }
     this.track(session);
-    this.store.put({ ...record }).then(() => this.emit('sessionStarted', { ...record }), (err: Error) => this.failed(record, err));
+    return this.store.put({ ...record }).then(() => { this.emit('sessionStarted', { ...record }); }, (err: Error) => this.failed(record, err));
   }
 
-  private apply(session: OpenSession, event: TransactionEvent, key: string): void {
+  private apply(session: OpenSession, event: TransactionEvent, key: string): Promise<void> {
     const before = { ...session.record };
     const r = session.record;
     if (event.kind === 'started' && r.start === null) r.start = event.timestamp;
@@ -151,14 +144,13 @@ export class SessionTracker extends EventEmitter {
     this.read(session, event);
     if (event.kind === 'ended') {
       this.finish(session, event);
-      this.close(session, key, before);
-      return;
+      return this.close(session, key, before);
     }
-    if (changed(before, r)) this.store.put({ ...r }, before).catch((err: Error) => this.failed(r, err));
+    return changed(before, r) ? this.store.put({ ...r }, before).catch((err: Error) => this.failed(r, err)) : Promise.resolve();
   }
 
   /** An event for a session that already ended: fills in what was not known (a late Started), else ignored. */
-  private late(record: SessionRecord, event: TransactionEvent, key: string): void {
+  private late(record: SessionRecord, event: TransactionEvent, key: string): Promise<void> {
     const before = { ...record };
     const session: OpenSession = { record, begin: null, first: null, end: null, last: null, startFrom: null };
     if (event.kind === 'started' && record.start === null) record.start = event.timestamp;
@@ -167,7 +159,7 @@ export class SessionTracker extends EventEmitter {
     if (record.meterStart === null) this.read(session, event);
     settle(record);
     this.ended.set(key, record);
-    if (changed(before, record)) this.store.put({ ...record }, before).catch((err: Error) => this.failed(record, err));
+    return changed(before, record) ? this.store.put({ ...record }, before).catch((err: Error) => this.failed(record, err)) : Promise.resolve();
   }
 
   private read(session: OpenSession, event: TransactionEvent): void {
@@ -204,14 +196,14 @@ export class SessionTracker extends EventEmitter {
     if (r.start === null) r.status = 'incomplete';
   }
 
-  private close(session: OpenSession, key: string, before: SessionRecord): void {
+  private close(session: OpenSession, key: string, before: SessionRecord): Promise<void> {
     const r = session.record;
     if (r.status === 'active') r.status = 'incomplete';
     this.untrack(key, r);
     this.ended.set(key, r);
     this.trimEnded();
     const record = { ...r };
-    this.store.put(record, before).then(() => this.emit('sessionEnded', { ...record }), (err: Error) => this.failed(record, err));
+    return this.store.put(record, before).then(() => { this.emit('sessionEnded', { ...record }); }, (err: Error) => this.failed(record, err));
   }
 
   private track(session: OpenSession): void {
