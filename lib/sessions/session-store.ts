@@ -41,8 +41,11 @@ export interface SessionQuery {
  * start (its stop where the start is unknown).
  */
 export interface SessionStore {
-  /** Opens the store (repairs what a crash left, drops expired records); resolves with the sessions still active. */
-  open(): Promise<SessionRecord[]>;
+  /**
+   * Opens the store (repairs what a crash left, drops expired records); resolves with the
+   * sessions still active and the `recent` ones that ended last (to recognise a repeated end).
+   */
+  open(recent?: number): Promise<SessionRecord[]>;
   /** Stores a new version of a record; `previous` is the version stored before, if any. */
   put(record: SessionRecord, previous?: SessionRecord | null): Promise<void>;
   /** Records whose start lies in [from, to), newest first. */
@@ -150,9 +153,10 @@ export class FileSessionStore implements SessionStore {
     this.now = options.now ?? Date.now;
   }
 
-  async open(): Promise<SessionRecord[]> {
+  async open(recent = 0): Promise<SessionRecord[]> {
     await fs.promises.mkdir(this.dir, { recursive: true });
     const active: SessionRecord[] = [];
+    let ended: SessionRecord[] = [];
     await this.serially(async () => {
       const cutoff = this.now() - this.retentionMs;
       for (const month of await this.months()) {
@@ -164,12 +168,19 @@ export class FileSessionStore implements SessionStore {
         if (scan.torn) this.log.warn(`sessions ${month}: ${scan.torn} torn record(s) skipped (left by a crash while writing)`);
         const expired = monthStart(month) < cutoff;
         if (scan.torn || !scan.endsWithNewline || scan.lines > scan.records.size || expired) await this.rewrite(month, scan.records, cutoff);
-        for (const r of scan.records.values()) if (r.status === 'active' && (sessionTime(r) ?? Infinity) >= cutoff) active.push(r);
+        for (const r of scan.records.values()) {
+          if ((sessionTime(r) ?? Infinity) < cutoff) continue;
+          if (r.status === 'active') active.push(r);
+          else if (recent > 0) ended.push(r);
+        }
+        // months come oldest first: the newest ended ones are those of the last months
+        if (ended.length > 2 * recent) ended = ended.sort(newestFirst).slice(0, recent);
       }
     });
+    ended = ended.sort(newestFirst).slice(0, recent);
     this.timer = setInterval(() => { this.compact().catch((err: Error) => this.log.error(`sessions compaction failed: ${err.message}`)); }, DAY_MS);
     this.timer.unref();
-    return active;
+    return active.concat(ended);
   }
 
   put(record: SessionRecord, previous?: SessionRecord | null): Promise<void> {
@@ -391,8 +402,9 @@ async function syncDirectory(dir: string): Promise<void> {
 export class MemorySessionStore implements SessionStore {
   private readonly records = new Map<string, SessionRecord>();
 
-  async open(): Promise<SessionRecord[]> {
-    return [...this.records.values()].filter((r) => r.status === 'active');
+  async open(recent = 0): Promise<SessionRecord[]> {
+    const all = [...this.records.values()];
+    return all.filter((r) => r.status === 'active').concat(all.filter((r) => r.status !== 'active').sort(newestFirst).slice(0, recent));
   }
 
   async put(record: SessionRecord): Promise<void> {

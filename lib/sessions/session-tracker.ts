@@ -75,10 +75,18 @@ export class SessionTracker extends EventEmitter {
     this.log = log ?? silentLogger;
   }
 
-  /** Opens the store and continues the sessions it holds as active; events fed meanwhile wait. */
+  /** Opens the store and continues the sessions it holds as active (a repeated end of a recent one is recognised); events fed meanwhile wait. */
   async start(): Promise<void> {
     try {
-      for (const record of await this.store.open()) this.track({ record, begin: null, first: null, end: null, last: null, startFrom: record.meterStart === null ? null : 'stored' });
+      const records = await this.store.open(RECENTLY_ENDED);
+      for (const record of records) {
+        if (record.status === 'active') this.track({ record, begin: null, first: null, end: null, last: null, startFrom: record.meterStart === null ? null : 'stored' });
+      }
+      // oldest first, so that trimming drops the oldest
+      for (let i = records.length - 1; i >= 0; i--) {
+        const r = records[i];
+        if (r.status !== 'active') this.ended.set(r.station + '\u0000' + String(r.transactionId), r);
+      }
     } finally {
       this.ready = true;
       const waiting = this.waiting;
