@@ -279,6 +279,42 @@ describe('editor (headless Chromium)', function () {
     assert.strictEqual(await page.evaluate(() => window.__xss), undefined);
   });
 
+  it('shows the latest sessions with their strings as literal text, filters by station and downloads the CSV', async function () {
+    const cs = await station(`ws://127.0.0.1:${port}/ocpp`, 'CPS', ['ocpp2.0.1']);
+    const tx = (eventType, seqNo, timestamp, value, context, extra = {}) => cs.call('TransactionEvent', { eventType, timestamp, seqNo,
+      triggerReason: 'Authorized', transactionInfo: { transactionId: 'ed-1' }, evse: { id: 1 },
+      meterValue: [{ timestamp, sampledValue: [{ value, context, measurand: 'Energy.Active.Import.Register' }] }], ...extra });
+    await tx('Started', 0, '2026-11-30T10:00:00Z', 1000, 'Transaction.Begin', { idToken: { idToken: '=x<b>y</b>', type: 'Central' } });
+    await tx('Ended', 1, '2026-11-30T10:30:00Z', 8250, 'Transaction.End');
+    // a click while the tray still lays out its tabs may be lost: clicked again until the tab shows
+    for (let i = 0; ; i++) {
+      await page.click('#red-ui-tab-ocpp-interface-tab-sessions a.red-ui-tab-label');
+      if (await page.waitForSelector('#ocpp-interface-tab-sessions', { state: 'visible', timeout: 1000 }).then(() => true, () => false)) break;
+      if (i === 5) throw new Error('the Sessions tab did not open');
+    }
+    const row = '#node-config-ocpp-sessions .ocpp-session-row';
+    await page.waitForSelector(row, { timeout: 10000 });
+    const cells = await page.evaluate((row) => [...document.querySelectorAll(row)].map((tr) => ({
+      station: tr.querySelector('.ocpp-session-station').textContent,
+      idTag: tr.querySelector('.ocpp-session-idtag').textContent,
+      energy: tr.querySelector('.ocpp-session-energy').textContent,
+      duration: tr.querySelector('.ocpp-session-duration').textContent,
+      status: tr.querySelector('.ocpp-session-status').textContent,
+      markup: tr.querySelectorAll('b').length,
+    })), row);
+    assert.deepStrictEqual(cells, [{ station: 'CPS', idTag: '=x<b>y</b>', energy: '7.25 kWh', duration: '30 min', status: 'completed', markup: 0 }]);
+    await page.fill('#node-config-ocpp-sessions-station', 'CPX');
+    await page.click('#node-config-ocpp-sessions-refresh');
+    await page.waitForSelector('#node-config-ocpp-sessions .ocpp-empty-row', { timeout: 10000 });
+    await page.fill('#node-config-ocpp-sessions-station', '');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#node-config-ocpp-sessions-csv')]);
+    const csv = fs.readFileSync(await download.path(), 'utf8');
+    const lines = csv.split('\r\n');
+    assert.strictEqual(lines[0], 'id,station,connector,transactionId,idTag,start,stop,meterStart,meterStop,energy,duration,stopReason,status');
+    assert.match(lines[1], /^[0-9a-f-]{36},CPS,1,ed-1,'=x<b>y<\/b>,2026-11-30T10:00:00.000Z,2026-11-30T10:30:00.000Z,1000,8250,7250,1800,Local,completed$/);
+    await cs.close({ force: true });
+  });
+
   it('closes the dialog without console or page errors', async function () {
     await page.click('#node-config-dialog-cancel');
     await page.waitForSelector('#node-config-input-ocpp-id', { state: 'detached' });
