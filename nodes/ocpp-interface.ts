@@ -220,7 +220,7 @@ export = function register(RED: NodeAPI): void {
     const from = queryTime(req.query.from);
     const to = queryTime(req.query.to);
     if (from === undefined || to === undefined) {
-      res.status(400).json({ error: 'from and to must be ISO times' });
+      res.status(400).json({ error: RED._('ocpp-interface.api.invalidTime') });
       return;
     }
     const station = typeof req.query.station === 'string' ? req.query.station : null;
