@@ -84,7 +84,8 @@ export = function register(RED: NodeAPI): void {
       if (!actions.includes(event.topic)) return;
       node.send({
         topic: event.topic,
-        payload: event.record,
+        // each node its own copy where several get the event (the record is flat)
+        payload: system.listenerCount('session') > 1 ? { ...event.record } : event.record,
         ocpp: { interface: iface.id, station: event.station, version: event.version, action: event.topic, messageId: null },
       } as NodeMessage);
     };

@@ -166,7 +166,7 @@ export class FileSessionStore implements SessionStore {
         }
         const scan = await this.scan(month);
         if (scan.torn) this.log.warn(`sessions ${month}: ${scan.torn} torn record(s) skipped (left by a crash while writing)`);
-        const expired = monthStart(month) < cutoff;
+        const expired = monthStart(month) < cutoff && hasExpired(scan.records, cutoff);
         if (scan.torn || !scan.endsWithNewline || scan.lines > scan.records.size || expired) await this.rewrite(month, scan.records, cutoff);
         for (const r of scan.records.values()) {
           if ((sessionTime(r) ?? Infinity) < cutoff) continue;
@@ -230,7 +230,7 @@ export class FileSessionStore implements SessionStore {
           this.dirty.delete(month);
         } else if (this.dirty.has(month) || monthStart(month) < cutoff) {
           const scan = await this.scan(month);
-          await this.rewrite(month, scan.records, cutoff);
+          if (this.dirty.has(month) || hasExpired(scan.records, cutoff)) await this.rewrite(month, scan.records, cutoff);
         }
       }
     });
@@ -377,6 +377,11 @@ export class FileSessionStore implements SessionStore {
     }
     this.dirty.delete(month);
   }
+}
+
+function hasExpired(records: Map<string, SessionRecord>, cutoff: number): boolean {
+  for (const r of records.values()) if ((sessionTime(r) ?? Infinity) < cutoff) return true;
+  return false;
 }
 
 /** Lines joined a slice at a time, so that no single string holds a whole month. */
