@@ -443,7 +443,7 @@ describe('editor (headless Chromium)', function () {
       assert.strictEqual(seen.versions, texts.label.versions);
       assert.strictEqual(seen.comment, texts.placeholder.comment);
       assert.strictEqual(seen.port, texts.placeholder.port);
-      assert.deepStrictEqual(seen.tabs, [texts.tabs.interface, texts.tabs.connection, texts.tabs.stations]);
+      assert.deepStrictEqual(seen.tabs, [texts.tabs.interface, texts.tabs.connection, texts.tabs.stations, texts.tabs.sessions]);
       assert.deepStrictEqual(seen.headers, ['station', 'connected', 'version', 'vendor', 'model', 'firmware', 'lastSeen'].map((k) => texts.stations[k]));
       // A text set from script (t()), not from data-i18n: the error under no approved version.
       await gpage.uncheck('#node-config-input-version-16');

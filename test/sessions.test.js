@@ -243,6 +243,19 @@ describe('charging sessions', function () {
     });
   });
 
+  describe('a session listener that throws', function () {
+    it('is logged; the station still gets its answer and the record is stored', async function () {
+      const errors = [];
+      sys = await startSystem(dir, { log: { debug() {}, info() {}, warn() {}, error: (m) => errors.push(m) } });
+      sys.cs.on('session', () => { throw new Error('flow fault'); });
+      const cp = await station(sys.url, 'CP16', ['ocpp1.6']);
+      const { transactionId } = await cp.call('StartTransaction', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: '2026-11-30T10:00:00Z' });
+      assert.ok(Number.isInteger(transactionId));
+      assert.deepStrictEqual(errors, ['a sessionStarted listener failed: flow fault']);
+      assert.deepStrictEqual((await sys.cs.querySessions({})).map((r) => [r.transactionId, r.status]), [[transactionId, 'active']]);
+    });
+  });
+
   describe('reading a range', function () {
     it('gives the sessions whose start lies in [from, to), optionally of one station, newest first', async function () {
       const store = new FileSessionStore(path.join(dir, 's'));

@@ -137,10 +137,10 @@ export class SessionTracker extends EventEmitter {
       this.finish(session, event);
       this.ended.set(key, record);
       this.trimEnded();
-      return this.store.put({ ...record }).then(() => { this.emit('sessionEnded', { ...record }); }, (err: Error) => this.failed(record, err));
+      return this.store.put({ ...record }).then(() => this.tell('sessionEnded', record), (err: Error) => this.failed(record, err));
     }
     this.track(session);
-    return this.store.put({ ...record }).then(() => { this.emit('sessionStarted', { ...record }); }, (err: Error) => this.failed(record, err));
+    return this.store.put({ ...record }).then(() => this.tell('sessionStarted', record), (err: Error) => this.failed(record, err));
   }
 
   private apply(session: OpenSession, event: TransactionEvent, key: string): Promise<void> {
@@ -211,7 +211,7 @@ export class SessionTracker extends EventEmitter {
     this.ended.set(key, r);
     this.trimEnded();
     const record = { ...r };
-    return this.store.put(record, before).then(() => { this.emit('sessionEnded', { ...record }); }, (err: Error) => this.failed(record, err));
+    return this.store.put(record, before).then(() => this.tell('sessionEnded', record), (err: Error) => this.failed(record, err));
   }
 
   private track(session: OpenSession): void {
@@ -229,6 +229,15 @@ export class SessionTracker extends EventEmitter {
 
   private trimEnded(): void {
     while (this.ended.size > RECENTLY_ENDED) this.ended.delete(this.ended.keys().next().value as string);
+  }
+
+  /** A listener's fault is logged, never thrown into the write that told it (the station still gets its answer). */
+  private tell(event: 'sessionStarted' | 'sessionEnded', record: SessionRecord): void {
+    try {
+      this.emit(event, { ...record });
+    } catch (err) {
+      this.log.error(`a ${event} listener failed: ${(err as Error).message}`);
+    }
   }
 
   private failed(record: SessionRecord, err: Error): void {
