@@ -256,6 +256,21 @@ describe('charging sessions', function () {
     });
   });
 
+  describe('sessions that cannot be written', function () {
+    it('still let the station have its answer, and the failure is logged', async function () {
+      const errors = [];
+      const blocked = path.join(dir, 'not-a-folder');
+      fs.writeFileSync(blocked, 'a file where the sessions folder should be');
+      sys = await startSystem(dir, { sessionsDir: blocked, log: { debug() {}, info() {}, warn() {}, error: (m) => errors.push(m) } });
+      const cp = await station(sys.url, 'CP16', ['ocpp1.6']);
+      const { transactionId } = await cp.call('StartTransaction', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: '2026-11-30T10:00:00Z' });
+      assert.ok(Number.isInteger(transactionId));
+      await cp.call('StopTransaction', { transactionId, meterStop: 10, timestamp: '2026-11-30T10:10:00Z' });
+      assert.ok(errors.some((m) => /^sessions could not be read/.test(m)), errors.join('\n'));
+      assert.ok(errors.some((m) => /could not be stored/.test(m)), errors.join('\n'));
+    });
+  });
+
   describe('reading a range', function () {
     it('gives the sessions whose start lies in [from, to), optionally of one station, newest first', async function () {
       const store = new FileSessionStore(path.join(dir, 's'));
