@@ -251,7 +251,7 @@ describe('charging sessions', function () {
       const cp = await station(sys.url, 'CP16', ['ocpp1.6']);
       const { transactionId } = await cp.call('StartTransaction', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: '2026-11-30T10:00:00Z' });
       assert.ok(Number.isInteger(transactionId));
-      assert.deepStrictEqual(errors, ['a sessionStarted listener failed: flow fault']);
+      assert.deepStrictEqual(errors, ['a listener of the session event failed: flow fault']);
       assert.deepStrictEqual((await sys.cs.querySessions({})).map((r) => [r.transactionId, r.status]), [[transactionId, 'active']]);
     });
   });

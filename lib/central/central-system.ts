@@ -137,9 +137,7 @@ export class StationCall {
   /** @internal Called once when the call is answered or expires. */
   onSettled: (() => void) | null = null;
 
-  constructor(private readonly system: CentralSystem, readonly incoming: IncomingCall, readonly record: StationRecord) {
-    incoming.onAnswered = () => this.stopTimer();
-  }
+  constructor(private readonly system: CentralSystem, readonly incoming: IncomingCall, readonly record: StationRecord) {}
 
   get station(): string { return this.incoming.connection.id; }
   get version(): OcppVersion { return this.incoming.connection.version; }
@@ -176,6 +174,7 @@ export class StationCall {
     }
     // A transaction's answer goes out once its session change is stored: a crash then loses nothing the station was told.
     if (!prevalidated && checkPayload(this.version, this.action, 'response', payload)) this.incoming.reply(payload); // sends InternalError, throws
+    this.incoming.decided = true;
     const send = () => {
       try {
         this.incoming.reply(payload, true);
@@ -183,7 +182,9 @@ export class StationCall {
         this.system.replyFailed(this, err as Error);
       }
     };
-    this.system.observe(this, payload, tx)?.then(send);
+    const stored = this.system.observe(this, payload, tx);
+    if (stored) stored.then(send, send);
+    else send();
   }
 
   fail(code: string, description?: string, details?: Record<string, unknown>): void {
@@ -193,6 +194,8 @@ export class StationCall {
 
   /** @internal */
   expireAfter(ms: number, onExpired: () => void): void {
+    // however the call gets answered (also by the connection's own fault handling), the wait ends
+    this.incoming.onAnswered = () => this.stopTimer();
     this.timer = setTimeout(() => {
       this.timer = null;
       this.stopTimer();
@@ -240,6 +243,7 @@ export class CentralSystem extends EventEmitter {
   private readonly log: Logger;
   private claims: ReplyClaim[] = [];
   private readonly awaitingFlow = new Map<string, StationCall>();
+  private readonly floods = new Map<string, { since: number; count: number }>();
   /** Id tags this central system sent in remote starts, by station: accepted even when unknown tags are not. */
   private readonly remoteStartTags = new Map<string, Map<string, number>>();
   private remoteStartId = Math.floor(Date.now() / 1000) % 1000000;
@@ -302,6 +306,23 @@ export class CentralSystem extends EventEmitter {
     this.endpoint.on('connected', (conn: StationConnection) => this.connected(conn));
     this.endpoint.on('disconnected', (conn: StationConnection, code: number, reason: string) => this.disconnected(conn, code, reason));
     this.endpoint.on('rejected', (r: RejectedHandshake) => this.rejected(r));
+  }
+
+  /**
+   * Every listener runs on its own: one that throws (a flow node's copy of a payload, say) is
+   * logged and neither stops the listeners after it nor escapes into a socket handler, timer
+   * or promise that emitted the event.
+   */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    const listeners = this.rawListeners(event);
+    for (const listener of listeners) {
+      try {
+        (listener as (...a: unknown[]) => void).apply(this, args);
+      } catch (err) {
+        this.log.error(`a listener of the ${String(event)} event failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    return listeners.length > 0;
   }
 
   get deactivated(): boolean {
@@ -653,11 +674,30 @@ export class CentralSystem extends EventEmitter {
   }
 
   private rejected(r: RejectedHandshake): void {
+    if (r.status === 429) {
+      // answered at once and cheaply: a flood of them must not become a flood of writes and flow messages
+      this.tooManyAttempts(r.address);
+      return;
+    }
     if (r.id !== null && r.status !== 503) {
       this.registry.recordRejected({ id: r.id, address: r.address, time: new Date().toISOString(), reason: r.reason });
     }
     if (r.status === 400 && r.id !== null) this.log.warn(`station ${r.id} refused: ${r.reason}`);
     this.emitStation('rejected', r.id ?? '', null, { id: r.id, version: null, address: r.address, reason: r.reason, status: r.status });
+  }
+
+  /** Logs refused login floods once a minute per address, with how many were refused. */
+  private tooManyAttempts(address: string): void {
+    const now = Date.now();
+    const entry = this.floods.get(address);
+    if (entry && now - entry.since < 60000) {
+      entry.count++;
+      return;
+    }
+    if (entry && entry.count > 0) this.log.warn(`${entry.count} more login attempts from ${address} were refused with HTTP 429 in the last minute`);
+    else this.log.warn(`too many login attempts from ${address} waiting: further ones are refused with HTTP 429`);
+    if (this.floods.size > 1000) this.floods.clear();
+    this.floods.set(address, { since: now, count: 0 });
   }
 
   private received(conn: StationConnection, incoming: IncomingCall, record: StationRecord | undefined): void {
@@ -712,6 +752,13 @@ export class CentralSystem extends EventEmitter {
       this.answered(call);
       return;
     }
+    if (this.options.security !== 'basic' && this.options.clientCertificates !== 'required') {
+      // Without a password or a client certificate anyone may connect under this id: a certificate for it would vouch for nobody.
+      this.log.warn(`station ${station} asked to sign its certificate, but connections to this interface are not authenticated (security none, no client certificates): Rejected`);
+      call.replyNow(signCertificateResponse(version, false, 'NotAuthenticated', 'the connection is not authenticated'));
+      this.answered(call);
+      return;
+    }
     const check = await ca.checkRequest(csr, station);
     if (call.answered || call.incoming.connection.closed) return; // the station went away meanwhile
     if (!check.ok) {
@@ -734,7 +781,7 @@ export class CentralSystem extends EventEmitter {
     }, (err: RpcError) => {
       this.log.warn(`CertificateSigned to station ${station} failed: ${err.message}`);
       this.emitOutcome(station, version, null, {}, { durationMs: Date.now() - sentAt, error: { code: err.code, description: err.message } });
-    });
+    }).catch((err: Error) => this.log.error(`reporting CertificateSigned of station ${station} failed: ${err.message}`));
   }
 
   private emitOutcome(station: string, version: OcppVersion, messageId: string | null, payload: Record<string, unknown>,
@@ -749,7 +796,7 @@ export class CentralSystem extends EventEmitter {
 
   private automaticReplyFailed(call: StationCall, err: Error): void {
     this.log.error(`automatic reply to ${call.action} from ${call.station} failed: ${err.message}`);
-    if (!call.answered) call.fail(call.incoming.connection.profile.errors.internal, 'the central system could not answer');
+    if (!call.answered && !call.incoming.decided) call.fail(call.incoming.connection.profile.errors.internal, 'the central system could not answer');
   }
 
   private claimFor(station: string, action: string): ReplyClaim | undefined {

@@ -184,9 +184,9 @@ export class OcppEndpoint extends EventEmitter {
     }
   }
 
-  /** Failed logins counted for an address by the throttle (0 where passwords are not checked). */
-  throttleFailures(address: string): number {
-    return this.throttle?.failuresOf(address) ?? 0;
+  /** Failed logins for a station counted from an address by the throttle (0 where passwords are not checked). */
+  throttleFailures(address: string, station: string): number {
+    return this.throttle?.failuresOf(address, station) ?? 0;
   }
 
   /** Closes one station's connection, if any. */
@@ -241,7 +241,7 @@ export class OcppEndpoint extends EventEmitter {
     // Where passwords are checked, every attempt takes its turn and is counted before it is answered.
     let turn: AttemptTurn | null = null;
     if (this.throttle) {
-      turn = await this.throttle.admit(address, () => !socket.destroyed);
+      turn = await this.throttle.admit(address, id, () => !socket.destroyed);
       if (!turn) return reject(id, 429, 'too many login attempts from this address', { 'Retry-After': '10' });
     }
     if (socket.destroyed) {

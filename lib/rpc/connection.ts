@@ -79,6 +79,8 @@ export class IncomingCall {
 
   /** Told once when the call is answered, by whatever path. */
   onAnswered: (() => void) | null = null;
+  /** Its answer is decided and on its way (sent once what it tells is stored): no fault may answer it otherwise. */
+  decided = false;
 
   private claim(): void {
     if (this.answered) throw new RpcError('alreadyAnswered', `${this.action} ${this.messageId} has already been answered`);
@@ -292,13 +294,18 @@ export class StationConnection extends EventEmitter {
   private handlingFailed(call: { id: string; action: string } | null, err: unknown): void {
     const message = err instanceof Error ? err.message : String(err);
     this.log.error(`station ${this.id}: handling ${call ? `${call.action} ${call.id}` : 'an answer'} failed: ${message}`);
-    if (call && this.pendingCall?.messageId === call.id && !this.pendingCall.answered) {
-      const pending = this.pendingCall;
+    if (!call) return;
+    const pending = this.pendingCall?.messageId === call.id ? this.pendingCall : null;
+    if (pending) {
+      if (pending.answered || pending.decided) return;
       try {
         pending.fail(this.profile.errors.internal, 'the central system could not handle this message');
       } catch {
         // already answered meanwhile
       }
+    } else {
+      // the fault came before the call was handed on: nothing has answered it
+      this.sendRaw(encodeError(call.id, this.profile.errors.internal, 'the central system could not handle this message', {}));
     }
   }
 
