@@ -77,6 +77,8 @@ export = function register(RED: NodeAPI): void {
       heartbeatInterval: numberOr(config.heartbeatInterval, 300),
       callTimeout: numberOr(config.callTimeout, 30),
       unknownIdTags: config.unknownIdTags === 'reject' ? 'reject' : 'accept',
+      validation: config.validation === 'strict' ? 'strict' : 'lenient',
+      assumeVersion: isVersion(config.assumeVersion) && versions.includes(config.assumeVersion) ? config.assumeVersion : null,
       path: ownPort === null ? httpNodeRoot + basePath : basePath,
       registryFile: file,
       store: redis ? 'redis' : 'file',
@@ -93,6 +95,10 @@ export = function register(RED: NodeAPI): void {
         error: (m) => node.error(m),
       },
     });
+
+    if (config.assumeVersion && !(isVersion(config.assumeVersion) && versions.includes(config.assumeVersion))) {
+      node.warn(RED._('ocpp-interface.errors.assumeVersionNotApproved', { version: String(config.assumeVersion) }));
+    }
 
     const setState = (state: InterfaceState) => {
       node.state = state;
@@ -209,6 +215,20 @@ export = function register(RED: NodeAPI): void {
       if (removed) res.json({ removed: req.params.station });
       else res.status(404).json({ error: RED._('ocpp-interface.api.noStation', { station: String(req.params.station) }) });
     }, (err) => res.status(500).json({ error: (err as Error).message }));
+  });
+  RED.httpAdmin.get('/ocpp-interface/:id/stations/:station', read, (req, res) => {
+    const n = interfaceOf(req, res);
+    if (!n) return;
+    const record = n.system.registry.get(String(req.params.station));
+    if (record) res.json(n.system.summary(record));
+    else res.status(404).json({ error: RED._('ocpp-interface.api.noStation', { station: String(req.params.station) }) });
+  });
+  RED.httpAdmin.get('/ocpp-interface/:id/stations/:station/log', read, (req, res) => {
+    const n = interfaceOf(req, res);
+    if (!n) return;
+    const log = n.system.stationLog(String(req.params.station));
+    if (log) res.json(log);
+    else res.status(404).json({ error: RED._('ocpp-interface.api.noStation', { station: String(req.params.station) }) });
   });
   RED.httpAdmin.get('/ocpp-interface/:id/rejected', read, (req, res) => {
     const n = interfaceOf(req, res);
