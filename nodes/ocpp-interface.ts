@@ -5,6 +5,9 @@ import type { Request, Response } from 'express';
 import { CentralSystem, CertificateAuthority, DEFAULT_SESSION_RETENTION_DAYS, isVersion, sessionsCsv, OcppVersion, payloadTemplate, profileOf, SUPPORTED_VERSIONS, MAX_STATION_ID_LENGTH, isValidStationId } from '../lib';
 import { InterfaceConfig, InterfaceNode, InterfaceState, InterfaceUser } from './types';
 
+/** The nodes' status texts follow the number of connected stations this often at most. */
+const STATUS_EVERY_MS = 100;
+
 function numberOr(value: unknown, fallback: number): number {
   const n = Number(value);
   return value !== '' && value !== undefined && value !== null && Number.isFinite(n) && n > 0 ? n : fallback;
@@ -116,14 +119,24 @@ export = function register(RED: NodeAPI): void {
     const live = (): InterfaceState => storeDown
       ? { state: 'error', message: RED._('ocpp-interface.status.storeUnavailable') }
       : { state: 'listening', connected: node.system.connectedCount };
+    const isLive = () => node.state.state === 'listening' || (storeDown && node.state.state === 'error');
+    // Status texts follow the station count at most every STATUS_EVERY_MS: in a reconnect storm, one
+    // redraw of every node per station (each a catalogue lookup) took a quarter of the handshake-to-booted CPU.
+    let statusTimer: NodeJS.Timeout | null = null;
     node.system.on('status', () => {
       const down = !node.system.storeAvailable;
-      const wasLive = node.state.state === 'listening' || (storeDown && node.state.state === 'error');
       if (down !== storeDown) {
+        const wasLive = isLive();
         storeDown = down;
         if (down) node.warn(RED._('ocpp-interface.status.storeUnavailable'));
+        if (wasLive) setState(live());
+        return;
       }
-      if (wasLive) setState(live());
+      if (statusTimer) return;
+      statusTimer = setTimeout(() => {
+        statusTimer = null;
+        if (isLive()) setState(live());
+      }, STATUS_EVERY_MS);
     });
 
     node.state = { state: 'starting' };
@@ -164,6 +177,8 @@ export = function register(RED: NodeAPI): void {
     }
 
     node.on('close', (_removed: boolean, done: () => void) => {
+      if (statusTimer) clearTimeout(statusTimer);
+      statusTimer = null;
       node.system.close().then(() => done(), (err) => {
         node.error(RED._('ocpp-interface.errors.close', { error: (err as Error).message }));
         done();
