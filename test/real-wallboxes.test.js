@@ -267,39 +267,60 @@ describe('real wallboxes', function () {
 });
 
 describe('station logs: the memory bound of an interface', function () {
-  it('never holds more than its budget, keeps at most 200 frames a station, and drops the oldest of any station first', function () {
-    const logs = new lib.StationLogs(200000);
-    const frame = (i) => JSON.stringify([2, String(i), 'Heartbeat', { pad: 'x'.repeat(i % 500) }]);
+  it('never holds more than its budget, keeps at most 200 frames a station, and overwrites the oldest of any station first', function () {
+    const budget = 200000;
+    const logs = new lib.StationLogs(budget);
+    const frame = (i) => JSON.stringify([2, String(i), 'Heartbeat', { pad: 'x'.repeat(i % 500), note: 'ä€' }]);
     let max = 0;
     for (let i = 0; i < 20000; i++) {
-      logs.add(`S${i % 300}`, i % 2 ? 'out' : 'in', frame(i), 1000 + i);
+      logs.add(`S${i % 300}`, i % 2 ? 'out' : 'in', i % 3 ? frame(i) : Buffer.from(frame(i)), 1000 + i);
       max = Math.max(max, logs.size);
     }
-    assert.ok(max <= 200000, `held ${max} characters`);
-    assert.ok(logs.size > 150000, 'the budget is used');
-    for (let s = 0; s < 300; s++) assert.ok(logs.entriesOf(`S${s}`).length <= 200);
-    // The newest frame of every station is still there; the oldest kept is newer than any dropped.
-    const last = logs.entriesOf('S299');
-    assert.strictEqual(logs.entriesOf(`S${19999 % 300}`).pop().frame, frame(19999));
-    // One chatty station among quiet ones: it keeps 200, the quiet ones are not pushed out by it alone.
+    assert.ok(max <= budget, `held ${max} bytes`);
+    assert.ok(logs.size > budget * 0.9, 'the budget is used');
+    let oldestKept = Infinity;
+    for (let s = 0; s < 300; s++) {
+      const entries = logs.entriesOf(`S${s}`);
+      assert.ok(entries.length <= 200);
+      for (const e of entries) {
+        const i = Number(JSON.parse(e.frame)[1]);
+        assert.strictEqual(e.frame, frame(i), 'a frame comes back as it was given');
+        assert.strictEqual(e.direction, i % 2 ? 'out' : 'in');
+        assert.strictEqual(e.time, new Date(1000 + i).toISOString());
+        oldestKept = Math.min(oldestKept, i);
+      }
+    }
+    assert.strictEqual(logs.entriesOf(`S${19999 % 300}`).pop().frame, frame(19999), 'the newest frame is kept');
+    // everything after the oldest kept frame is still there: the oldest went first
+    let kept = 0;
+    for (let s = 0; s < 300; s++) kept += logs.entriesOf(`S${s}`).length;
+    assert.strictEqual(kept, 20000 - oldestKept);
+    // One chatty station among quiet ones: it keeps 200, the quiet one keeps its own.
     const mixed = new lib.StationLogs(10 * 1024 * 1024);
     mixed.add('QUIET', 'in', frame(1));
     for (let i = 0; i < 5000; i++) mixed.add('CHATTY', 'in', frame(i));
     assert.strictEqual(mixed.entriesOf('CHATTY').length, 200);
-    assert.strictEqual(mixed.entriesOf('QUIET').length, 1);
+    assert.strictEqual(JSON.parse(mixed.entriesOf('CHATTY')[0].frame)[1], '4800');
+    assert.deepStrictEqual(mixed.entriesOf('QUIET').map((e) => e.frame), [frame(1)]);
     mixed.forget('CHATTY');
     assert.deepStrictEqual(mixed.entriesOf('CHATTY'), []);
-    for (let i = 0; i < 100; i++) mixed.add('QUIET', 'in', frame(i));
-    assert.strictEqual(mixed.entriesOf('QUIET').length, 101);
+  });
+
+  it('cuts a frame at 4,096 characters, also one of multi-byte characters given as bytes', function () {
+    const logs = new lib.StationLogs();
+    const text = JSON.stringify([2, 'm', 'DataTransfer', { vendorId: 'v', data: '€'.repeat(5000) }]);
+    logs.add('S', 'in', Buffer.from(text));
+    logs.add('S', 'out', text);
+    assert.deepStrictEqual(logs.entriesOf('S').map((e) => e.frame), [text.slice(0, 4096), text.slice(0, 4096)]);
   });
 
   it('bounds the bookkeeping too, with many tiny frames', function () {
-    const logs = new lib.StationLogs(64 * 1000);
-    for (let i = 0; i < 100000; i++) logs.add(`S${i % 50}`, 'in', '[]');
-    assert.ok(logs.size <= 64 * 1000);
+    const logs = new lib.StationLogs(64 * 1024);
+    for (let i = 0; i < 100000; i++) logs.add(`S${i % 50}`, 'in', `[${i}]`);
     let kept = 0;
     for (let s = 0; s < 50; s++) kept += logs.entriesOf(`S${s}`).length;
-    assert.ok(kept <= 1000 && kept > 500, `${kept} entries kept`);
+    assert.ok(kept <= 64 * 1024 / 128 && kept > 400, `${kept} entries kept`);
+    assert.strictEqual(logs.entriesOf('S49').pop().frame, '[99999]');
   });
 });
 

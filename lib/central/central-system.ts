@@ -40,7 +40,7 @@ export interface CentralSystemOptions {
   validation?: 'lenient' | 'strict';
   /** The version of a station that offers no subprotocol; null: refused. */
   assumeVersion?: OcppVersion | null;
-  /** Budget of all station logs of this interface, in characters (see StationLogs). */
+  /** Bytes of frames all station logs of this interface keep together (see StationLogs). */
   logBudget?: number;
   /** Full path prefix (with Node-RED's httpNodeRoot where shared). */
   path: string;
@@ -141,6 +141,9 @@ export interface RefusedEvent extends RefusedFrame {
 
 /** Channel values are written to the registry file at most this long after they change. */
 const VALUES_SAVE_MS = 5000;
+
+/** The last refused frame of each station is kept with at most this many characters. */
+const LAST_REFUSED_CHARS = 1024;
 
 /** What each kind of repair means, for the warning logged the first time a station needs it. */
 const REPAIR_TEXT: Record<string, string> = {
@@ -715,14 +718,18 @@ export class CentralSystem extends EventEmitter {
     const id = conn.id;
     const version = conn.version;
     const logs = this.logs;
-    conn.tap = (direction, frame) => {
-      logs.add(id, direction, frame);
+    const log = logs.logOf(id);
+    conn.tap = (direction, frame, bytes) => {
+      // a received frame is stamped with its arrival, already taken by the connection
+      logs.addTo(log, direction, bytes ?? frame, direction === 'in' ? conn.lastMessageAt : Date.now());
       if (this.listenerCount('frame') !== 0) this.emit('frame', { station: id, version, direction, frame } satisfies FrameEvent);
     };
     conn.on('repaired', (_action: string, kinds: RepairKind[]) => this.repaired(id, kinds));
     conn.on('refused', (refused: RefusedFrame) => {
+      // kept for the commissioning view, shorter: one per station, for as long as the interface runs
+      const kept = refused.frame.length > LAST_REFUSED_CHARS ? refused.frame.slice(0, LAST_REFUSED_CHARS) : refused.frame;
       const event: RefusedEvent = { ...refused, station: id, version, time: new Date().toISOString() };
-      this.lastRefused.set(id, event);
+      this.lastRefused.set(id, { ...event, frame: kept });
       const record = this.registry.get(id);
       if (record) {
         record.refused = (record.refused ?? 0) + 1;

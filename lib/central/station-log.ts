@@ -1,17 +1,21 @@
 /**
  * The commissioning view's memory: per station its last frames in both directions, in
- * memory only, with one bound for the whole interface. When the interface's logs together
- * exceed their budget, the oldest frames of any station go first.
+ * memory only, with one bound for the whole interface. The frames' bytes are copied into
+ * one ring buffer per interface, so keeping them holds no string alive: the frame text
+ * dies young as it would without a log, and the garbage collector never copies or scans it.
+ * When the ring is full, the oldest frames of any station are overwritten first.
  */
 
 /** Frames kept per station. */
 export const LOG_FRAMES_PER_STATION = 200;
 /** A frame is kept with at most this many characters. */
 export const LOG_FRAME_CHARS = 4096;
-/** Default budget of one interface's logs, in characters of frame text plus bookkeeping. */
-export const LOG_BUDGET_CHARS = 16 * 1024 * 1024;
-/** What one kept frame costs besides its text (entry object, references, string header), counted in characters. */
-const ENTRY_OVERHEAD = 64;
+/** Default size of one interface's ring of frame bytes. */
+export const LOG_BUDGET_BYTES = 16 * 1024 * 1024;
+/** The smallest ring: one frame of LOG_FRAME_CHARS, each a 4-byte UTF-8 sequence, always fits. */
+const MIN_BUDGET_BYTES = 4 * LOG_FRAME_CHARS;
+/** One entry of bookkeeping per this many bytes of ring: frames are rarely smaller. */
+const BYTES_PER_ENTRY = 128;
 
 export interface LogEntry {
   time: string;
@@ -19,113 +23,147 @@ export interface LogEntry {
   frame: string;
 }
 
-interface Entry {
-  time: number;
-  out: boolean;
-  frame: string;
-}
+/** One station's entries: a ring of sequence numbers into the interface's entries, oldest first. */
+export class StationLog {
+  seqs = new Float64Array(8);
+  head = 0;
+  count = 0;
 
-/** One station's frames, oldest first: a queue with its start index. */
-class StationLog {
-  entries: Entry[] = [];
-  start = 0;
-  /** Its entries in the interface's arrival order that it already dropped itself (over its own limit). */
-  skips = 0;
-
-  get length(): number {
-    return this.entries.length - this.start;
-  }
-
-  /** Drops the oldest entry; returns its cost. */
-  dropOldest(): number {
-    const e = this.entries[this.start];
-    this.entries[this.start++] = undefined as unknown as Entry;
-    if (this.start >= 64 && this.start * 2 >= this.entries.length) {
-      this.entries = this.entries.slice(this.start);
-      this.start = 0;
+  push(seq: number): void {
+    if (this.count === this.seqs.length) {
+      if (this.count === LOG_FRAMES_PER_STATION) {
+        // full: the oldest is replaced
+        this.seqs[this.head] = seq;
+        this.head = (this.head + 1) % this.seqs.length;
+        return;
+      }
+      const grown = new Float64Array(Math.min(LOG_FRAMES_PER_STATION, this.seqs.length * 2));
+      for (let i = 0; i < this.count; i++) grown[i] = this.seqs[(this.head + i) % this.seqs.length];
+      this.seqs = grown;
+      this.head = 0;
     }
-    return e ? e.frame.length + ENTRY_OVERHEAD : 0;
+    this.seqs[(this.head + this.count) % this.seqs.length] = seq;
+    this.count++;
   }
 }
 
 /**
- * The logs of one interface. Every frame added is remembered in one queue of arrival
- * order (which station it belongs to); the budget is enforced by dropping from its head,
- * and the queue itself is bounded too, so neither text nor bookkeeping grows without end.
+ * The logs of one interface: a ring of frame bytes (allocated at the first frame) and, per
+ * entry, where its bytes start, their length, its time and direction. An entry is valid
+ * while its bytes are not overwritten; each station keeps the sequence numbers of its last
+ * LOG_FRAMES_PER_STATION entries.
  */
 export class StationLogs {
   private readonly logs = new Map<string, StationLog>();
-  /** Owner of each frame added, in arrival order: a ring. */
-  private order: (StationLog | undefined)[] = new Array(1024);
-  private head = 0;
-  private count = 0;
+  private readonly capacity: number;
+  private readonly maxEntries: number;
+  private bytes: Buffer | null = null;
+  private starts: Float64Array | null = null;
+  private lengths: Uint32Array | null = null;
+  private times: Float64Array | null = null;
+  private outs: Uint8Array | null = null;
+  /** Sequence number of the next entry, and of the oldest still valid. */
+  private nextSeq = 0;
+  private oldestSeq = 0;
+  /** Where the next frame's bytes go, counted from the start (never wraps). */
+  private writeAt = 0;
   private used = 0;
-  private readonly maxOrder: number;
 
-  constructor(readonly budget = LOG_BUDGET_CHARS) {
-    // every kept frame costs at least ENTRY_OVERHEAD, so more than this many can never be live
-    this.maxOrder = Math.max(1024, Math.ceil(budget / ENTRY_OVERHEAD));
+  constructor(budgetBytes = LOG_BUDGET_BYTES) {
+    this.capacity = Math.max(MIN_BUDGET_BYTES, Math.floor(budgetBytes));
+    this.maxEntries = Math.max(64, Math.floor(this.capacity / BYTES_PER_ENTRY));
   }
 
-  /** Characters (text and bookkeeping) the logs hold now; never more than the budget. */
+  /** Bytes of frames the logs hold now; never more than the budget. */
   get size(): number {
     return this.used;
   }
 
-  add(station: string, direction: 'in' | 'out', frame: string, time = Date.now()): void {
+  /** The log of one station, created on first use; hold on to it to add without a lookup. */
+  logOf(station: string): StationLog {
     let log = this.logs.get(station);
     if (!log) this.logs.set(station, (log = new StationLog()));
-    const text = frame.length > LOG_FRAME_CHARS ? frame.slice(0, LOG_FRAME_CHARS) : frame;
-    log.entries.push({ time, out: direction === 'out', frame: text });
-    this.used += text.length + ENTRY_OVERHEAD;
-    if (log.length > LOG_FRAMES_PER_STATION) {
-      this.used -= log.dropOldest();
-      log.skips++;
+    return log;
+  }
+
+  add(station: string, direction: 'in' | 'out', frame: string | Buffer, time = Date.now()): void {
+    this.addTo(this.logOf(station), direction, frame, time);
+  }
+
+  /** Keeps a frame: a Buffer as received (UTF-8), or a string. */
+  addTo(log: StationLog, direction: 'in' | 'out', frame: string | Buffer, time: number): void {
+    if (!this.bytes) this.allocate();
+    let data = frame;
+    // Cut at LOG_FRAME_CHARS characters; a frame of at most that many bytes has no more characters.
+    if (data.length > LOG_FRAME_CHARS) {
+      const text = typeof data === 'string' ? data : data.toString('utf8');
+      data = text.length > LOG_FRAME_CHARS ? text.slice(0, LOG_FRAME_CHARS) : text;
     }
-    this.remember(log);
-    while ((this.used > this.budget || this.count > this.maxOrder) && this.count > 0) this.evictOldest();
+    // room for the text's UTF-8 without measuring it first (at most 3 bytes per UTF-16 unit)
+    const room = typeof data === 'string' ? data.length * 3 : data.length;
+    let at = this.writeAt;
+    const offset = at % this.capacity;
+    // A frame never wraps: the rest of the ring is skipped instead.
+    if (offset + room > this.capacity) at += this.capacity - offset;
+    this.evictBefore(at + room - this.capacity);
+    if (this.nextSeq - this.oldestSeq >= this.maxEntries) this.evictOne();
+    const physical = at % this.capacity;
+    let length: number;
+    if (typeof data === 'string') {
+      length = (this.bytes as Buffer & { utf8Write(s: string, offset: number, length: number): number }).utf8Write(data, physical, room);
+    } else {
+      this.bytes!.set(data, physical);
+      length = data.length;
+    }
+    const slot = this.nextSeq % this.maxEntries;
+    this.starts![slot] = at;
+    this.lengths![slot] = length;
+    this.times![slot] = time;
+    this.outs![slot] = direction === 'out' ? 1 : 0;
+    this.writeAt = at + length;
+    this.used += length;
+    log.push(this.nextSeq++);
   }
 
   /** The station's frames, oldest first. */
   entriesOf(station: string): LogEntry[] {
     const log = this.logs.get(station);
-    if (!log) return [];
     const out: LogEntry[] = [];
-    for (let i = log.start; i < log.entries.length; i++) {
-      const e = log.entries[i];
-      out.push({ time: new Date(e.time).toISOString(), direction: e.out ? 'out' : 'in', frame: e.frame });
+    if (!log || !this.bytes) return out;
+    for (let i = 0; i < log.count; i++) {
+      const seq = log.seqs[(log.head + i) % log.seqs.length];
+      if (seq < this.oldestSeq) continue;
+      const slot = seq % this.maxEntries;
+      const start = this.starts![slot] % this.capacity;
+      out.push({
+        time: new Date(this.times![slot]).toISOString(),
+        direction: this.outs![slot] ? 'out' : 'in',
+        frame: this.bytes.toString('utf8', start, start + this.lengths![slot]),
+      });
     }
     return out;
   }
 
-  /** Forgets a station's log (the station was removed). */
+  /** Forgets a station's log (the station was removed); its bytes are overwritten in turn. */
   forget(station: string): void {
-    const log = this.logs.get(station);
-    if (!log) return;
-    while (log.length) this.used -= log.dropOldest();
-    // its places in the arrival order are skipped when they reach the head
-    log.skips = Number.MAX_SAFE_INTEGER;
     this.logs.delete(station);
   }
 
-  private remember(log: StationLog): void {
-    if (this.count === this.order.length) {
-      const grown: (StationLog | undefined)[] = new Array(this.order.length * 2);
-      for (let i = 0; i < this.count; i++) grown[i] = this.order[(this.head + i) % this.order.length];
-      this.order = grown;
-      this.head = 0;
-    }
-    this.order[(this.head + this.count) % this.order.length] = log;
-    this.count++;
+  private allocate(): void {
+    this.bytes = Buffer.alloc(this.capacity);
+    this.starts = new Float64Array(this.maxEntries);
+    this.lengths = new Uint32Array(this.maxEntries);
+    this.times = new Float64Array(this.maxEntries);
+    this.outs = new Uint8Array(this.maxEntries);
   }
 
-  /** The interface's oldest frame goes: its station's oldest, unless that station dropped it already. */
-  private evictOldest(): void {
-    const log = this.order[this.head]!;
-    this.order[this.head] = undefined;
-    this.head = (this.head + 1) % this.order.length;
-    this.count--;
-    if (log.skips > 0) log.skips--;
-    else if (log.length) this.used -= log.dropOldest();
+  /** Drops every entry whose bytes start before `position` (they are about to be overwritten). */
+  private evictBefore(position: number): void {
+    while (this.oldestSeq < this.nextSeq && this.starts![this.oldestSeq % this.maxEntries] < position) this.evictOne();
+  }
+
+  private evictOne(): void {
+    this.used -= this.lengths![this.oldestSeq % this.maxEntries];
+    this.oldestSeq++;
   }
 }

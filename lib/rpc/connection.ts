@@ -47,8 +47,11 @@ export interface RefusedFrame {
   frame: string;
 }
 
-/** Sees every frame of a connection as text, in both directions, in order. */
-export type FrameTap = (direction: 'in' | 'out', frame: string) => void;
+/**
+ * Sees every frame of a connection, in both directions, in order: as text, and for a frame
+ * received in one piece also its bytes as received (null otherwise).
+ */
+export type FrameTap = (direction: 'in' | 'out', frame: string, bytes: Buffer | null) => void;
 
 /**
  * A CALL received from a station. Exactly one answer goes back: `reply` (validated
@@ -216,7 +219,7 @@ export class StationConnection extends EventEmitter {
   /** @internal Sends a frame if the socket is still open; false otherwise. */
   sendRaw(frame: string): boolean {
     if (this.socket.readyState !== this.socket.OPEN) return false;
-    if (this.tap) this.tap('out', frame);
+    if (this.tap) this.tap('out', frame, null);
     this.socket.send(frame);
     return true;
   }
@@ -276,7 +279,7 @@ export class StationConnection extends EventEmitter {
     this.alive = true;
     this.lastMessageAt = Date.now();
     const text = typeof data === 'string' ? data : data.toString();
-    if (this.tap) this.tap('in', text);
+    if (this.tap) this.tap('in', text, Buffer.isBuffer(data) ? data : null);
     let frame;
     try {
       frame = parseFrame(text);
