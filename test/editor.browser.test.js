@@ -314,6 +314,8 @@ describe('editor (headless Chromium)', function () {
     assert.strictEqual(lines[0], 'id,station,connector,transactionId,idTag,start,stop,meterStart,meterStop,energy,duration,stopReason,status');
     assert.match(lines[1], /^[0-9a-f-]{36},CPS,1,ed-1,'=x<b>y<\/b>,2026-11-30T10:00:00.000Z,2026-11-30T10:30:00.000Z,1000,8250,7250,1800,Local,completed$/);
     await cs.close({ force: true });
+  });
+
   it('opens a station\'s log from the table: its boot sequence, newest at the bottom, refreshed while open, escaped', async function () {
     const logRow = 'tr.ocpp-station-log-row[data-station="CPX"]';
     for (let i = 0; ; i++) {
