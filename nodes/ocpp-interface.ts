@@ -5,6 +5,9 @@ import type { Request, Response } from 'express';
 import { CentralSystem, CertificateAuthority, DEFAULT_SESSION_RETENTION_DAYS, isVersion, sessionsCsv, OcppVersion, payloadTemplate, profileOf, SUPPORTED_VERSIONS, MAX_STATION_ID_LENGTH, isValidStationId } from '../lib';
 import { InterfaceConfig, InterfaceNode, InterfaceState, InterfaceUser } from './types';
 
+/** The nodes' status texts follow the number of connected stations this often at most. */
+const STATUS_EVERY_MS = 100;
+
 function numberOr(value: unknown, fallback: number): number {
   const n = Number(value);
   return value !== '' && value !== undefined && value !== null && Number.isFinite(n) && n > 0 ? n : fallback;
@@ -77,6 +80,8 @@ export = function register(RED: NodeAPI): void {
       heartbeatInterval: numberOr(config.heartbeatInterval, 300),
       callTimeout: numberOr(config.callTimeout, 30),
       unknownIdTags: config.unknownIdTags === 'reject' ? 'reject' : 'accept',
+      validation: config.validation === 'strict' ? 'strict' : 'lenient',
+      assumeVersion: isVersion(config.assumeVersion) && versions.includes(config.assumeVersion) ? config.assumeVersion : null,
       path: ownPort === null ? httpNodeRoot + basePath : basePath,
       registryFile: file,
       store: redis ? 'redis' : 'file',
@@ -94,6 +99,10 @@ export = function register(RED: NodeAPI): void {
       },
     });
 
+    if (config.assumeVersion && !(isVersion(config.assumeVersion) && versions.includes(config.assumeVersion))) {
+      node.warn(RED._('ocpp-interface.errors.assumeVersionNotApproved', { version: String(config.assumeVersion) }));
+    }
+
     const setState = (state: InterfaceState) => {
       node.state = state;
       for (const user of users) user.interfaceChanged(state);
@@ -110,14 +119,24 @@ export = function register(RED: NodeAPI): void {
     const live = (): InterfaceState => storeDown
       ? { state: 'error', message: RED._('ocpp-interface.status.storeUnavailable') }
       : { state: 'listening', connected: node.system.connectedCount };
+    const isLive = () => node.state.state === 'listening' || (storeDown && node.state.state === 'error');
+    // Status texts follow the station count at most every STATUS_EVERY_MS: in a reconnect storm, one
+    // redraw of every node per station (each a catalogue lookup) took a quarter of the handshake-to-booted CPU.
+    let statusTimer: NodeJS.Timeout | null = null;
     node.system.on('status', () => {
       const down = !node.system.storeAvailable;
-      const wasLive = node.state.state === 'listening' || (storeDown && node.state.state === 'error');
       if (down !== storeDown) {
+        const wasLive = isLive();
         storeDown = down;
         if (down) node.warn(RED._('ocpp-interface.status.storeUnavailable'));
+        if (wasLive) setState(live());
+        return;
       }
-      if (wasLive) setState(live());
+      if (statusTimer) return;
+      statusTimer = setTimeout(() => {
+        statusTimer = null;
+        if (isLive()) setState(live());
+      }, STATUS_EVERY_MS);
     });
 
     node.state = { state: 'starting' };
@@ -158,6 +177,8 @@ export = function register(RED: NodeAPI): void {
     }
 
     node.on('close', (_removed: boolean, done: () => void) => {
+      if (statusTimer) clearTimeout(statusTimer);
+      statusTimer = null;
       node.system.close().then(() => done(), (err) => {
         node.error(RED._('ocpp-interface.errors.close', { error: (err as Error).message }));
         done();
@@ -209,6 +230,20 @@ export = function register(RED: NodeAPI): void {
       if (removed) res.json({ removed: req.params.station });
       else res.status(404).json({ error: RED._('ocpp-interface.api.noStation', { station: String(req.params.station) }) });
     }, (err) => res.status(500).json({ error: (err as Error).message }));
+  });
+  RED.httpAdmin.get('/ocpp-interface/:id/stations/:station', read, (req, res) => {
+    const n = interfaceOf(req, res);
+    if (!n) return;
+    const record = n.system.registry.get(String(req.params.station));
+    if (record) res.json(n.system.summary(record));
+    else res.status(404).json({ error: RED._('ocpp-interface.api.noStation', { station: String(req.params.station) }) });
+  });
+  RED.httpAdmin.get('/ocpp-interface/:id/stations/:station/log', read, (req, res) => {
+    const n = interfaceOf(req, res);
+    if (!n) return;
+    const log = n.system.stationLog(String(req.params.station));
+    if (log) res.json(log);
+    else res.status(404).json({ error: RED._('ocpp-interface.api.noStation', { station: String(req.params.station) }) });
   });
   RED.httpAdmin.get('/ocpp-interface/:id/rejected', read, (req, res) => {
     const n = interfaceOf(req, res);

@@ -31,6 +31,8 @@ export interface InterfaceConfig extends NodeDef {
   redisUrl?: string;
   /** Days session records are kept. */
   sessionRetention?: string | number;
+  validation?: 'lenient' | 'strict';
+  assumeVersion?: string;
 }
 
 export interface InterfaceNode extends Node {

@@ -1,14 +1,15 @@
 import { EventEmitter } from 'events';
 import type { Server } from 'http';
 import { emptyStationValues, StationValues } from '../channels/model';
-import { observeCall } from '../channels/observe';
+import { observeCall, ReadingNotes } from '../channels/observe';
 import { isoAt } from '../clock';
 import { AuthDecision, HandshakeInfo, ListenOptions, OcppEndpoint, RejectedHandshake } from '../endpoint/endpoint';
 import { hashPassword, verifyPassword } from '../endpoint/passwords';
 import { ThrottleOptions } from '../endpoint/auth-throttle';
 import { RpcError } from '../rpc/errors';
 import { checkPayload } from '../schema/validators';
-import { CallOutcome, IncomingCall, StationConnection } from '../rpc/connection';
+import { CallOutcome, IncomingCall, RefusedFrame, StationConnection } from '../rpc/connection';
+import { RepairKind } from '../schema/repair';
 import { Logger, silentLogger } from '../rpc/logger';
 import { OpenTransaction, StationRecord, StationRegistry } from '../registry/station-registry';
 import { OcppVersion } from '../versions';
@@ -20,6 +21,7 @@ import { automaticReply, needsTransactionId } from './automatic-replies';
 import { recognise } from './recognise';
 import { CertificateAuthority } from '../security/certificates';
 import { certificateSigned, readSignCertificate, signCertificateResponse } from '../security/messages';
+import { LogEntry, StationLogs } from './station-log';
 
 export interface CentralSystemOptions {
   versions: OcppVersion[];
@@ -34,6 +36,12 @@ export interface CentralSystemOptions {
   /** Seconds to wait for a station's answer, and for a flow's reply. */
   callTimeout: number;
   unknownIdTags: 'accept' | 'reject';
+  /** `lenient` (default): known deviations of real wallboxes are repaired and reported; `strict`: refused. */
+  validation?: 'lenient' | 'strict';
+  /** The version of a station that offers no subprotocol; null: refused. */
+  assumeVersion?: OcppVersion | null;
+  /** Bytes of frames all station logs of this interface keep together (see StationLogs). */
+  logBudget?: number;
   /** Full path prefix (with Node-RED's httpNodeRoot where shared). */
   path: string;
   /** Where the station registry is kept; null: in memory only. */
@@ -108,10 +116,43 @@ export interface StationSummary {
   hasPassword: boolean;
   /** `store: redis`: the instance holding the station, or null. */
   instance?: string | null;
+  /** Messages accepted after lenient repairs, by kind. */
+  repairs: Record<string, number>;
+  /** Frames refused with a CALLERROR since the station was added. */
+  refused: number;
+  /** The last frame refused since the interface started, or null. */
+  lastRefused: RefusedEvent | null;
+}
+
+/** A station's frame, for the flows that record all traffic. */
+export interface FrameEvent {
+  station: string;
+  version: OcppVersion;
+  direction: 'in' | 'out';
+  frame: string;
+}
+
+/** A frame of a station's that was refused with a CALLERROR. */
+export interface RefusedEvent extends RefusedFrame {
+  station: string;
+  version: OcppVersion;
+  time: string;
 }
 
 /** Channel values are written to the registry file at most this long after they change. */
 const VALUES_SAVE_MS = 5000;
+
+/** The last refused frame of each station is kept with at most this many characters. */
+const LAST_REFUSED_CHARS = 1024;
+
+/** What each kind of repair means, for the warning logged the first time a station needs it. */
+const REPAIR_TEXT: Record<string, string> = {
+  dateTime: 'sends times without zone offset (read as UTC)',
+  decimalString: 'sends a meter value as a number instead of a decimal string',
+  decimalComma: 'sends meter values with a decimal comma (read as a point)',
+  unknownProperty: 'sends properties the schema does not define (dropped)',
+  enumCase: 'spells enumeration values in another case (the schema\'s spelling taken)',
+};
 
 /** How long a tag sent in a remote start is accepted from that station. */
 const REMOTE_START_TAG_MS = 10 * 60 * 1000;
@@ -220,10 +261,14 @@ export interface CentralSystem {
   on(event: 'status', listener: () => void): this;
   on(event: 'session', listener: (event: SessionEvent) => void): this;
   removeListener(event: 'session', listener: (event: SessionEvent) => void): this;
+  on(event: 'frame', listener: (event: FrameEvent) => void): this;
+  on(event: 'invalid', listener: (event: RefusedEvent) => void): this;
   once(event: 'station' | 'replyTimeout', listener: (event: StationEvent) => void): this;
   removeListener(event: 'station' | 'replyTimeout', listener: (event: StationEvent) => void): this;
   removeListener(event: 'channel', listener: (event: ChannelEvent) => void): this;
   removeListener(event: 'status', listener: () => void): this;
+  removeListener(event: 'frame', listener: (event: FrameEvent) => void): this;
+  removeListener(event: 'invalid', listener: (event: RefusedEvent) => void): this;
 }
 
 /**
@@ -231,7 +276,9 @@ export interface CentralSystem {
  * automatic replies and the routing of CALLs to flows. Free of Node-RED.
  *
  * Events: `station` (StationEvent), `channel` (ChannelEvent), `replyTimeout` (StationEvent), `session` (SessionEvent),
- * `status` () whenever the number of connected stations or the state changes, `error` is never emitted.
+ * `status` () whenever the number of connected stations or the state changes, `frame`
+ * (FrameEvent) for every frame of every station, `invalid` (RefusedEvent) for every frame
+ * refused; `error` is never emitted.
  */
 export class CentralSystem extends EventEmitter {
   readonly registry: StationRegistry;
@@ -257,6 +304,19 @@ export class CentralSystem extends EventEmitter {
   /** Stations another instance took over: their closing here changes nothing stored. */
   private readonly handedOver = new Set<string>();
   private closed = false;
+  /** The last frames of every station, for the commissioning view. */
+  readonly logs: StationLogs;
+  private readonly lastRefused = new Map<string, RefusedEvent>();
+  /** Kinds of repair already logged, by station: each is logged once per station. */
+  private readonly repairsLogged = new Map<string, Set<string>>();
+  /** The connection whose CALL is being observed, for the reading notes. */
+  private observing: StationConnection | null = null;
+  private decimalCommaSeen = false;
+  private readonly readingNotes: ReadingNotes = {
+    decimalComma: () => { this.decimalCommaSeen = true; },
+    unreadable: (measurand, value) => this.observing?.warn(
+      `station ${this.observing.id}: ${measurand} reading ${JSON.stringify(value).slice(0, 100)} cannot be read as a number: ignored`),
+  };
 
   constructor(options: CentralSystemOptions) {
     super();
@@ -292,9 +352,12 @@ export class CentralSystem extends EventEmitter {
     this.sessions.on('sessionStarted', told('sessionStarted'));
     this.sessions.on('sessionEnded', told('sessionEnded'));
     this.sessionsStarted = this.sessions.start().catch((err: Error) => this.log.error(`sessions could not be read: ${err.message}`));
+    this.logs = new StationLogs(options.logBudget);
     this.endpoint = new OcppEndpoint({
       path: options.path,
       versions: options.versions,
+      assumeVersion: options.assumeVersion ?? null,
+      validation: options.validation === 'strict' ? 'strict' : 'lenient',
       authorize: (info) => this.authorize(info),
       checksPasswords: options.security === 'basic',
       throttle: options.throttle,
@@ -514,7 +577,16 @@ export class CentralSystem extends EventEmitter {
       firstSeen: r.firstSeen,
       lastSeen: this.lastSeen(r),
       hasPassword: !!r.passwordHash,
+      repairs: { ...r.repairs },
+      refused: r.refused ?? 0,
+      lastRefused: this.lastRefused.get(r.id) ?? null,
     };
+  }
+
+  /** A known station's last frames, oldest first; undefined for a station not in the registry. */
+  stationLog(station: string): LogEntry[] | undefined {
+    if (!this.registry.has(station)) return undefined;
+    return this.logs.entriesOf(station);
   }
 
   /** Last message from the station: live from its connection, else as recorded. */
@@ -536,6 +608,9 @@ export class CentralSystem extends EventEmitter {
   /** Removes a station and disconnects it. */
   async remove(id: string): Promise<boolean> {
     const removed = this.registry.remove(id);
+    this.logs.forget(id);
+    this.lastRefused.delete(id);
+    this.repairsLogged.delete(id);
     this.endpoint.disconnect(id, 1008, 'station removed from the central system');
     await this.registry.save().catch(() => undefined);
     this.emit('status');
@@ -548,7 +623,13 @@ export class CentralSystem extends EventEmitter {
     if (recognise(record, version, action, payload)) this.registry.changed(record.id);
     this.recordTransaction(record.id, version, action, payload, response);
     const values = (record.values ||= emptyStationValues()) as StationValues;
-    const updates = observeCall(values, version, action, payload, response, isoAt(call.incoming.receivedAt));
+    this.observing = call.incoming.connection;
+    const updates = observeCall(values, version, action, payload, response, isoAt(call.incoming.receivedAt), this.readingNotes);
+    this.observing = null;
+    if (this.decimalCommaSeen) {
+      this.decimalCommaSeen = false;
+      this.repaired(record.id, ['decimalComma']);
+    }
     if (updates.length) {
       this.registry.changed(record.id, VALUES_SAVE_MS);
       for (const u of updates) this.emit('channel', { station: record.id, connector: u.connector, channel: u.channel, value: u.value } satisfies ChannelEvent);
@@ -637,6 +718,7 @@ export class CentralSystem extends EventEmitter {
     this.registry.changed(conn.id);
     // shared at once, so that every instance knows the station even if this one dies now
     if (this.cluster) this.registry.save().catch(() => undefined);
+    this.watch(conn);
     let current: StationRecord | undefined = record;
     let generation = this.registry.generation;
     conn.handleCalls((incoming: IncomingCall) => {
@@ -650,6 +732,49 @@ export class CentralSystem extends EventEmitter {
     this.emitStation('connected', conn.id, conn.version, { id: conn.id, version: conn.version, address: conn.address });
     this.emit('channel', { station: conn.id, connector: 0, channel: 'connected', value: true } satisfies ChannelEvent);
     this.emit('status');
+  }
+
+  /** The station log, `frame` events, repairs and refusals of one connection. */
+  private watch(conn: StationConnection): void {
+    const id = conn.id;
+    const version = conn.version;
+    const logs = this.logs;
+    const log = logs.logOf(id);
+    conn.tap = (direction, frame, bytes) => {
+      // a received frame is stamped with its arrival, already taken by the connection
+      logs.addTo(log, direction, bytes ?? frame, direction === 'in' ? conn.lastMessageAt : Date.now());
+      if (this.listenerCount('frame') !== 0) this.emit('frame', { station: id, version, direction, frame } satisfies FrameEvent);
+    };
+    conn.on('repaired', (_action: string, kinds: RepairKind[]) => this.repaired(id, kinds));
+    conn.on('refused', (refused: RefusedFrame) => {
+      // kept for the commissioning view, shorter: one per station, for as long as the interface runs
+      const kept = refused.frame.length > LAST_REFUSED_CHARS ? refused.frame.slice(0, LAST_REFUSED_CHARS) : refused.frame;
+      const event: RefusedEvent = { ...refused, station: id, version, time: new Date().toISOString() };
+      this.lastRefused.set(id, { ...event, frame: kept });
+      const record = this.registry.get(id);
+      if (record) {
+        record.refused = (record.refused ?? 0) + 1;
+        this.registry.changed(id, VALUES_SAVE_MS);
+      }
+      this.emit('invalid', event);
+    });
+  }
+
+  /** Counts a message's repairs in the station's record; each kind is logged once per station. */
+  private repaired(station: string, kinds: readonly string[]): void {
+    const record = this.registry.get(station);
+    if (!record) return;
+    const counts = (record.repairs ||= {});
+    let logged = this.repairsLogged.get(station);
+    if (!logged) this.repairsLogged.set(station, (logged = new Set()));
+    for (const kind of kinds) {
+      counts[kind] = (counts[kind] ?? 0) + 1;
+      if (!logged.has(kind)) {
+        logged.add(kind);
+        this.log.warn(`station ${station}: ${REPAIR_TEXT[kind] ?? kind} (repaired and accepted; logged once per station, counted in its record)`);
+      }
+    }
+    this.registry.changed(station, VALUES_SAVE_MS);
   }
 
   private disconnected(conn: StationConnection, code: number, reason: string): void {

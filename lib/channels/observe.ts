@@ -8,6 +8,20 @@ import {
   ChannelName, ChannelStatus, ConnectorValues, MeterQuantity, ReadChannel, Reported201, StationValues, TransactionPhase,
 } from './model';
 
+/** Told about meter readings that are not plain decimal numbers. */
+export interface ReadingNotes {
+  /** A 1.6 reading written with a decimal comma (`"7,2"`), read as a point. */
+  decimalComma(measurand: string): void;
+  /** A reading that cannot be read as a number: its channel is not updated. */
+  unreadable(measurand: string, value: unknown): void;
+}
+
+/** The notes of the observeCall under way (observing is synchronous). */
+let notes: ReadingNotes | null = null;
+
+/** A 1.6 decimal number with a comma for the point. */
+const DECIMAL_COMMA = /^\s*[+-]?\d+,\d+\s*$/;
+
 export interface ChannelUpdate {
   connector: number;
   channel: ChannelName;
@@ -125,8 +139,13 @@ function sampleValue(version: OcppVersion, sv: any, m: Measurand): number | unde
   let multiplier = 0;
   if (version === 'ocpp1.6') {
     // 1.6 sends the value as a string; SignedData is not a number
-    if (sv.format === 'SignedData' || typeof sv.value !== 'string' || sv.value.trim() === '') return undefined;
-    raw = Number(sv.value);
+    if (sv.format === 'SignedData') return undefined;
+    let text = sv.value;
+    if (typeof text === 'string' && DECIMAL_COMMA.test(text)) {
+      text = text.replace(',', '.');
+      if (notes) notes.decimalComma(sv.measurand ?? DEFAULT_MEASURAND);
+    }
+    raw = typeof text === 'string' && text.trim() !== '' ? Number(text) : NaN;
     unit = sv.unit;
   } else {
     raw = sv.value;
@@ -136,7 +155,10 @@ function sampleValue(version: OcppVersion, sv: any, m: Measurand): number | unde
       if (Number.isInteger(uom.multiplier)) multiplier = uom.multiplier;
     }
   }
-  if (typeof raw !== 'number' || !Number.isFinite(raw)) return undefined;
+  if (typeof raw !== 'number' || !Number.isFinite(raw)) {
+    if (notes) notes.unreadable(sv.measurand ?? DEFAULT_MEASURAND, sv.value);
+    return undefined;
+  }
   const factor = m.units.get(unit === undefined ? m.defaultUnit : String(unit));
   if (factor === undefined) return undefined;
   if (factor === 1 && multiplier === 0) return raw;
@@ -622,8 +644,18 @@ function ready(values: StationValues, request: unknown): boolean {
  * the channels whose value changed. Actions that carry no channel value change nothing.
  * `receivedAt` stamps reports that carry no time of their own.
  */
-export function observeCall(values: StationValues, version: OcppVersion, action: string, request: any, response: any, receivedAt?: string): ChannelUpdate[] {
+export function observeCall(values: StationValues, version: OcppVersion, action: string, request: any, response: any, receivedAt?: string,
+  readingNotes: ReadingNotes | null = null): ChannelUpdate[] {
   if (!ready(values, request)) return [];
+  notes = readingNotes;
+  try {
+    return observeEither(values, version, action, request, response, receivedAt);
+  } finally {
+    notes = null;
+  }
+}
+
+function observeEither(values: StationValues, version: OcppVersion, action: string, request: any, response: any, receivedAt?: string): ChannelUpdate[] {
   if (action === 'MeterValues') {
     // The most frequent report gets a path of its own that compares only what it can change.
     const id = version === 'ocpp1.6' ? request.connectorId : request.evseId;

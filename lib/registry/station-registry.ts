@@ -39,6 +39,10 @@ export interface StationRecord {
   passwordHash?: string;
   /** Last known channel values, kept across restarts (see lib/channels). */
   values?: unknown;
+  /** Messages accepted after lenient repairs, by kind of repair. */
+  repairs?: Record<string, number>;
+  /** Frames refused with a CALLERROR. */
+  refused?: number;
 }
 
 export interface OpenTransaction {

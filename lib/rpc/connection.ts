@@ -1,6 +1,7 @@
 import { EventEmitter } from 'events';
 import type { WebSocket, RawData } from 'ws';
-import { checkPayload, complaintOf, hasAction, stationRequestValidator } from '../schema/validators';
+import { repairPayload, RepairKind } from '../schema/repair';
+import { checkPayload, complaintOf, hasAction, schemaOf, stationRequestValidator } from '../schema/validators';
 import { isCentralAction, OcppVersion, profileOf, VersionProfile } from '../versions';
 import { CallQueue } from './call-queue';
 import { RpcError } from './errors';
@@ -16,6 +17,8 @@ export interface CallOutcome {
 }
 
 const WARNINGS_PER_MINUTE = 10;
+/** A refused frame is reported with at most this much of its text. */
+export const REFUSED_FRAME_CHARS = 4096;
 
 interface PendingCall {
   id: string;
@@ -31,8 +34,24 @@ interface PendingCall {
 export interface ConnectionOptions {
   /** Commands waiting behind the outstanding one; more are refused with `queueFull`. */
   queueLimit?: number;
+  /** `lenient` (default): the known deviations of real wallboxes are repaired; `strict`: refused. */
+  validation?: 'lenient' | 'strict';
   log?: Logger;
 }
+
+/** A frame of the station's that was refused with a CALLERROR. */
+export interface RefusedFrame {
+  code: string;
+  description: string;
+  /** The frame as received. */
+  frame: string;
+}
+
+/**
+ * Sees every frame of a connection, in both directions, in order: as text, and for a frame
+ * received in one piece also its bytes as received (null otherwise).
+ */
+export type FrameTap = (direction: 'in' | 'out', frame: string, bytes: Buffer | null) => void;
 
 /**
  * A CALL received from a station. Exactly one answer goes back: `reply` (validated
@@ -94,6 +113,8 @@ export class IncomingCall {
 
 export interface StationConnection {
   on(event: 'call', listener: (call: IncomingCall) => void): this;
+  on(event: 'repaired', listener: (action: string, kinds: RepairKind[]) => void): this;
+  on(event: 'refused', listener: (refused: RefusedFrame) => void): this;
   on(event: 'close', listener: (code: number, reason: string) => void): this;
   once(event: 'close', listener: (code: number, reason: string) => void): this;
 }
@@ -102,7 +123,9 @@ export interface StationConnection {
  * One station's OCPP-J session over an open WebSocket: framing, validation of both
  * directions, one outstanding outgoing CALL with a bounded queue behind it.
  *
- * Events: `call` (IncomingCall), `close` (code: number, reason: string).
+ * Events: `call` (IncomingCall), `close` (code: number, reason: string), `repaired` (action,
+ * kinds) for a CALL accepted after lenient repairs, `refused` (RefusedFrame) for a frame
+ * answered with a CALLERROR.
  */
 export class StationConnection extends EventEmitter {
   readonly profile: VersionProfile;
@@ -112,6 +135,8 @@ export class StationConnection extends EventEmitter {
   closed = false;
   /** Time (ms) of the last message or pong, for "last seen". */
   lastMessageAt = Date.now();
+  /** Set by the owner to see every frame (the station log); null: nobody looks. */
+  tap: FrameTap | null = null;
 
   private callHandler: ((call: IncomingCall) => void) | null = null;
   private inflight: PendingCall | null = null;
@@ -120,6 +145,7 @@ export class StationConnection extends EventEmitter {
   /** The CALL being handled right now, so that a fault while handling it can still answer it. */
   private pendingCall: IncomingCall | null = null;
   private readonly log: Logger;
+  private readonly lenient: boolean;
   private warnWindowStart = 0;
   private warnings = 0;
   private suppressed = 0;
@@ -135,6 +161,7 @@ export class StationConnection extends EventEmitter {
     this.profile = profileOf(version);
     this.queue = new CallQueue(options.queueLimit ?? 100);
     this.log = options.log ?? silentLogger;
+    this.lenient = options.validation !== 'strict';
     socket.on('message', (data: RawData) => this.receive(data));
     socket.on('pong', () => { this.alive = true; this.lastMessageAt = Date.now(); });
     socket.on('close', (code: number, reason: Buffer) => this.closedBy(code, reason.toString()));
@@ -194,6 +221,7 @@ export class StationConnection extends EventEmitter {
   /** @internal Sends a frame if the socket is still open; false otherwise. */
   sendRaw(frame: string): boolean {
     if (this.socket.readyState !== this.socket.OPEN) return false;
+    if (this.tap) this.tap('out', frame, null);
     this.socket.send(frame);
     return true;
   }
@@ -204,7 +232,7 @@ export class StationConnection extends EventEmitter {
   }
 
   /** A warning about this station, at most WARNINGS_PER_MINUTE a minute: a misbehaving station cannot flood the log. */
-  private warn(message: string): void {
+  warn(message: string): void {
     const now = Date.now();
     if (now - this.warnWindowStart >= 60000) {
       if (this.suppressed) this.log.warn(`station ${this.id}: ${this.suppressed} more warnings in the last minute were not logged`);
@@ -253,6 +281,7 @@ export class StationConnection extends EventEmitter {
     this.alive = true;
     this.lastMessageAt = Date.now();
     const text = typeof data === 'string' ? data : data.toString();
+    if (this.tap) this.tap('in', text, Buffer.isBuffer(data) ? data : null);
     let frame;
     try {
       frame = parseFrame(text);
@@ -263,7 +292,7 @@ export class StationConnection extends EventEmitter {
     // Nothing one frame causes may escape to the socket's event loop: that would stop the
     // whole process, and with it every other station.
     try {
-      if (frame.type === CALL) this.receiveCall(frame.id, frame.action, frame.payload);
+      if (frame.type === CALL) this.receiveCall(frame.id, frame.action, frame.payload, text);
       else if (frame.type === CALLRESULT) this.receiveAnswer(frame.id, frame.payload, null);
       else this.receiveAnswer(frame.id, null, frame);
     } catch (err) {
@@ -279,6 +308,7 @@ export class StationConnection extends EventEmitter {
     // Only CALLs (or what cannot be told apart) are answered; a broken answer is not.
     if (e.kind === 'messageType' || !/^\s*\[\s*[34]\s*,/.test(text)) {
       this.sendRaw(encodeError(e.id, code, e.message, {}));
+      this.emitRefused(code, e.message, text);
       return;
     }
     // A broken answer to the command under way fails it now rather than at its timeout.
@@ -309,7 +339,7 @@ export class StationConnection extends EventEmitter {
     }
   }
 
-  private receiveCall(messageId: string, action: string, payload: Record<string, unknown>): void {
+  private receiveCall(messageId: string, action: string, payload: Record<string, unknown>, text: string): void {
     const errors = this.profile.errors;
     if (this.unanswered.size && this.unanswered.has(messageId)) {
       this.sendRaw(encodeError(messageId, errors.generic, `message id ${messageId} is still being answered`, {}));
@@ -319,16 +349,21 @@ export class StationConnection extends EventEmitter {
     const validate = stationRequestValidator(this.version, action);
     if (!validate) {
       if (!hasAction(this.version, action)) {
-        this.sendRaw(encodeError(messageId, errors.notImplemented, `${action} is not an action of ${this.version}`, {}));
+        this.refuse(messageId, errors.notImplemented, `${action} is not an action of ${this.version}`, text);
       } else {
-        this.sendRaw(encodeError(messageId, errors.notSupported, `${action} is not sent by a charging station`, {}));
+        this.refuse(messageId, errors.notSupported, `${action} is not sent by a charging station`, text);
       }
       return;
     }
     if (!validate(payload)) {
+      // What strict validation answers; lenient validation answers the same when repairs do not help.
       const complaint = complaintOf(this.version, validate.errors![0]);
-      this.sendRaw(encodeError(messageId, complaint.code, complaint.description, {}));
-      return;
+      const kinds = this.lenient ? repairPayload(this.version, schemaOf(this.version, action, 'request')!, payload) : [];
+      if (kinds.length === 0 || !validate(payload)) {
+        this.refuse(messageId, complaint.code, complaint.description, text, action);
+        return;
+      }
+      this.emit('repaired', action, kinds);
     }
     const call = new IncomingCall(this, messageId, action, payload);
     this.pendingCall = call;
@@ -346,6 +381,19 @@ export class StationConnection extends EventEmitter {
     }
     // Still being answered (by a flow): a second CALL with this id is refused meanwhile.
     this.unanswered.add(messageId);
+  }
+
+  /** Answers a CALL with a CALLERROR for what the station sent, and tells about it. */
+  private refuse(messageId: string, code: string, description: string, text: string, action?: string): void {
+    this.sendRaw(encodeError(messageId, code, description, {}));
+    this.warn(`station ${this.id}: ${action ? action + ' ' : ''}refused with ${code}: ${description}`);
+    this.emitRefused(code, description, text);
+  }
+
+  private emitRefused(code: string, description: string, text: string): void {
+    if (this.listenerCount('refused') === 0) return;
+    const frame = text.length > REFUSED_FRAME_CHARS ? text.slice(0, REFUSED_FRAME_CHARS) : text;
+    this.emit('refused', { code, description: description.length > 255 ? description.slice(0, 252) + '...' : description, frame } satisfies RefusedFrame);
   }
 
   private receiveAnswer(messageId: string, payload: Record<string, unknown> | null, error: { code: string; description: string; details: Record<string, unknown> } | null): void {

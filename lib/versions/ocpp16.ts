@@ -37,4 +37,5 @@ export const OCPP16: VersionProfile = {
     'FormationViolation', 'PropertyConstraintViolation', 'OccurenceConstraintViolation',
     'TypeConstraintViolation', 'GenericError',
   ],
+  decimalStrings: [{ array: 'sampledValue', property: 'value' }],
 };

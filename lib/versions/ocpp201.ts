@@ -43,4 +43,5 @@ export const OCPP201: VersionProfile = {
     'PropertyConstraintViolation', 'ProtocolError', 'RpcFrameworkError', 'SecurityError',
     'TypeConstraintViolation',
   ],
+  decimalStrings: [],
 };

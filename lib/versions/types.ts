@@ -32,6 +32,12 @@ export interface VersionProfile {
   errors: ErrorCodes;
   /** Every CALLERROR code this version defines. */
   errorCodes: readonly string[];
+  /**
+   * Where this version carries a decimal number as a string (1.6 `sampledValue.value`):
+   * in lenient validation a number sent there becomes its decimal string, and a decimal
+   * comma a point. `array` is the property holding the objects, `property` the value in each.
+   */
+  decimalStrings: readonly { array: string; property: string }[];
 }
 
 export function isVersion(value: unknown): value is OcppVersion {
