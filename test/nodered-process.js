@@ -6,6 +6,7 @@ const fs = require('fs');
 const http = require('http');
 const path = require('path');
 const { spawn } = require('child_process');
+const { NODE_RED_MAIN, resolveFromNodeRed } = require('./node-red-under-test');
 
 const PKG_ROOT = path.resolve(__dirname, '..');
 const PKG_NAME = require('../package.json').name;
@@ -66,8 +67,8 @@ function startNodeRed(userDir, extraSettings = {}) {
       ...process.env,
       USER_DIR: userDir,
       EXTRA_SETTINGS: JSON.stringify(extraSettings),
-      NODE_RED_PATH: require.resolve('node-red', { paths: [PKG_ROOT] }),
-      EXPRESS_PATH: require.resolve('express', { paths: [path.dirname(require.resolve('node-red/package.json', { paths: [PKG_ROOT] })), PKG_ROOT] }),
+      NODE_RED_PATH: NODE_RED_MAIN,
+      EXPRESS_PATH: resolveFromNodeRed('express'),
     },
   });
   let out = '';
