@@ -6,7 +6,7 @@ const fs = require('fs');
 const http = require('http');
 const path = require('path');
 const { spawn } = require('child_process');
-const { NODE_RED_MAIN, resolveFromNodeRed } = require('./node-red-under-test');
+const { NODE_RED_MAIN, NODE_BINARY, resolveFromNodeRed } = require('./node-red-under-test');
 
 const PKG_ROOT = path.resolve(__dirname, '..');
 const PKG_NAME = require('../package.json').name;
@@ -60,7 +60,7 @@ server.listen(0, '127.0.0.1', async () => {
 function startNodeRed(userDir, extraSettings = {}) {
   const script = path.join(userDir, 'start-node-red.js');
   fs.writeFileSync(script, CHILD);
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(NODE_BINARY, [script], {
     cwd: userDir,
     stdio: ['pipe', 'pipe', 'pipe'],
     env: {
