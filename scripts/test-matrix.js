@@ -14,13 +14,16 @@ const root = path.resolve(__dirname, '..');
 const cache = path.resolve(process.env.OCPP_TEST_CACHE || path.join(os.homedir(), '.cache', 'node-red-contrib-ocpp-interface'));
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-// `mocha`: the Node.js that runs the tests and the helper's in-process Node-RED (empty: the
-// one running this script); `spawned`: the one for spawned Node-RED processes (empty: the same).
+// `nodeRed`: the version (empty: the dev dependency); `mocha`: the Node.js that runs the tests
+// and the helper's in-process Node-RED (empty: the one running this script); `spawned`: the one
+// for spawned Node-RED processes (empty: the same).
 const MATRIX = [
   // Mocha needs Node 20; Node-RED processes show the package also runs on Node 18.
   { nodeRed: '3.1.15', mocha: '', spawned: '18' },
   // Node-RED 5 needs Node 22.9 or later.
   { nodeRed: '5', mocha: '22', spawned: '' },
+  // The dev dependency on the current Node.js LTS.
+  { nodeRed: '', mocha: '24', spawned: '' },
 ];
 
 function install(folder, spec) {
@@ -70,10 +73,12 @@ async function main() {
   const results = [];
   for (const entry of MATRIX) {
     const started = Date.now();
-    let label = `Node-RED ${entry.nodeRed}`;
+    let label = `Node-RED ${entry.nodeRed || '(dev dependency)'}`;
     let result;
     try {
-      const nodeRedDir = path.join(install(`node-red-${entry.nodeRed}`, `node-red@${entry.nodeRed}`), 'node_modules', 'node-red');
+      const nodeRedDir = entry.nodeRed
+        ? path.join(install(`node-red-${entry.nodeRed}`, `node-red@${entry.nodeRed}`), 'node_modules', 'node-red')
+        : path.dirname(require.resolve('node-red/package.json', { paths: [root] }));
       const mocha = nodeBinary(entry.mocha);
       const spawned = entry.spawned ? nodeBinary(entry.spawned) : mocha;
       label = `Node-RED ${require(path.join(nodeRedDir, 'package.json')).version} on Node ${versionOf(mocha)}`;
