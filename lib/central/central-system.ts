@@ -183,14 +183,11 @@ export class StationCall {
   }
 }
 
-export interface CentralSystem {
-  on(event: 'station' | 'replyTimeout', listener: (event: StationEvent) => void): this;
-  on(event: 'channel', listener: (event: ChannelEvent) => void): this;
-  on(event: 'status', listener: () => void): this;
-  once(event: 'station' | 'replyTimeout', listener: (event: StationEvent) => void): this;
-  removeListener(event: 'station' | 'replyTimeout', listener: (event: StationEvent) => void): this;
-  removeListener(event: 'channel', listener: (event: ChannelEvent) => void): this;
-  removeListener(event: 'status', listener: () => void): this;
+interface CentralSystemEvents {
+  station: [event: StationEvent];
+  replyTimeout: [event: StationEvent];
+  channel: [event: ChannelEvent];
+  status: [];
 }
 
 /**
@@ -200,7 +197,7 @@ export interface CentralSystem {
  * Events: `station` (StationEvent), `channel` (ChannelEvent), `replyTimeout` (StationEvent),
  * `status` () whenever the number of connected stations or the state changes, `error` is never emitted.
  */
-export class CentralSystem extends EventEmitter {
+export class CentralSystem extends EventEmitter<CentralSystemEvents> {
   readonly registry: StationRegistry;
   readonly endpoint: OcppEndpoint;
   readonly options: CentralSystemOptions;

@@ -90,10 +90,9 @@ export class IncomingCall {
   }
 }
 
-export interface StationConnection {
-  on(event: 'call', listener: (call: IncomingCall) => void): this;
-  on(event: 'close', listener: (code: number, reason: string) => void): this;
-  once(event: 'close', listener: (code: number, reason: string) => void): this;
+interface ConnectionEvents {
+  call: [call: IncomingCall];
+  close: [code: number, reason: string];
 }
 
 /**
@@ -102,7 +101,7 @@ export interface StationConnection {
  *
  * Events: `call` (IncomingCall), `close` (code: number, reason: string).
  */
-export class StationConnection extends EventEmitter {
+export class StationConnection extends EventEmitter<ConnectionEvents> {
   readonly profile: VersionProfile;
   readonly connectedAt = new Date();
   /** Cleared by each keep-alive round, set again by a pong or any message. */
