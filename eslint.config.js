@@ -40,8 +40,8 @@ module.exports = tseslint.config(
     languageOptions: { globals: { ...globals.node, ...globals.mocha } },
   },
   {
-    // Functions this test hands to the browser (page.evaluate) run inside the editor.
-    files: ['test/editor.browser.test.js'],
+    // Functions the browser tests hand to the page (page.evaluate) run inside the editor.
+    files: ['test/*.browser.test.js'],
     languageOptions: { globals: { ...globals.node, ...globals.mocha, ...editorGlobals } },
   },
   {
