@@ -102,12 +102,24 @@ function stopNodeRed(child) {
 }
 
 
-/** Installs the package into `userDir` as a user would have it: node_modules/<name> (a link to `from`) and package.json. */
-function installInto(userDir, from = PKG_ROOT) {
+/**
+ * Installs the package into `userDir` as a user would have it: node_modules/<name> (a link to
+ * `from`) and package.json; `others` are more node modules (names of this repository's dev
+ * dependencies, such as the dashboard) linked beside it, so that they load whichever
+ * Node-RED runs the user directory.
+ */
+function installInto(userDir, from = PKG_ROOT, others = []) {
+  const dependencies = { [PKG_NAME]: 'file:' + from };
   fs.mkdirSync(path.join(userDir, 'node_modules'), { recursive: true });
   fs.symlinkSync(from, path.join(userDir, 'node_modules', PKG_NAME), 'dir');
+  for (const name of others) {
+    const dir = path.dirname(require.resolve(`${name}/package.json`, { paths: [PKG_ROOT] }));
+    fs.mkdirSync(path.dirname(path.join(userDir, 'node_modules', name)), { recursive: true });
+    fs.symlinkSync(dir, path.join(userDir, 'node_modules', name), 'dir');
+    dependencies[name] = 'file:' + dir;
+  }
   fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({
-    name: 'node-red-project', version: '0.0.1', private: true, dependencies: { [PKG_NAME]: 'file:' + from },
+    name: 'node-red-project', version: '0.0.1', private: true, dependencies,
   }, null, 2));
 }
 
