@@ -44,7 +44,7 @@ async function record(opts) {
   const server = spawnNode([`--cpu-prof`, `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`, `--cpu-prof-interval=${opts.interval}`,
     path.join(__dirname, 'servers', SERVER_FILES[opts.server]), String(port), prefix], `server ${opts.server}`);
   let generator = null;
-  let calls = null;
+  let calls;
   const marks = {};
   try {
     await waitMessage(server, 'ready', 120000);

@@ -403,10 +403,10 @@ describe('editor (headless Chromium)', function () {
         if (k in saved.props) assert.deepStrictEqual(got, Array.isArray(v) ? [...v].sort() : v, `${type}.${k} not kept`);
       }
       await page.evaluate((type) => RED.sidebar.help.show(type), type);
-      const help = await page.waitForFunction((type) => {
+      const help = await page.waitForFunction(() => {
         const el = document.querySelector('.red-ui-sidebar-help-stack .red-ui-help') || document.querySelector('.red-ui-help');
         return el && /Inputs|Outputs/.test(el.textContent) && /Details/.test(el.textContent) ? el.textContent : false;
-      }, type, { timeout: 5000 }).then((h) => h.jsonValue()).catch(async () => page.evaluate(() => [...document.querySelectorAll('.red-ui-help')].map((e) => e.textContent.slice(0, 200)).join(' || ')));
+      }, null, { timeout: 5000 }).then((h) => h.jsonValue()).catch(async () => page.evaluate(() => [...document.querySelectorAll('.red-ui-help')].map((e) => e.textContent.slice(0, 200)).join(' || ')));
       assert.ok(/Inputs|Outputs/.test(help), `help for ${type} not shown: ${help}`);
       // The help shown is this node's: its first sentence, from the help file.
       const source = fs.readFileSync(path.join(PKG_ROOT, 'nodes/locales/en-US', `${type}.html`), 'utf8');

@@ -10,7 +10,7 @@ const lib = require('../dist/lib');
 const { freePort, station, waitFor, until, delay, boot16, boot201 } = require('./support');
 
 const EXAMPLES = path.join(__dirname, '..', 'examples');
-const core = (file) => require(`@node-red/nodes/core/${file}`);
+const { coreNode: core } = require('./node-red-under-test');
 const NODES = [
   require('../dist/nodes/ocpp-interface.js'),
   require('../dist/nodes/ocpp-in.js'),

@@ -10,7 +10,7 @@ const path = require('path');
 const { spawn } = require('child_process');
 const WebSocket = require('ws');
 const lib = require('../dist/lib');
-const { freePort, station, handshakeStatus, rawClient, closeAllClients, delay, until, boot16 } = require('./support');
+const { freePort, station, rawClient, closeAllClients, delay, until } = require('./support');
 const { helper, useRuntime, inbox } = require('./runtime');
 
 const { CentralSystem } = lib;

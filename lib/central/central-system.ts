@@ -255,20 +255,14 @@ export class StationCall {
   }
 }
 
-export interface CentralSystem {
-  on(event: 'station' | 'replyTimeout', listener: (event: StationEvent) => void): this;
-  on(event: 'channel', listener: (event: ChannelEvent) => void): this;
-  on(event: 'status', listener: () => void): this;
-  on(event: 'session', listener: (event: SessionEvent) => void): this;
-  removeListener(event: 'session', listener: (event: SessionEvent) => void): this;
-  on(event: 'frame', listener: (event: FrameEvent) => void): this;
-  on(event: 'invalid', listener: (event: RefusedEvent) => void): this;
-  once(event: 'station' | 'replyTimeout', listener: (event: StationEvent) => void): this;
-  removeListener(event: 'station' | 'replyTimeout', listener: (event: StationEvent) => void): this;
-  removeListener(event: 'channel', listener: (event: ChannelEvent) => void): this;
-  removeListener(event: 'status', listener: () => void): this;
-  removeListener(event: 'frame', listener: (event: FrameEvent) => void): this;
-  removeListener(event: 'invalid', listener: (event: RefusedEvent) => void): this;
+interface CentralSystemEvents {
+  station: [event: StationEvent];
+  replyTimeout: [event: StationEvent];
+  channel: [event: ChannelEvent];
+  status: [];
+  session: [event: SessionEvent];
+  frame: [event: FrameEvent];
+  invalid: [event: RefusedEvent];
 }
 
 /**
@@ -280,7 +274,7 @@ export interface CentralSystem {
  * (FrameEvent) for every frame of every station, `invalid` (RefusedEvent) for every frame
  * refused; `error` is never emitted.
  */
-export class CentralSystem extends EventEmitter {
+export class CentralSystem extends EventEmitter<CentralSystemEvents> {
   readonly registry: StationRegistry;
   readonly endpoint: OcppEndpoint;
   /** The charging sessions, built from the transaction CALLs this interface answers. */
@@ -376,7 +370,7 @@ export class CentralSystem extends EventEmitter {
    * logged and neither stops the listeners after it nor escapes into a socket handler, timer
    * or promise that emitted the event.
    */
-  override emit(event: string | symbol, ...args: unknown[]): boolean {
+  override emit<K extends keyof CentralSystemEvents>(event: K, ...args: CentralSystemEvents[K]): boolean {
     const listeners = this.rawListeners(event);
     for (const listener of listeners) {
       try {

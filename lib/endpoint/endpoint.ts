@@ -68,13 +68,10 @@ export interface ListenOptions {
   clientCertificates?: boolean;
 }
 
-export interface OcppEndpoint {
-  on(event: 'connected', listener: (conn: StationConnection) => void): this;
-  on(event: 'disconnected', listener: (conn: StationConnection, code: number, reason: string) => void): this;
-  on(event: 'rejected', listener: (rejected: RejectedHandshake) => void): this;
-  emit(event: 'connected', conn: StationConnection): boolean;
-  emit(event: 'disconnected', conn: StationConnection, code: number, reason: string): boolean;
-  emit(event: 'rejected', rejected: RejectedHandshake): boolean;
+interface EndpointEvents {
+  connected: [conn: StationConnection];
+  disconnected: [conn: StationConnection, code: number, reason: string];
+  rejected: [rejected: RejectedHandshake];
 }
 
 /**
@@ -82,7 +79,7 @@ export interface OcppEndpoint {
  * or listening on a port of its own. Events: `connected` (StationConnection),
  * `disconnected` (StationConnection, code, reason), `rejected` (RejectedHandshake).
  */
-export class OcppEndpoint extends EventEmitter {
+export class OcppEndpoint extends EventEmitter<EndpointEvents> {
   readonly connections = new Map<string, StationConnection>();
   /** While true, every handshake is answered 503 (a deactivated interface on a shared server). */
   unavailable = false;

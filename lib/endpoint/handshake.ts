@@ -3,6 +3,7 @@ import { OcppVersion, isVersion } from '../versions';
 export const MAX_STATION_ID_LENGTH = 48;
 
 /** C0 control characters and DEL: never part of a station id. */
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 /**

@@ -111,12 +111,11 @@ export class IncomingCall {
   }
 }
 
-export interface StationConnection {
-  on(event: 'call', listener: (call: IncomingCall) => void): this;
-  on(event: 'repaired', listener: (action: string, kinds: RepairKind[]) => void): this;
-  on(event: 'refused', listener: (refused: RefusedFrame) => void): this;
-  on(event: 'close', listener: (code: number, reason: string) => void): this;
-  once(event: 'close', listener: (code: number, reason: string) => void): this;
+interface ConnectionEvents {
+  call: [call: IncomingCall];
+  repaired: [action: string, kinds: RepairKind[]];
+  refused: [refused: RefusedFrame];
+  close: [code: number, reason: string];
 }
 
 /**
@@ -127,7 +126,7 @@ export interface StationConnection {
  * kinds) for a CALL accepted after lenient repairs, `refused` (RefusedFrame) for a frame
  * answered with a CALLERROR.
  */
-export class StationConnection extends EventEmitter {
+export class StationConnection extends EventEmitter<ConnectionEvents> {
   readonly profile: VersionProfile;
   readonly connectedAt = new Date();
   /** Cleared by each keep-alive round, set again by a pong or any message. */
