@@ -40,7 +40,6 @@ const CH_ERROR = 0x34; // '4'
 const zeroMask = (mask) => { mask[0] = 0; mask[1] = 0; mask[2] = 0; mask[3] = 0; };
 
 const stations = [];
-let phase = 'boot';
 let booted = 0;
 let connectFailures = 0;
 let callErrors = 0;

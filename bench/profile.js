@@ -1,8 +1,9 @@
 'use strict';
-// node bench/profile.js [--server a|b] [--stations N] [--duration S] [--interval µs] [--file x.cpuprofile]
+// node bench/profile.js [--server a|b] [--phase closed|boot] [--stations N] [--duration S] [--interval µs] [--file x.cpuprofile]
 //
 // Runs one server under `node --cpu-prof` through boot and the closed loop, then lists
-// where its CPU went during the closed loop only: by area, and the hot functions of our
+// where its CPU went during the closed loop only (or, with --phase boot, while the N stations
+// connected and booted): by area, and the hot functions of our
 // lib/ (mapped back to the .ts sources). With --file it only analyses an existing profile.
 
 const fs = require('fs');
@@ -14,11 +15,12 @@ const ROOT = path.join(__dirname, '..');
 const SERVER_FILES = { a: 'lib.js', b: 'node-red.js', c: 'ocpp-rpc.js', d: 'ws-floor.js' };
 
 function parseArgs(argv) {
-  const opts = { server: 'a', stations: 2000, duration: 10, interval: 250, file: null, top: 20 };
+  const opts = { server: 'a', phase: 'closed', stations: 2000, duration: 10, interval: 250, file: null, top: 20 };
   for (let i = 0; i < argv.length; i++) {
     const v = () => argv[++i];
     switch (argv[i]) {
       case '--server': opts.server = v(); break;
+      case '--phase': opts.phase = v(); break;
       case '--stations': opts.stations = Number(v()); break;
       case '--duration': opts.duration = Number(v()); break;
       case '--interval': opts.interval = Number(v()); break;
@@ -28,6 +30,7 @@ function parseArgs(argv) {
     }
   }
   if (!SERVER_FILES[opts.server]) throw new Error('--server: one of a, b, c, d');
+  if (opts.phase !== 'closed' && opts.phase !== 'boot') throw new Error('--phase: closed or boot');
   return opts;
 }
 
@@ -41,7 +44,7 @@ async function record(opts) {
   const server = spawnNode([`--cpu-prof`, `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`, `--cpu-prof-interval=${opts.interval}`,
     path.join(__dirname, 'servers', SERVER_FILES[opts.server]), String(port), prefix], `server ${opts.server}`);
   let generator = null;
-  let calls = null;
+  let calls;
   const marks = {};
   try {
     await waitMessage(server, 'ready', 120000);
@@ -56,14 +59,15 @@ async function record(opts) {
       generator.send({ ack: `mark:${msg.phase}` });
     });
     const { result } = await waitMessage(generator, 'result', 120000 + opts.duration * 1000 + opts.stations * 20);
-    calls = result.closed.calls;
+    calls = opts.phase === 'boot' ? result.booted : result.closed.calls;
     console.log(`profiled server ${opts.server}: ${result.booted} stations, closed loop ${Math.round(result.closed.callsPerSecond)} calls/s ` +
       `(${result.closed.calls} calls, generator ${Math.round(result.closed.generatorCpuPercent)} % CPU)`);
   } finally {
     if (generator) await stopChild(generator);
     await stopChild(server);
   }
-  return { file: path.join(dir, name), window: marks.closed && marks.closedEnd ? [marks.closed.mono, marks.closedEnd.mono] : null, calls };
+  const [from, to] = opts.phase === 'boot' ? [marks.boot, marks.booted] : [marks.closed, marks.closedEnd];
+  return { file: path.join(dir, name), window: from && to ? [from.mono, to.mono] : null, calls };
 }
 
 const maps = new Map();
@@ -148,8 +152,8 @@ function analyse(file, window, top, calls) {
   const interval = prof.samples.length > 1 ? (prof.endTime - prof.startTime) / prof.samples.length : 0;
   const pct = (x) => `${((100 * x) / counted).toFixed(1).padStart(5)} %` + (calls ? `${((x * interval) / calls).toFixed(2).padStart(7)} µs/call` : '');
   const out = [];
-  out.push(`${counted} busy samples in the ${window ? 'closed-loop window' : 'whole profile'} (${idle} idle left out); % of busy samples` +
-    (calls ? `; ${calls} calls, ${((counted * interval) / calls).toFixed(1)} µs busy per call` : ''));
+  out.push(`${counted} busy samples in the ${window ? 'measured window' : 'whole profile'} (${idle} idle left out); % of busy samples` +
+    (calls ? `; ${calls} calls (or stations booted), ${((counted * interval) / calls).toFixed(1)} µs busy per call (or station)` : ''));
   out.push('\nself time by area:');
   for (const [area, n] of [...areas].sort((x, y) => y[1] - x[1]).slice(0, 12)) out.push(`  ${pct(n)}  ${area}`);
   out.push(`\ntop ${top} functions by self time:`);

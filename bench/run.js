@@ -5,7 +5,8 @@
 //   --duration S       seconds of closed loop and of open loop each (default 10)
 //   --rate R           open-loop calls/s in total (default 2000)
 //   --reps K           repetitions, each server once per repetition (default 3)
-//   --servers abcd     which servers: a lib/, b Node-RED, c ocpp-rpc strict, d bare ws
+//   --servers asbcd    which servers: a lib/ (validation lenient), s lib/ with validation strict,
+//                      b Node-RED, c ocpp-rpc strict, d bare ws
 //   --quiet-wait S     before each run, wait up to S s for other processes to go quiet (default 20, quick 0)
 //   --concurrency C    handshakes in flight while booting (default 200)
 //   --out FILE         where the JSON goes (default bench/results/bench-<date>.json)
@@ -22,6 +23,7 @@ const { freePort, request, spawnNode, stopChild, waitForPort, waitMessage } = re
 
 const SERVERS = {
   a: { label: '(a) lib/', file: 'lib.js', needs: ['dist/lib/index.js'] },
+  s: { label: '(a) lib/ strict', file: 'lib.js', args: ['strict'], needs: ['dist/lib/index.js'] },
   b: { label: '(b) Node-RED', file: 'node-red.js', needs: ['dist/lib/index.js'] },
   c: { label: '(c) ocpp-rpc strict', file: 'ocpp-rpc.js', needs: [] },
   d: { label: '(d) bare ws', file: 'ws-floor.js', needs: [] },
@@ -30,7 +32,7 @@ const SERVERS = {
 const ROOT = path.join(__dirname, '..');
 
 function parseArgs(argv) {
-  const opts = { quick: false, stations: null, duration: null, rate: null, reps: 3, servers: 'abcd', concurrency: 200, out: null, quietWait: null, nodeFlags: [] };
+  const opts = { quick: false, stations: null, duration: null, rate: null, reps: 3, servers: 'asbcd', concurrency: 200, out: null, quietWait: null, nodeFlags: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -44,7 +46,7 @@ function parseArgs(argv) {
       case '--duration': case '-d': opts.duration = positiveNumber(value(), arg); break;
       case '--rate': case '-r': opts.rate = positiveNumber(value(), arg); break;
       case '--reps': opts.reps = positiveInt(value(), arg); break;
-      case '--servers': opts.servers = value().replace(/[^a-d]/g, ''); break;
+      case '--servers': opts.servers = value().replace(/[^a-ds]/g, ''); break;
       case '--concurrency': opts.concurrency = positiveInt(value(), arg); break;
       case '--out': opts.out = value(); break;
       case '--quiet-wait': opts.quietWait = Number(value()); break;
@@ -62,7 +64,7 @@ function parseArgs(argv) {
   opts.rate ??= 2000;
   opts.quietWait ??= quick ? 0 : 20;
   opts.servers = [...new Set(opts.servers.split(''))];
-  if (!opts.servers.length) throw new Error('--servers: none of a, b, c, d');
+  if (!opts.servers.length) throw new Error('--servers: none of a, s, b, c, d');
   return opts;
 }
 
@@ -129,7 +131,7 @@ async function runOnce(key, opts, rep) {
   const spec = SERVERS[key];
   const port = await freePort();
   const prefix = `CP${rep}${key}-`;
-  const server = spawnNode(['--expose-gc', ...opts.nodeFlags, path.join(__dirname, 'servers', spec.file), String(port), prefix], spec.label);
+  const server = spawnNode(['--expose-gc', ...opts.nodeFlags, path.join(__dirname, 'servers', spec.file), String(port), prefix, ...(spec.args || [])], spec.label);
   let generator = null;
   try {
     await waitMessage(server, 'ready', 120000);
@@ -260,7 +262,7 @@ function table(keys, med) {
 }
 
 function ratios(med, opts) {
-  const a = med.a, b = med.b, c = med.c, d = med.d;
+  const a = med.a, b = med.b, c = med.c, d = med.d, s = med.s;
   const lines = [];
   const ratio = (name, x, y, field, op, target) => {
     if (!x || !y || !x[field] || !y[field]) return lines.push({ name, value: null, target: `${op} ${target}×`, met: null });
@@ -271,9 +273,16 @@ function ratios(med, opts) {
   ratio('(a)/(c) RSS per connection', a, c, 'rssPerConnectionKiB', '≤', 0.6);
   ratio('(b)/(c) closed-loop calls/s', b, c, 'closedCallsPerSecond', '≥', 1.2);
   ratio('(a)/(d) closed-loop calls/s', a, d, 'closedCallsPerSecond', '≥', 0.75);
+  // Valid traffic pays nothing for lenient validation: (a) is lenient, (s) the same with strict.
+  ratio('(a) lenient / strict calls/s', a, s, 'closedCallsPerSecond', '≥', 0.97);
+  ratio('(b)/(c) connections/s', b, c, 'connectionsPerSecond', '≥', 1);
   // Not a target: calls per server CPU-second depends less on what else the machine runs.
   if (a && c && a.cpuMsPer1000Calls && c.cpuMsPer1000Calls) {
     lines.push({ name: '(a)/(c) calls per server CPU-second', value: c.cpuMsPer1000Calls / a.cpuMsPer1000Calls, target: '(information)', met: null });
+  }
+  if (a && s && a.cpuMsPer1000Calls && s.cpuMsPer1000Calls) {
+    // the same comparison by server CPU per call: less at the mercy of other load on a shared machine
+    lines.push({ name: '(a) lenient / strict calls per CPU-second', value: s.cpuMsPer1000Calls / a.cpuMsPer1000Calls, target: '(information)', met: null });
   }
   if (b && c && b.cpuMsPer1000Calls && c.cpuMsPer1000Calls) {
     lines.push({ name: '(b)/(c) calls per server CPU-second', value: c.cpuMsPer1000Calls / b.cpuMsPer1000Calls, target: '(information)', met: null });

@@ -1,6 +1,7 @@
 import type { NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { buildWrite, ChannelEvent, channelValue, interpretResult, isReadChannel, isWriteChannel, ReadChannel, RpcError, StationValues } from '../lib';
 import { InterfaceNode, InterfaceState, InterfaceUser, StatusText, statusFor, statusText } from './types';
+import { keepErrorCodes, reportError } from './report-error';
 
 interface ChannelConfig extends NodeDef {
   interface: string;
@@ -23,6 +24,7 @@ function shortText(value: unknown, t: StatusText): string {
 }
 
 export = function register(RED: NodeAPI): void {
+  keepErrorCodes(RED);
   function OcppChannelNode(this: InterfaceUser, config: ChannelConfig): void {
     RED.nodes.createNode(this, config);
     const node = this;
@@ -93,7 +95,7 @@ export = function register(RED: NodeAPI): void {
     node.on('input', (msg: ChannelMessage, send: (m: NodeMessage) => void, done: (err?: Error) => void) => {
       const id = station || (typeof msg.ocpp?.station === 'string' ? msg.ocpp.station : '');
       if (!id) {
-        done(new RpcError('unknownStation', RED._('ocpp-channel.errors.noStation')));
+        reportError(done, new RpcError('unknownStation', RED._('ocpp-channel.errors.noStation')));
         return;
       }
       if (reading) {
@@ -103,12 +105,12 @@ export = function register(RED: NodeAPI): void {
         return;
       }
       if (system.deactivated) {
-        done(new RpcError('deactivated', RED._('ocpp-channel.errors.deactivated')));
+        reportError(done, new RpcError('deactivated', RED._('ocpp-channel.errors.deactivated')));
         return;
       }
       const version = system.versionOf(id);
       if (!version) {
-        done(new RpcError(system.registry.has(id) ? 'notConnected' : 'unknownStation',
+        reportError(done, new RpcError(system.registry.has(id) ? 'notConnected' : 'unknownStation',
           system.registry.has(id) ? RED._('ocpp-channel.errors.notConnected', { station: id }) : RED._('ocpp-channel.errors.unknownStation', { station: JSON.stringify(id) })));
         return;
       }
@@ -121,7 +123,7 @@ export = function register(RED: NodeAPI): void {
           remoteStartId: system.nextRemoteStartId(),
         });
       } catch (err) {
-        done(err as Error);
+        reportError(done, err as Error);
         return;
       }
       if ('noop' in write) {
@@ -140,7 +142,7 @@ export = function register(RED: NodeAPI): void {
         done();
       }, (err: RpcError) => {
         node.status({ fill: 'red', shape: 'ring', text: t('failed', { channel, code: err.code }) });
-        done(err);
+        reportError(done, err);
       });
     });
 

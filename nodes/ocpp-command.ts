@@ -1,6 +1,7 @@
 import type { NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { RpcError } from '../lib';
 import { InterfaceNode, InterfaceState, InterfaceUser, statusFor, statusText } from './types';
+import { keepErrorCodes, reportError } from './report-error';
 
 interface CommandConfig extends NodeDef {
   interface: string;
@@ -14,6 +15,7 @@ interface CommandMessage extends NodeMessage {
 }
 
 export = function register(RED: NodeAPI): void {
+  keepErrorCodes(RED);
   function OcppCommandNode(this: InterfaceUser, config: CommandConfig): void {
     RED.nodes.createNode(this, config);
     const node = this;
@@ -37,11 +39,11 @@ export = function register(RED: NodeAPI): void {
       const station = config.station || (typeof msg.ocpp?.station === 'string' ? msg.ocpp.station : '');
       const action = config.action || (typeof msg.topic === 'string' ? msg.topic : '');
       if (!station) {
-        done(new RpcError('unknownStation', RED._('ocpp-command.errors.noStation')));
+        reportError(done, new RpcError('unknownStation', RED._('ocpp-command.errors.noStation')));
         return;
       }
       if (!action) {
-        done(new RpcError('unknownAction', RED._('ocpp-command.errors.noAction')));
+        reportError(done, new RpcError('unknownAction', RED._('ocpp-command.errors.noAction')));
         return;
       }
       const payload = msg.payload === undefined || msg.payload === null || msg.payload === '' ? {} : msg.payload;
@@ -60,7 +62,7 @@ export = function register(RED: NodeAPI): void {
       }, (err: RpcError) => {
         lastResult = null;
         node.status(err.code === 'deactivated' ? statusFor({ state: 'deactivated' }, t) : { fill: 'red', shape: 'ring', text: t('failed', { action, code: err.code }) });
-        done(err);
+        reportError(done, err);
       });
     });
     node.on('close', (_removed: boolean, done: () => void) => {

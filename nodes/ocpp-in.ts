@@ -1,5 +1,6 @@
 import type { NodeAPI, NodeDef, NodeMessage } from 'node-red';
-import type { StationEvent } from '../lib';
+import { REFUSED_FRAME_CHARS } from '../lib';
+import type { FrameEvent, RefusedEvent, SessionEvent, StationEvent } from '../lib';
 import { InterfaceNode, InterfaceState, InterfaceUser, statusFor, statusText } from './types';
 
 interface InConfig extends NodeDef {
@@ -9,8 +10,9 @@ interface InConfig extends NodeDef {
   reply?: 'auto' | 'flow';
 }
 
-// CertificateSigned: the station's answer to the certificate the interface signed for it.
-const EVENTS = ['connected', 'disconnected', 'rejected', 'CertificateSigned'];
+// CertificateSigned: the station's answer to the certificate the interface signed for it;
+// invalid: a frame refused; frame: every frame both ways.
+const EVENTS = ['connected', 'disconnected', 'rejected', 'CertificateSigned', 'sessionStarted', 'sessionEnded', 'invalid', 'frame'];
 
 export = function register(RED: NodeAPI): void {
   function OcppInNode(this: InterfaceUser, config: InConfig): void {
@@ -78,13 +80,44 @@ export = function register(RED: NodeAPI): void {
       node.error(RED._('ocpp-in.errors.replyTimeout', { action: event.topic, station: event.station, seconds: system.options.callTimeout }),
         { topic: event.topic, payload: event.payload, ocpp: { interface: iface.id, station: event.station, version: event.version, action: event.topic, messageId: event.messageId } } as NodeMessage);
     };
+    // Session events only where the node lists them.
+    const onSession = (event: SessionEvent) => {
+      if (station && event.station !== station) return;
+      if (!actions.includes(event.topic)) return;
+      node.send({
+        topic: event.topic,
+        // each node its own copy where several get the event (the record is flat)
+        payload: system.listenerCount('session') > 1 ? { ...event.record } : event.record,
+        ocpp: { interface: iface.id, station: event.station, version: event.version, action: event.topic, messageId: null },
+      } as NodeMessage);
+    };
     system.on('station', onStation);
     system.on('replyTimeout', onTimeout);
+    if (actions.includes('sessionStarted') || actions.includes('sessionEnded')) system.on('session', onSession);
+    // `invalid` and `frame` come only to a node that names them: most flows want neither.
+    const onInvalid = (event: RefusedEvent) => {
+      if (station && event.station !== station) return;
+      const frame = event.frame.length > REFUSED_FRAME_CHARS ? event.frame.slice(0, REFUSED_FRAME_CHARS) : event.frame;
+      node.send({ topic: 'invalid', payload: { code: event.code, description: event.description, frame },
+        ocpp: { interface: iface.id, station: event.station, version: event.version, action: 'invalid', messageId: null } } as NodeMessage);
+    };
+    const onFrame = (event: FrameEvent) => {
+      if (station && event.station !== station) return;
+      node.send({ topic: 'frame', payload: { direction: event.direction, frame: event.frame },
+        ocpp: { interface: iface.id, station: event.station, version: event.version, action: 'frame', messageId: null } } as NodeMessage);
+    };
+    const wantsInvalid = actions.includes('invalid');
+    const wantsFrame = actions.includes('frame');
+    if (wantsInvalid) system.on('invalid', onInvalid);
+    if (wantsFrame) system.on('frame', onFrame);
     iface.register(node);
 
     node.on('close', (_removed: boolean, done: () => void) => {
       system.removeListener('station', onStation);
       system.removeListener('replyTimeout', onTimeout);
+      system.removeListener('session', onSession);
+      system.removeListener('invalid', onInvalid);
+      system.removeListener('frame', onFrame);
       system.releaseReplies(node);
       iface.deregister(node);
       done();

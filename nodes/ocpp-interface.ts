@@ -2,8 +2,11 @@ import fs from 'fs';
 import path from 'path';
 import type { NodeAPI } from 'node-red';
 import type { Request, Response } from 'express';
-import { CentralSystem, CertificateAuthority, isVersion, OcppVersion, payloadTemplate, MAX_STATION_ID_LENGTH, isValidStationId, versionCatalogue } from '../lib';
+import { CentralSystem, CertificateAuthority, DEFAULT_SESSION_RETENTION_DAYS, isVersion, sessionsCsv, OcppVersion, payloadTemplate, MAX_STATION_ID_LENGTH, isValidStationId, versionCatalogue } from '../lib';
 import { InterfaceConfig, InterfaceNode, InterfaceState, InterfaceUser } from './types';
+
+/** The nodes' status texts follow the number of connected stations this often at most. */
+const STATUS_EVERY_MS = 100;
 
 function numberOr(value: unknown, fallback: number): number {
   const n = Number(value);
@@ -14,6 +17,20 @@ function numberOr(value: unknown, fallback: number): number {
 function registryFile(userDir: string | undefined, id: string): string | null {
   if (!userDir) return null;
   return path.join(userDir, 'ocpp-interface', `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+}
+
+/** The folder of an interface's session records, beside its registry file. */
+function sessionsDir(userDir: string | undefined, id: string): string | null {
+  if (!userDir) return null;
+  return path.join(userDir, 'ocpp-interface', `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.sessions`);
+}
+
+/** A query time: empty, or an ISO time / ms; undefined when unreadable. */
+function queryTime(value: unknown): string | null | undefined {
+  if (value === undefined || value === '') return null;
+  if (typeof value !== 'string') return undefined;
+  const t = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  return Number.isFinite(t) ? new Date(t).toISOString() : undefined;
 }
 
 /** What this node reads from a core `tls-config` node. */
@@ -63,12 +80,16 @@ export = function register(RED: NodeAPI): void {
       heartbeatInterval: numberOr(config.heartbeatInterval, 300),
       callTimeout: numberOr(config.callTimeout, 30),
       unknownIdTags: config.unknownIdTags === 'reject' ? 'reject' : 'accept',
+      validation: config.validation === 'strict' ? 'strict' : 'lenient',
+      assumeVersion: isVersion(config.assumeVersion) && versions.includes(config.assumeVersion) ? config.assumeVersion : null,
       path: ownPort === null ? httpNodeRoot + basePath : basePath,
       registryFile: file,
       store: redis ? 'redis' : 'file',
       redisUrl: config.redisUrl || undefined,
       redisPassword: credentials?.redisPassword || undefined,
       interfaceId: node.id,
+      sessionsDir: sessionsDir(userDir, node.id),
+      sessionRetention: numberOr(config.sessionRetention, DEFAULT_SESSION_RETENTION_DAYS),
       deactivated: !!config.deactivated,
       log: {
         debug: (m) => node.debug(m),
@@ -77,6 +98,10 @@ export = function register(RED: NodeAPI): void {
         error: (m) => node.error(m),
       },
     });
+
+    if (config.assumeVersion && !(isVersion(config.assumeVersion) && versions.includes(config.assumeVersion))) {
+      node.warn(RED._('ocpp-interface.errors.assumeVersionNotApproved', { version: String(config.assumeVersion) }));
+    }
 
     const setState = (state: InterfaceState) => {
       node.state = state;
@@ -94,14 +119,24 @@ export = function register(RED: NodeAPI): void {
     const live = (): InterfaceState => storeDown
       ? { state: 'error', message: RED._('ocpp-interface.status.storeUnavailable') }
       : { state: 'listening', connected: node.system.connectedCount };
+    const isLive = () => node.state.state === 'listening' || (storeDown && node.state.state === 'error');
+    // Status texts follow the station count at most every STATUS_EVERY_MS: in a reconnect storm, one
+    // redraw of every node per station (each a catalogue lookup) took a quarter of the handshake-to-booted CPU.
+    let statusTimer: NodeJS.Timeout | null = null;
     node.system.on('status', () => {
       const down = !node.system.storeAvailable;
-      const wasLive = node.state.state === 'listening' || (storeDown && node.state.state === 'error');
       if (down !== storeDown) {
+        const wasLive = isLive();
         storeDown = down;
         if (down) node.warn(RED._('ocpp-interface.status.storeUnavailable'));
+        if (wasLive) setState(live());
+        return;
       }
-      if (wasLive) setState(live());
+      if (statusTimer) return;
+      statusTimer = setTimeout(() => {
+        statusTimer = null;
+        if (isLive()) setState(live());
+      }, STATUS_EVERY_MS);
     });
 
     node.state = { state: 'starting' };
@@ -142,6 +177,8 @@ export = function register(RED: NodeAPI): void {
     }
 
     node.on('close', (_removed: boolean, done: () => void) => {
+      if (statusTimer) clearTimeout(statusTimer);
+      statusTimer = null;
       node.system.close().then(() => done(), (err) => {
         node.error(RED._('ocpp-interface.errors.close', { error: (err as Error).message }));
         done();
@@ -194,9 +231,44 @@ export = function register(RED: NodeAPI): void {
       else res.status(404).json({ error: RED._('ocpp-interface.api.noStation', { station: String(req.params.station) }) });
     }, (err) => res.status(500).json({ error: (err as Error).message }));
   });
+  RED.httpAdmin.get('/ocpp-interface/:id/stations/:station', read, (req, res) => {
+    const n = interfaceOf(req, res);
+    if (!n) return;
+    const record = n.system.registry.get(String(req.params.station));
+    if (record) res.json(n.system.summary(record));
+    else res.status(404).json({ error: RED._('ocpp-interface.api.noStation', { station: String(req.params.station) }) });
+  });
+  RED.httpAdmin.get('/ocpp-interface/:id/stations/:station/log', read, (req, res) => {
+    const n = interfaceOf(req, res);
+    if (!n) return;
+    const log = n.system.stationLog(String(req.params.station));
+    if (log) res.json(log);
+    else res.status(404).json({ error: RED._('ocpp-interface.api.noStation', { station: String(req.params.station) }) });
+  });
   RED.httpAdmin.get('/ocpp-interface/:id/rejected', read, (req, res) => {
     const n = interfaceOf(req, res);
     if (n) n.system.rejectedList().then((list) => res.json(list), (err) => res.status(500).json({ error: (err as Error).message }));
+  });
+  RED.httpAdmin.get('/ocpp-interface/:id/sessions', read, (req, res) => {
+    const n = interfaceOf(req, res);
+    if (!n) return;
+    const from = queryTime(req.query.from);
+    const to = queryTime(req.query.to);
+    if (from === undefined || to === undefined) {
+      res.status(400).json({ error: RED._('ocpp-interface.api.invalidTime') });
+      return;
+    }
+    const station = typeof req.query.station === 'string' ? req.query.station : null;
+    const limit = typeof req.query.limit === 'string' && /^\d+$/.test(req.query.limit) ? Number(req.query.limit) : null;
+    n.system.querySessions({ from, to, station, limit }).then((records) => {
+      if (req.query.format === 'csv') {
+        res.set('Content-Type', 'text/csv; charset=utf-8');
+        res.set('Content-Disposition', `attachment; filename="sessions-${String(req.params.id).replace(/[^A-Za-z0-9_.-]/g, '_')}.csv"`);
+        res.send(sessionsCsv(records));
+      } else {
+        res.json(records);
+      }
+    }, (err) => res.status(500).json({ error: (err as Error).message }));
   });
   // For the editor: the versions (in order, with their names) and the actions of each, and a payload template per command.
   RED.httpAdmin.get('/ocpp-interface-meta/actions', read, (_req, res) => {

@@ -1,12 +1,14 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { RpcError } from '../lib';
 import { InterfaceNode } from './types';
+import { keepErrorCodes, reportError } from './report-error';
 
 interface OcppMessage extends NodeMessage {
   ocpp?: { interface?: string; station?: string; action?: string; messageId?: string; error?: { code?: string; description?: string; details?: Record<string, unknown> } };
 }
 
 export = function register(RED: NodeAPI): void {
+  keepErrorCodes(RED);
   function OcppResponseNode(this: Node, config: NodeDef): void {
     RED.nodes.createNode(this, config);
     const node = this;
@@ -33,7 +35,7 @@ export = function register(RED: NodeAPI): void {
       if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
         call.fail(call.incoming.connection.profile.errors.internal, 'The central system produced an invalid response');
         node.status({ fill: 'red', shape: 'ring', text: RED._('ocpp-response.status.invalid') });
-        done(new RpcError('invalidPayload', RED._('ocpp-response.errors.notObject', { action: call.action })));
+        reportError(done, new RpcError('invalidPayload', RED._('ocpp-response.errors.notObject', { action: call.action })));
         return;
       }
       call.reply(payload as Record<string, unknown>).then(() => {
@@ -41,7 +43,7 @@ export = function register(RED: NodeAPI): void {
         done();
       }, (err: Error) => {
         node.status({ fill: 'red', shape: 'ring', text: RED._('ocpp-response.status.invalid') });
-        done(err);
+        reportError(done, err);
       });
     });
   }

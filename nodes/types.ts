@@ -29,6 +29,10 @@ export interface InterfaceConfig extends NodeDef {
   unknownIdTags?: 'accept' | 'reject';
   store?: 'file' | 'redis';
   redisUrl?: string;
+  /** Days session records are kept. */
+  sessionRetention?: string | number;
+  validation?: 'lenient' | 'strict';
+  assumeVersion?: string;
 }
 
 export interface InterfaceNode extends Node {

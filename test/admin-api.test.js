@@ -78,6 +78,26 @@ describe('admin HTTP API with Node-RED\'s permissions', function () {
     assert.ok(!list.body.some((s) => s.id === 'X'), 'a read-only user added a station');
   });
 
+  it('serves a station\'s log with read permission: oldest first, 404 for an unknown station', async function () {
+    const url = `ws://127.0.0.1:${port}/ocpp`;
+    const added = await request(port, 'POST', '/ocpp-interface/iface1/stations', { token: admin, body: { id: 'LOG1' } });
+    assert.strictEqual(added.status, 200);
+    const cp = await station(url, 'LOG1', ['ocpp2.0.1']);
+    await cp.call('BootNotification', boot201);
+    await cp.call('Heartbeat', {});
+    const log = await request(port, 'GET', '/ocpp-interface/iface1/stations/LOG1/log', { token: viewer });
+    assert.strictEqual(log.status, 200);
+    assert.deepStrictEqual(log.body.map((e) => [e.direction, JSON.parse(e.frame)[0]]), [['in', 2], ['out', 3], ['in', 2], ['out', 3]]);
+    assert.strictEqual(JSON.parse(log.body[0].frame)[2], 'BootNotification');
+    assert.strictEqual((await request(port, 'GET', '/ocpp-interface/iface1/stations/LOG1/log')).status, 401, 'anonymous');
+    assert.strictEqual((await request(port, 'GET', '/ocpp-interface/iface1/stations/NOPE/log', { token: viewer })).status, 404);
+    assert.strictEqual((await request(port, 'GET', '/ocpp-interface/nope/stations/LOG1/log', { token: viewer })).status, 404);
+    const list = await request(port, 'GET', '/ocpp-interface/iface1/stations', { token: viewer });
+    assert.deepStrictEqual(list.body.find((s) => s.id === 'LOG1').repairs, {});
+    await cp.close({ force: true });
+    assert.strictEqual((await request(port, 'DELETE', '/ocpp-interface/iface1/stations/LOG1', { token: admin })).status, 200);
+  });
+
   it('answers 404 for an interface that is not deployed', async function () {
     assert.strictEqual((await request(port, 'GET', '/ocpp-interface/nope/stations', { token: admin })).status, 404);
     assert.strictEqual((await request(port, 'GET', '/ocpp-interface/nope/rejected', { token: admin })).status, 404);

@@ -1,9 +1,10 @@
 'use strict';
 const assert = require('assert');
 const { helper, useRuntime, inbox: collect } = require('./runtime');
+const { coreNode } = require('./node-red-under-test');
 const { station, until, boot16, boot201 } = require('./support');
 
-const NODES = [require('../dist/nodes/ocpp-interface.js'), require('../dist/nodes/ocpp-channel.js'), require('@node-red/nodes/core/common/25-catch.js')];
+const NODES = [require('../dist/nodes/ocpp-interface.js'), require('../dist/nodes/ocpp-channel.js'), coreNode('common/25-catch.js')];
 
 const now = () => new Date().toISOString();
 

@@ -131,7 +131,7 @@ describe('example 05: the charging park dashboard (headless Chromium)', function
     chartId = flow.find((n) => n.type === 'ui-chart').id;
     const ifaceId = flow.find((n) => n.type === 'ocpp-interface').id;
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-dashboard-'));
-    installInto(userDir);
+    installInto(userDir, undefined, ['@flowfuse/node-red-dashboard']);
     fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify([...tabs, ...flow]));
 
     nr = startNodeRed(userDir);

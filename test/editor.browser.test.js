@@ -7,7 +7,7 @@ const assert = require('assert');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { station, handshakeStatus, closeAllClients, until } = require('./support');
+const { station, handshakeStatus, rawClient, closeAllClients, until } = require('./support');
 const { PKG_ROOT, startNodeRed, stopNodeRed, httpStatus, installInto } = require('./nodered-process');
 const lib = require('../dist/lib');
 
@@ -26,6 +26,7 @@ describe('editor (headless Chromium)', function () {
   let port;
   let browser;
   let page;
+  let cs;
   const problems = []; // console errors and page errors
 
   before(async function () {
@@ -61,7 +62,7 @@ describe('editor (headless Chromium)', function () {
 
     // A 2.0.1 station (ocpp-rpc appends the identity: ws://127.0.0.1:<port>/ocpp/CPX) whose strings
     // carry markup; strict mode keeps them within the schema.
-    const cs = await station(`ws://127.0.0.1:${port}/ocpp`, 'CPX', ['ocpp2.0.1']);
+    cs = await station(`ws://127.0.0.1:${port}/ocpp`, 'CPX', ['ocpp2.0.1']);
     const res = await cs.call('BootNotification', {
       reason: 'PowerUp',
       chargingStation: { vendorName: VENDOR, model: MODEL, serialNumber: 'SN-X', firmwareVersion: FIRMWARE },
@@ -288,6 +289,91 @@ describe('editor (headless Chromium)', function () {
     assert.strictEqual(await page.evaluate(() => window.__xss), undefined);
   });
 
+  it('shows the latest sessions with their strings as literal text, filters by station and downloads the CSV', async function () {
+    const cs = await station(`ws://127.0.0.1:${port}/ocpp`, 'CPS', ['ocpp2.0.1']);
+    const tx = (eventType, seqNo, timestamp, value, context, extra = {}) => cs.call('TransactionEvent', { eventType, timestamp, seqNo,
+      triggerReason: 'Authorized', transactionInfo: { transactionId: 'ed-1' }, evse: { id: 1 },
+      meterValue: [{ timestamp, sampledValue: [{ value, context, measurand: 'Energy.Active.Import.Register' }] }], ...extra });
+    await tx('Started', 0, '2026-11-30T10:00:00Z', 1000, 'Transaction.Begin', { idToken: { idToken: '=x<b>y</b>', type: 'Central' } });
+    await tx('Ended', 1, '2026-11-30T10:30:00Z', 8250, 'Transaction.End');
+    // a click while the tray still lays out its tabs may be lost: clicked again until the tab shows
+    for (let i = 0; ; i++) {
+      await page.click('#red-ui-tab-ocpp-interface-tab-sessions a.red-ui-tab-label');
+      if (await page.waitForSelector('#ocpp-interface-tab-sessions', { state: 'visible', timeout: 1000 }).then(() => true, () => false)) break;
+      if (i === 5) throw new Error('the Sessions tab did not open');
+    }
+    const row = '#node-config-ocpp-sessions .ocpp-session-row';
+    await page.waitForSelector(row, { timeout: 10000 });
+    const cells = await page.evaluate((row) => [...document.querySelectorAll(row)].map((tr) => ({
+      station: tr.querySelector('.ocpp-session-station').textContent,
+      idTag: tr.querySelector('.ocpp-session-idtag').textContent,
+      energy: tr.querySelector('.ocpp-session-energy').textContent,
+      duration: tr.querySelector('.ocpp-session-duration').textContent,
+      status: tr.querySelector('.ocpp-session-status').textContent,
+      markup: tr.querySelectorAll('b').length,
+    })), row);
+    assert.deepStrictEqual(cells, [{ station: 'CPS', idTag: '=x<b>y</b>', energy: '7.25 kWh', duration: '30 min', status: 'completed', markup: 0 }]);
+    await page.fill('#node-config-ocpp-sessions-station', 'CPX');
+    await page.click('#node-config-ocpp-sessions-refresh');
+    await page.waitForSelector('#node-config-ocpp-sessions .ocpp-empty-row', { timeout: 10000 });
+    await page.fill('#node-config-ocpp-sessions-station', '');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#node-config-ocpp-sessions-csv')]);
+    const csv = fs.readFileSync(await download.path(), 'utf8');
+    const lines = csv.split('\r\n');
+    assert.strictEqual(lines[0], 'id,station,connector,transactionId,idTag,start,stop,meterStart,meterStop,energy,duration,stopReason,status');
+    assert.match(lines[1], /^[0-9a-f-]{36},CPS,1,ed-1,'=x<b>y<\/b>,2026-11-30T10:00:00.000Z,2026-11-30T10:30:00.000Z,1000,8250,7250,1800,Local,completed$/);
+    await cs.close({ force: true });
+  });
+
+  it('opens a station\'s log from the table: its boot sequence, newest at the bottom, refreshed while open, escaped', async function () {
+    const logRow = 'tr.ocpp-station-log-row[data-station="CPX"]';
+    for (let i = 0; ; i++) {
+      await page.click('#red-ui-tab-ocpp-interface-tab-stations a.red-ui-tab-label');
+      if (await page.waitForSelector('#ocpp-interface-tab-stations', { state: 'visible', timeout: 1000 }).then(() => true, () => false)) break;
+      if (i === 5) throw new Error('the Stations tab did not open');
+    }
+    await page.click('#node-config-ocpp-stations .ocpp-station-row[data-station="CPX"] .ocpp-station-log');
+    await page.waitForSelector(`${logRow} .ocpp-log-entry`, { timeout: 10000 });
+    const entries = () => page.evaluate((logRow) => [...document.querySelectorAll(`${logRow} .ocpp-log-entry`)].map((e) => ({
+      direction: e.getAttribute('data-direction'), frame: e.querySelector('.ocpp-log-frame').textContent })), logRow);
+    let shown = await entries();
+    assert.deepStrictEqual(shown.slice(0, 2).map((e) => e.direction), ['in', 'out']);
+    assert.strictEqual(JSON.parse(shown[0].frame)[2], 'BootNotification');
+    assert.strictEqual(JSON.parse(shown[0].frame)[3].chargingStation.vendorName, VENDOR, 'the station\'s markup is shown as text');
+    assert.strictEqual(JSON.parse(shown[1].frame)[2].status, 'Accepted');
+    // a new exchange appears at the bottom while the log is open
+    await cs.call('Heartbeat', {});
+    await page.waitForFunction((logRow) => {
+      const all = document.querySelectorAll(`${logRow} .ocpp-log-entry .ocpp-log-frame`);
+      return all.length >= 4 && all[all.length - 2].textContent.includes('"Heartbeat"');
+    }, logRow, { timeout: 10000 });
+    shown = await entries();
+    assert.strictEqual(shown[shown.length - 1].direction, 'out');
+    const box = await page.evaluate((logRow) => { const el = document.querySelector(`${logRow} .ocpp-log-frames`); return el.scrollHeight - el.scrollTop - el.clientHeight; }, logRow);
+    assert.ok(box < 20, 'scrolled to the newest frame');
+    assert.strictEqual(await page.evaluate((logRow) => document.querySelectorAll(`${logRow} img, ${logRow} svg, ${logRow} b:not(:first-child)`).length, logRow), 0);
+    // a station with a repaired and a refused frame: counts and the refused frame, as text
+    const raw = await rawClient(`ws://127.0.0.1:${port}/ocpp/RAWX`, ['ocpp1.6']);
+    raw.send(JSON.stringify([2, 'r1', 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available', timestamp: '2026-12-01T10:00:00' }]));
+    assert.strictEqual((await raw.nextJson())[0], 3);
+    const refusedFrame = JSON.stringify([2, 'r2', 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: '<img src=x onerror="window.__xss=3">' }]);
+    raw.send(refusedFrame);
+    assert.strictEqual((await raw.nextJson())[2], 'PropertyConstraintViolation');
+    await page.click('#node-config-ocpp-refresh');
+    await page.waitForSelector('#node-config-ocpp-stations .ocpp-station-row[data-station="RAWX"] .ocpp-station-log', { timeout: 10000 });
+    await page.click('#node-config-ocpp-stations .ocpp-station-row[data-station="RAWX"] .ocpp-station-log');
+    const rawRow = 'tr.ocpp-station-log-row[data-station="RAWX"]';
+    await page.waitForSelector(`${rawRow} pre.ocpp-log-refused-frame`, { timeout: 10000 });
+    assert.strictEqual(await page.textContent(`${rawRow} pre.ocpp-log-refused-frame`), refusedFrame);
+    assert.match(await page.textContent(`${rawRow} .ocpp-log-refused`), /PropertyConstraintViolation/);
+    assert.match(await page.textContent(`${rawRow} .ocpp-log-repairs`), /times without zone: 1/);
+    assert.strictEqual(await page.$$eval(`${logRow}`, (r) => r.length), 0, 'one log open at a time');
+    await page.waitForTimeout(200);
+    assert.strictEqual(await page.evaluate(() => window.__xss), undefined);
+    assert.strictEqual(await page.evaluate((rawRow) => document.querySelectorAll(`${rawRow} img`).length, rawRow), 0);
+    raw.close();
+  });
+
   it('closes the dialog without console or page errors', async function () {
     await page.click('#node-config-dialog-cancel');
     await page.waitForSelector('#node-config-input-ocpp-id', { state: 'detached' });
@@ -326,10 +412,10 @@ describe('editor (headless Chromium)', function () {
         if (k in saved.props) assert.deepStrictEqual(got, Array.isArray(v) ? [...v].sort() : v, `${type}.${k} not kept`);
       }
       await page.evaluate((type) => RED.sidebar.help.show(type), type);
-      const help = await page.waitForFunction((type) => {
+      const help = await page.waitForFunction(() => {
         const el = document.querySelector('.red-ui-sidebar-help-stack .red-ui-help') || document.querySelector('.red-ui-help');
         return el && /Inputs|Outputs/.test(el.textContent) && /Details/.test(el.textContent) ? el.textContent : false;
-      }, type, { timeout: 5000 }).then((h) => h.jsonValue()).catch(async () => page.evaluate(() => [...document.querySelectorAll('.red-ui-help')].map((e) => e.textContent.slice(0, 200)).join(' || ')));
+      }, null, { timeout: 5000 }).then((h) => h.jsonValue()).catch(async () => page.evaluate(() => [...document.querySelectorAll('.red-ui-help')].map((e) => e.textContent.slice(0, 200)).join(' || ')));
       assert.ok(/Inputs|Outputs/.test(help), `help for ${type} not shown: ${help}`);
       // The help shown is this node's: its first sentence, from the help file.
       const source = fs.readFileSync(path.join(PKG_ROOT, 'nodes/locales/en-US', `${type}.html`), 'utf8');
@@ -441,7 +527,7 @@ describe('editor (headless Chromium)', function () {
       assert.strictEqual(seen.versions, texts.label.versions);
       assert.strictEqual(seen.comment, texts.placeholder.comment);
       assert.strictEqual(seen.port, texts.placeholder.port);
-      assert.deepStrictEqual(seen.tabs, [texts.tabs.interface, texts.tabs.connection, texts.tabs.stations]);
+      assert.deepStrictEqual(seen.tabs, [texts.tabs.interface, texts.tabs.connection, texts.tabs.stations, texts.tabs.sessions]);
       assert.deepStrictEqual(seen.headers, ['station', 'connected', 'version', 'vendor', 'model', 'firmware', 'lastSeen'].map((k) => texts.stations[k]));
       // A text set from script (t()), not from data-i18n: the error under no approved version.
       await gpage.uncheck('#node-config-input-version-16');

@@ -10,7 +10,7 @@ const lib = require('../dist/lib');
 const { freePort, station, waitFor, until, delay, boot16, boot201 } = require('./support');
 
 const EXAMPLES = path.join(__dirname, '..', 'examples');
-const core = (file) => require(`@node-red/nodes/core/${file}`);
+const { coreNode: core } = require('./node-red-under-test');
 const NODES = [
   require('../dist/nodes/ocpp-interface.js'),
   require('../dist/nodes/ocpp-in.js'),
@@ -23,6 +23,7 @@ const NODES = [
   core('common/90-comment.js'),
   core('function/10-function.js'),
   core('function/15-change.js'),
+  core('storage/10-file.js'),
 ];
 
 function readExample(file) {
@@ -75,7 +76,7 @@ describe('example flows', function () {
   it('every example imports: an array with one ocpp-interface on Node-RED\'s own server at /ocpp, both versions, auto-approve, and a comment', function () {
     const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')).sort();
     assert.deepStrictEqual(files, ['01 Monitor all stations.json', '02 RFID authorisation by flow.json',
-      '03 Remote start and stop.json', '04 Load management.json', '05 Charging park dashboard.json']);
+      '03 Remote start and stop.json', '04 Load management.json', '05 Charging park dashboard.json', '06 Monthly billing export.json']);
     let shared;
     for (const file of files) {
       const flow = readExample(file);
@@ -369,6 +370,69 @@ describe('example flows', function () {
       await b.close();
       await until(() => a.limits.length === 3, 'CP-A\'s limit after CP-B went offline');
       assert.strictEqual(last(a.limits), 32);
+    });
+  });
+
+  describe('06 Monthly billing export', function () {
+    let dir;
+    afterEach(function () {
+      delete process.env.OCPP_BILLING_DIR;
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    });
+    const previousMonth = () => {
+      const today = new Date();
+      return new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+    };
+    const exported = async (month) => {
+      const billing = path.join(dir, `billing-${month}.csv`);
+      await until(() => fs.existsSync(billing) && fs.readFileSync(billing, 'utf8').length > 0, 'the billing CSV');
+      return fs.readFileSync(billing, 'utf8');
+    };
+
+    it('sums the previous month\'s ended sessions per id tag into a CSV file, kWh with two decimals', async function () {
+      dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'ocpp-billing-'));
+      process.env.OCPP_BILLING_DIR = dir;
+      const ex = await loadExample('06 Monthly billing export.json', port);
+      const month = previousMonth();
+      const day = (d, h) => `${month}-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:00:00.000Z`;
+
+      const a = await station(ex.url, 'CP16', ['ocpp1.6']);
+      const charge16 = async (idTag, start, stop, meterStart, meterStop) => {
+        const { transactionId } = await a.call('StartTransaction', { connectorId: 1, idTag, meterStart, timestamp: start });
+        await a.call('StopTransaction', { transactionId, meterStop, timestamp: stop });
+      };
+      await charge16('A1', day(3, 8), day(3, 10), 1000, 8250);
+      await charge16('A1', day(20, 8), day(20, 9), 8250, 9484);
+      await charge16('A1', now(), now(), 9484, 20000); // this month: not in the export
+      const b = await station(ex.url, 'CS201', ['ocpp2.0.1']);
+      const energy = (timestamp, value, context) => [{ timestamp, sampledValue: [{ value, context, measurand: 'Energy.Active.Import.Register' }] }];
+      await b.call('TransactionEvent', { eventType: 'Started', timestamp: day(5, 18), triggerReason: 'Authorized', seqNo: 0, evse: { id: 1 },
+        idToken: { idToken: '=B2', type: 'ISO14443' }, transactionInfo: { transactionId: 'b-1' }, meterValue: energy(day(5, 18), 500, 'Transaction.Begin') });
+      await b.call('TransactionEvent', { eventType: 'Ended', timestamp: day(5, 20), triggerReason: 'EVCommunicationLost', seqNo: 1,
+        transactionInfo: { transactionId: 'b-1' }, meterValue: energy(day(5, 20), 5506.5, 'Transaction.End') });
+      // an end without a start and without a meter reading: counted, but no energy
+      await b.call('TransactionEvent', { eventType: 'Ended', timestamp: day(6, 1), triggerReason: 'StopAuthorized', seqNo: 7, evse: { id: 1 },
+        idToken: { idToken: 'C3', type: 'ISO14443' }, transactionInfo: { transactionId: 'b-2' } });
+
+      const lines = (file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+      await until(() => lines(path.join(dir, `sessions-${month}.jsonl`)).length === 4, 'four sessions in the month\'s file');
+      await until(() => lines(path.join(dir, `sessions-${new Date().toISOString().slice(0, 7)}.jsonl`)).length === 1, 'one session in this month\'s file');
+      clickInject(ex.id('inject', 'export now'));
+      assert.strictEqual(await exported(month), [
+        'month,idTag,sessions,kWh,sessionsWithoutEnergy',
+        `${month},'=B2,1,5.01,0`,
+        `${month},A1,2,8.48,0`,
+        `${month},C3,1,0.00,1`,
+        '',
+      ].join('\r\n'));
+    });
+
+    it('writes the header alone for a month without sessions', async function () {
+      dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'ocpp-billing-'));
+      process.env.OCPP_BILLING_DIR = dir;
+      const ex = await loadExample('06 Monthly billing export.json', port);
+      clickInject(ex.id('inject', 'export now'));
+      assert.strictEqual(await exported(previousMonth()), 'month,idTag,sessions,kWh,sessionsWithoutEnergy\r\n');
     });
   });
 });

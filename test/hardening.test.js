@@ -10,7 +10,7 @@ const path = require('path');
 const { spawn } = require('child_process');
 const WebSocket = require('ws');
 const lib = require('../dist/lib');
-const { freePort, station, handshakeStatus, rawClient, closeAllClients, delay, until, boot16 } = require('./support');
+const { freePort, station, rawClient, closeAllClients, delay, until } = require('./support');
 const { helper, useRuntime, inbox } = require('./runtime');
 
 const { CentralSystem } = lib;
@@ -154,7 +154,9 @@ describe('hostile stations and crashing hosts', function () {
 
     it('is logged, an unanswered CALL gets InternalError, and the station and others stay served', async function () {
       const errors = [];
-      sys = await startSystem({ log: { debug() {}, info() {}, warn() {}, error: (m) => errors.push(m) } });
+      sys = await startSystem({ callTimeout: 1, log: { debug() {}, info() {}, warn() {}, error: (m) => errors.push(m) } });
+      const heard = [];
+      sys.cs.on('station', (event) => { if (event.station === 'FAULTY') heard.push(event.topic); });
       const owner = {};
       assert.ok(sys.cs.claimReplies(owner, 'FAULTY', ['Authorize']).ok);
       // a listener that throws, as a flow node's copy of a payload could
@@ -163,18 +165,44 @@ describe('hostile stations and crashing hosts', function () {
       });
       const ws = await rawClient(`${sys.url}/FAULTY`, ['ocpp1.6']);
       const other = await station(sys.url, 'OTHER', ['ocpp1.6']);
-      // claimed by a flow, unanswered when the fault happens: InternalError
+      // claimed by a flow: the faulty listener is passed over, the call waits for its flow until callTimeout
       ws.send('[2,"a1","Authorize",{"idTag":"T"}]');
-      assert.deepStrictEqual((await ws.nextJson()).slice(0, 3), [4, 'a1', 'InternalError']);
+      assert.deepStrictEqual((await ws.nextJson(3000)).slice(0, 3), [4, 'a1', 'InternalError']);
       // answered automatically before the listener failed: the answer stands, nothing more is sent
       ws.send('[2,"h1","Heartbeat",{}]');
       assert.deepStrictEqual((await ws.nextJson()).slice(0, 2), [3, 'h1']);
       ws.send('[2,"s1","StatusNotification",{"connectorId":1,"errorCode":"NoError","status":"Available"}]');
       assert.deepStrictEqual(await ws.nextJson(), [3, 's1', {}]);
       assert.ok((await other.call('Heartbeat', {})).currentTime);
-      assert.ok(errors.some((m) => /FAULTY: handling Authorize a1 failed: listener failed/.test(m)), errors.join('\n'));
-      assert.ok(errors.some((m) => /listener of the OCPP endpoint failed: listener failed/.test(m)), 'the connected event\'s fault is logged');
+      assert.ok(errors.some((m) => /a listener of the station event failed: listener failed/.test(m)), errors.join('\n'));
+      // the listener after the faulty one still heard everything
+      assert.deepStrictEqual(heard.filter((t) => t !== 'BootNotification'), ['connected', 'Authorize', 'Heartbeat', 'StatusNotification']);
       assert.strictEqual(sys.cs.awaitingReply('FAULTY', 'a1'), undefined, 'no call is left waiting for a flow');
+    });
+  });
+
+  describe('a fault in the handler of a connection itself', function () {
+    it('gets InternalError for the CALL, the station stays connected and served', async function () {
+      const port = await freePort();
+      const errors = [];
+      const endpoint = new lib.OcppEndpoint({ path: '/ocpp', versions: ['ocpp2.0.1'], log: { debug() {}, info() {}, warn() {}, error: (m) => errors.push(m) } });
+      let calls = 0;
+      endpoint.on('connected', (conn) => conn.handleCalls((call) => {
+        if (++calls === 1) throw new TypeError('handler failed');
+        call.reply({ currentTime: new Date().toISOString() });
+      }));
+      await endpoint.listen({ port, host: '127.0.0.1' });
+      try {
+        const ws = await rawClient(`ws://127.0.0.1:${port}/ocpp/WALL`, ['ocpp2.0.1']);
+        ws.send('[2,"h1","Heartbeat",{}]');
+        assert.deepStrictEqual((await ws.nextJson()).slice(0, 3), [4, 'h1', 'InternalError']);
+        ws.send('[2,"h2","Heartbeat",{}]');
+        assert.deepStrictEqual((await ws.nextJson()).slice(0, 2), [3, 'h2']);
+        assert.ok(errors.some((m) => /WALL: handling Heartbeat h1 failed: handler failed/.test(m)), errors.join('\n'));
+      } finally {
+        await closeAllClients();
+        await endpoint.close();
+      }
     });
   });
 
@@ -335,7 +363,7 @@ describe('hostile stations and crashing hosts', function () {
         assert.ok(gap >= delays[i - 2] - 5, `attempt ${i + 1} came ${gap} ms after the one before, expected at least ${delays[i - 2]}`);
       }
       assert.ok(denied[6].at - started >= 600 - 10, `seven wrong attempts took only ${denied[6].at - started} ms`);
-      assert.strictEqual(sys.cs.endpoint.throttleFailures('127.0.0.1'), 7);
+      assert.strictEqual(sys.cs.endpoint.throttleFailures('127.0.0.1', 'REAL'), 7);
     });
 
     it('is not reset by a successful login, not even of another station', async function () {
@@ -348,7 +376,7 @@ describe('hostile stations and crashing hosts', function () {
       const before = Date.now();
       assert.strictEqual((await attempt(sys.url, 'REAL', 'wrong')).status, 401);
       assert.ok(Date.now() - before >= 155, `the next wrong attempt was answered after ${Date.now() - before} ms`);
-      assert.strictEqual(sys.cs.endpoint.throttleFailures('127.0.0.1'), 6);
+      assert.strictEqual(sys.cs.endpoint.throttleFailures('127.0.0.1', 'REAL'), 6);
     });
 
     it('forgets an address after a quiet time without failures', async function () {
@@ -356,13 +384,37 @@ describe('hostile stations and crashing hosts', function () {
       sys = await startSystem({ security: 'basic', throttle: { ...pace, freeAttempts: 4, baseDelayMs: 3000, maxDelayMs: 3000, forgetMs: 300 } });
       await sys.cs.approve('REAL', 'right');
       for (let i = 0; i < 4; i++) assert.strictEqual((await attempt(sys.url, 'REAL', 'wrong')).status, 401);
-      assert.strictEqual(sys.cs.endpoint.throttleFailures('127.0.0.1'), 4);
+      assert.strictEqual(sys.cs.endpoint.throttleFailures('127.0.0.1', 'REAL'), 4);
       await delay(350);
-      assert.strictEqual(sys.cs.endpoint.throttleFailures('127.0.0.1'), 0);
+      assert.strictEqual(sys.cs.endpoint.throttleFailures('127.0.0.1', 'REAL'), 0);
       const before = Date.now();
       assert.strictEqual((await attempt(sys.url, 'REAL', 'wrong')).status, 401);
       assert.ok(Date.now() - before < 2000, `answered after ${Date.now() - before} ms: the address was not forgotten`);
-      assert.strictEqual(sys.cs.endpoint.throttleFailures('127.0.0.1'), 1);
+      assert.strictEqual(sys.cs.endpoint.throttleFailures('127.0.0.1', 'REAL'), 1);
+    });
+
+    it('slows down only the station guessed at: a reconnect storm of other stations from the same address all get in', async function () {
+      sys = await startSystem({ security: 'basic', throttle: pace });
+      await sys.cs.approve('REAL', 'right');
+      const ids = Array.from({ length: 40 }, (_, i) => `PARK${i}`);
+      for (const id of ids) await sys.cs.approve(id, `pw-${id}`);
+      for (let i = 0; i < 5; i++) assert.strictEqual((await attempt(sys.url, 'REAL', 'wrong')).status, 401);
+      // behind one NAT or proxy: all 40 at once, with the right passwords
+      const started = Date.now();
+      const results = await Promise.all(ids.map((id) => attempt(sys.url, id, `pw-${id}`)));
+      assert.deepStrictEqual(results.map((r) => r.status), Array(40).fill(101));
+      assert.ok(Date.now() - started < 8000, `the storm took ${Date.now() - started} ms`);
+      assert.strictEqual(sys.cs.endpoint.throttleFailures('127.0.0.1', 'REAL'), 5);
+    });
+
+    it('bounds what one address holds open over all station ids', async function () {
+      sys = await startSystem({ security: 'basic', throttle: { ...pace, freeAttempts: 1, maxWaitingPerAddress: 6, baseDelayMs: 300, maxDelayMs: 300 } });
+      for (let i = 0; i < 4; i++) await sys.cs.approve(`S${i}`, 'right');
+      // one failure each: every further attempt for them waits its 300 ms turn
+      for (let i = 0; i < 4; i++) assert.strictEqual((await attempt(sys.url, `S${i}`, 'wrong')).status, 401);
+      const results = await Promise.all(Array.from({ length: 16 }, (_, i) => attempt(sys.url, `S${i % 4}`, 'wrong')));
+      const refused = results.filter((r) => r.status === 429).length;
+      assert.ok(refused >= 16 - 4 - 6 && refused <= 16 - 4, `${refused} of 16 refused at once`);
     });
 
     it('holds no turn for stations that need no password', async function () {

@@ -28,7 +28,7 @@ const placeholders = (text) => (String(text).match(/__\w+?__|\{\{\s*\w+\s*\}\}/g
 function firstArguments(source, name) {
   const found = [];
   const re = new RegExp(`(?:^|[^\\w.$])${name.replace(/[.$]/g, '\\$&')}\\(`, 'g');
-  for (let m; (m = re.exec(source));) {
+  while (re.exec(source)) {
     let depth = 0;
     let i = re.lastIndex;
     const start = i;

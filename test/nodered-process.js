@@ -6,6 +6,7 @@ const fs = require('fs');
 const http = require('http');
 const path = require('path');
 const { spawn } = require('child_process');
+const { NODE_RED_MAIN, NODE_BINARY, resolveFromNodeRed } = require('./node-red-under-test');
 
 const PKG_ROOT = path.resolve(__dirname, '..');
 const PKG_NAME = require('../package.json').name;
@@ -59,15 +60,15 @@ server.listen(0, '127.0.0.1', async () => {
 function startNodeRed(userDir, extraSettings = {}) {
   const script = path.join(userDir, 'start-node-red.js');
   fs.writeFileSync(script, CHILD);
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(NODE_BINARY, [script], {
     cwd: userDir,
     stdio: ['pipe', 'pipe', 'pipe'],
     env: {
       ...process.env,
       USER_DIR: userDir,
       EXTRA_SETTINGS: JSON.stringify(extraSettings),
-      NODE_RED_PATH: require.resolve('node-red', { paths: [PKG_ROOT] }),
-      EXPRESS_PATH: require.resolve('express', { paths: [path.dirname(require.resolve('node-red/package.json', { paths: [PKG_ROOT] })), PKG_ROOT] }),
+      NODE_RED_PATH: NODE_RED_MAIN,
+      EXPRESS_PATH: resolveFromNodeRed('express'),
     },
   });
   let out = '';
@@ -101,12 +102,24 @@ function stopNodeRed(child) {
 }
 
 
-/** Installs the package into `userDir` as a user would have it: node_modules/<name> (a link to `from`) and package.json. */
-function installInto(userDir, from = PKG_ROOT) {
+/**
+ * Installs the package into `userDir` as a user would have it: node_modules/<name> (a link to
+ * `from`) and package.json; `others` are more node modules (names of this repository's dev
+ * dependencies, such as the dashboard) linked beside it, so that they load whichever
+ * Node-RED runs the user directory.
+ */
+function installInto(userDir, from = PKG_ROOT, others = []) {
+  const dependencies = { [PKG_NAME]: 'file:' + from };
   fs.mkdirSync(path.join(userDir, 'node_modules'), { recursive: true });
   fs.symlinkSync(from, path.join(userDir, 'node_modules', PKG_NAME), 'dir');
+  for (const name of others) {
+    const dir = path.dirname(require.resolve(`${name}/package.json`, { paths: [PKG_ROOT] }));
+    fs.mkdirSync(path.dirname(path.join(userDir, 'node_modules', name)), { recursive: true });
+    fs.symlinkSync(dir, path.join(userDir, 'node_modules', name), 'dir');
+    dependencies[name] = 'file:' + dir;
+  }
   fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({
-    name: 'node-red-project', version: '0.0.1', private: true, dependencies: { [PKG_NAME]: 'file:' + from },
+    name: 'node-red-project', version: '0.0.1', private: true, dependencies,
   }, null, 2));
 }
 

@@ -4,6 +4,7 @@ const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
 const { helper, useRuntime, inbox: collect } = require('./runtime');
+const { coreNode } = require('./node-red-under-test');
 const lib = require('../dist/lib');
 const { freePort, station, handshakeStatus, rawClient, delay, until, boot16, boot201 } = require('./support');
 
@@ -12,9 +13,9 @@ const inNode = require('../dist/nodes/ocpp-in.js');
 const responseNode = require('../dist/nodes/ocpp-response.js');
 const commandNode = require('../dist/nodes/ocpp-command.js');
 const channelNode = require('../dist/nodes/ocpp-channel.js');
-const catchNode = require('@node-red/nodes/core/common/25-catch.js');
-const functionNode = require('@node-red/nodes/core/function/10-function.js');
-const tlsNode = require('@node-red/nodes/core/network/05-tls.js');
+const catchNode = coreNode('common/25-catch.js');
+const functionNode = coreNode('function/10-function.js');
+const tlsNode = coreNode('network/05-tls.js');
 const ALL = [interfaceNode, inNode, responseNode, commandNode, channelNode, catchNode, functionNode, tlsNode];
 
 function iface(extra = {}) {

@@ -80,8 +80,8 @@ describe('an OCPP 2.1 station', function () {
     assert.strictEqual(rec.connectors['1'].stationStatus, 'Occupied');
     assert.deepStrictEqual(rec.connectors['1'].connectorIds, [1]);
     assert.deepStrictEqual(transactions.map((t) => [t.kind, t.transactionId, t.connector, t.version]),
-      [['started', 'tx-21', 1, V21], ['updated', 'tx-21', undefined, V21]]);
-    assert.strictEqual(transactions[0].meterStart, 1500);
+      [['started', 'tx-21', 1, V21], ['updated', 'tx-21', null, V21]]);
+    assert.deepStrictEqual(transactions[0].energyReadings, [{ context: 'Transaction.Begin', value: 1500, timestamp: '2026-12-01T10:00:00.000Z' }]);
 
     await cp.call('TransactionEvent', { eventType: 'Ended', timestamp: '2026-12-01T10:30:00.000Z', triggerReason: 'StopAuthorized', seqNo: 2,
       transactionInfo: { transactionId: 'tx-21', stoppedReason: 'Local' } });
@@ -89,6 +89,13 @@ describe('an OCPP 2.1 station', function () {
     assert.strictEqual(read(1, 'power'), 0);
     assert.deepStrictEqual(sys.cs.registry.openTransactions('CP21'), []);
     assert.strictEqual(transactions[2].stopReason, 'Local');
+    // the 2.1 session, built by the same tracker as 2.0.1's
+    const [session] = await sys.cs.querySessions({ from: null, to: null, station: 'CP21', limit: null });
+    assert.strictEqual(session.transactionId, 'tx-21');
+    assert.strictEqual(session.status, 'completed');
+    assert.strictEqual(session.meterStart, 1500);
+    assert.strictEqual(session.meterStop, 2000);
+    assert.strictEqual(session.stopReason, 'Local');
   });
 
   it('takes every write channel as the exact 2.1 command', async function () {

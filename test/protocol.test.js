@@ -285,15 +285,19 @@ describe('protocol core (lib/, no Node-RED)', function () {
       ['a value outside its constraints', { 'ocpp1.6': `[2,"m7","Authorize",{"idTag":"${'x'.repeat(21)}"}]`, 'ocpp2.0.1': '[2,"m7","Authorize",{"idToken":{"idToken":"a","type":"Banana"}}]' },
         { 'ocpp1.6': ['m7', 'PropertyConstraintViolation'], 'ocpp2.0.1': ['m7', 'PropertyConstraintViolation'] }],
       ['an unexpected property', { 'ocpp1.6': '[2,"m8","Heartbeat",{"x":1}]', 'ocpp2.0.1': '[2,"m8","Heartbeat",{"x":1}]' },
-        { 'ocpp1.6': ['m8', 'FormationViolation'], 'ocpp2.0.1': ['m8', 'FormatViolation'] }],
+        { 'ocpp1.6': ['m8', 'FormationViolation'], 'ocpp2.0.1': ['m8', 'FormatViolation'] }, 'repaired when lenient'],
     ];
-    for (const version of ['ocpp1.6', 'ocpp2.0.1']) {
-      it(`gets the ${version} CALLERROR for each case, and the station stays served`, async function () {
-        sys = await startSystem();
+    for (const [version, validation] of [['ocpp1.6', 'strict'], ['ocpp2.0.1', 'strict'], ['ocpp1.6', 'lenient'], ['ocpp2.0.1', 'lenient']]) {
+      it(`gets the ${version} CALLERROR for each case (validation ${validation}), and the station stays served`, async function () {
+        sys = await startSystem({ validation });
         const ws = await rawClient(`${sys.url}/RAW`, [version]);
-        for (const [what, frame, expected] of cases) {
+        for (const [what, frame, expected, lenientRepair] of cases) {
           ws.send(typeof frame === 'string' ? frame : frame[version]);
           const reply = await ws.nextJson();
+          if (lenientRepair && validation === 'lenient') {
+            assert.deepStrictEqual(reply.slice(0, 2), [3, expected[version][0]], `${what}: not accepted`);
+            continue;
+          }
           assert.strictEqual(reply[0], 4, `${what}: not a CALLERROR`);
           assert.strictEqual(reply[1], expected[version][0], `${what}: message id`);
           assert.strictEqual(reply[2], expected[version][1], `${what}: error code`);

@@ -6,8 +6,18 @@ const os = require('os');
 const path = require('path');
 const helper = require('node-red-node-test-helper');
 const { closeAllClients } = require('./support');
+const { NODE_RED_MAIN } = require('./node-red-under-test');
 
-helper.init(require.resolve('node-red'));
+helper.init(NODE_RED_MAIN);
+// The helper builds the node API without two members a running Node-RED gives every node
+// module: `hooks` and `version`. Added from the runtime itself, so nodes see what they see
+// in Node-RED.
+{
+  const RED = require(NODE_RED_MAIN);
+  const registryUtil = helper._registryUtil;
+  const createNodeApi = registryUtil.createNodeApi;
+  registryUtil.createNodeApi = (...args) => Object.assign(createNodeApi.apply(registryUtil, args), { hooks: RED.hooks, version: RED.version });
+}
 
 // node-red-node-test-helper hands every node module a RED._ that returns the key itself. Our
 // nodes get the real lookup instead, in en-US, from the catalogues the build copies into

@@ -160,8 +160,8 @@ describe('security profile 3 and station certificates', function () {
 
     it('1.6: answers Accepted, sends the signed chain with CertificateSigned, and reports the station\'s answer', async function () {
       const authority = new CertificateAuthority(ca.pem, ca.keyPem);
-      sys = await startSystem({ certificateAuthority: authority });
-      const cp = await station(sys.url, 'CP16', ['ocpp1.6']);
+      sys = await startSystem({ security: 'basic', certificateAuthority: authority });
+      const cp = await station(sys.url, 'CP16', ['ocpp1.6'], { password: 'station-pw' });
       const received = certificateReceiver(cp);
       const outcome = waitFor(sys.cs, 'station', (e) => e.topic === 'CertificateSigned');
       const csr = await makeCsr('CN=CP16, O=Test Org');
@@ -211,8 +211,8 @@ describe('security profile 3 and station certificates', function () {
       for (const c of cases) {
         for (const version of ['ocpp1.6', 'ocpp2.0.1']) {
           it(`${c.what} (${version})`, async function () {
-            sys = await startSystem({ certificateAuthority: new CertificateAuthority(ca.pem, ca.keyPem) });
-            const cp = await station(sys.url, 'CPX', [version]);
+            sys = await startSystem({ security: 'basic', certificateAuthority: new CertificateAuthority(ca.pem, ca.keyPem) });
+            const cp = await station(sys.url, 'CPX', [version], { password: 'station-pw' });
             const received = certificateReceiver(cp);
             const answer = await cp.call('SignCertificate', { csr: await c.csr() });
             assert.strictEqual(answer.status, 'Rejected');
@@ -230,9 +230,23 @@ describe('security profile 3 and station certificates', function () {
       }
     });
 
+    it('signs nothing where connections are not authenticated (no password, no client certificate)', async function () {
+      sys = await startSystem({ security: 'none', certificateAuthority: new CertificateAuthority(ca.pem, ca.keyPem) });
+      for (const version of ['ocpp1.6', 'ocpp2.0.1']) {
+        const cp = await station(sys.url, `ANON-${version}`, [version]);
+        const received = certificateReceiver(cp);
+        const answer = await cp.call('SignCertificate', { csr: (await makeCsr(`CN=ANON-${version}`)).pem });
+        assert.strictEqual(answer.status, 'Rejected', version);
+        if (version === 'ocpp2.0.1') assert.strictEqual(answer.statusInfo.reasonCode, 'NotAuthenticated');
+        await delay(200);
+        assert.deepStrictEqual(received, [], `${version}: no certificate was sent`);
+      }
+      assert.ok(sys.log.warnings.some((w) => w.includes('ANON-ocpp1.6') && /not authenticated/.test(w)));
+    });
+
     it('does not sign V2G certificate requests: Rejected, with a warning', async function () {
-      sys = await startSystem({ certificateAuthority: new CertificateAuthority(ca.pem, ca.keyPem) });
-      const cp = await station(sys.url, 'CPV', ['ocpp2.0.1']);
+      sys = await startSystem({ security: 'basic', certificateAuthority: new CertificateAuthority(ca.pem, ca.keyPem) });
+      const cp = await station(sys.url, 'CPV', ['ocpp2.0.1'], { password: 'station-pw' });
       const received = certificateReceiver(cp);
       const csr = await makeCsr('CN=CPV');
       const answer = await cp.call('SignCertificate', { csr: csr.pem, certificateType: 'V2GCertificate' });
@@ -244,8 +258,8 @@ describe('security profile 3 and station certificates', function () {
     });
 
     it('logs and reports a station that refuses the certificate', async function () {
-      sys = await startSystem({ certificateAuthority: new CertificateAuthority(ca.pem, ca.keyPem) });
-      const cp = await station(sys.url, 'CPR', ['ocpp2.0.1']);
+      sys = await startSystem({ security: 'basic', certificateAuthority: new CertificateAuthority(ca.pem, ca.keyPem) });
+      const cp = await station(sys.url, 'CPR', ['ocpp2.0.1'], { password: 'station-pw' });
       certificateReceiver(cp, 'Rejected');
       const outcome = waitFor(sys.cs, 'station', (e) => e.topic === 'CertificateSigned');
       assert.strictEqual((await cp.call('SignCertificate', { csr: (await makeCsr('CN=CPR')).pem })).status, 'Accepted');
@@ -254,8 +268,8 @@ describe('security profile 3 and station certificates', function () {
     });
 
     it('gives up on CertificateSigned after callTimeout, logged and reported as timeout', async function () {
-      sys = await startSystem({ certificateAuthority: new CertificateAuthority(ca.pem, ca.keyPem), callTimeout: 1 });
-      const cp = await station(sys.url, 'CPT', ['ocpp1.6']);
+      sys = await startSystem({ security: 'basic', certificateAuthority: new CertificateAuthority(ca.pem, ca.keyPem), callTimeout: 1 });
+      const cp = await station(sys.url, 'CPT', ['ocpp1.6'], { password: 'station-pw' });
       cp.handle('CertificateSigned', () => new Promise(() => {}));
       const outcome = waitFor(sys.cs, 'station', (e) => e.topic === 'CertificateSigned', 5000);
       assert.strictEqual((await cp.call('SignCertificate', { csr: (await makeCsr('CN=CPT')).pem })).status, 'Accepted');
@@ -348,13 +362,13 @@ describe('security in Node-RED (ocpp-interface with tls-config nodes)', function
 
   it('signingCa: the signed certificate reaches the station, and ocpp-in listing CertificateSigned emits its answer', async function () {
     const f = files();
-    await load([iface({ signingCa: 'ca1' }), f.ca,
+    await load([iface({ signingCa: 'ca1', security: 'basic' }), f.ca,
       { id: 'in1', type: 'ocpp-in', interface: 'if1', station: '', actions: ['CertificateSigned'], reply: 'auto', wires: [['out']] },
       { id: 'all', type: 'ocpp-in', interface: 'if1', station: '', actions: [], reply: 'auto', wires: [['everything']] },
       { id: 'out', type: 'helper' }, { id: 'everything', type: 'helper' }]);
     const out = inbox('out');
     const everything = inbox('everything');
-    const cp = await station(runtime.sharedUrl(), 'CP7', ['ocpp2.0.1']);
+    const cp = await station(runtime.sharedUrl(), 'CP7', ['ocpp2.0.1'], { password: 'station-pw' });
     const received = certificateReceiver(cp);
     const csr = await makeCsr('CN=CP7');
     assert.deepStrictEqual(await cp.call('SignCertificate', { csr: csr.pem }), { status: 'Accepted' });
@@ -374,11 +388,11 @@ describe('security in Node-RED (ocpp-interface with tls-config nodes)', function
 
   it('a flow with reply "flow" for SignCertificate takes over: its answer is sent, nothing is signed', async function () {
     const f = files();
-    await load([iface({ signingCa: 'ca1' }), f.ca,
+    await load([iface({ signingCa: 'ca1', security: 'basic' }), f.ca,
       { id: 'in1', type: 'ocpp-in', interface: 'if1', station: '', actions: ['SignCertificate'], reply: 'flow', wires: [['decide']] },
       { id: 'decide', type: 'function', func: 'msg.payload = { status: "Rejected" }; return msg;', wires: [['resp']] },
       { id: 'resp', type: 'ocpp-response' }]);
-    const cp = await station(runtime.sharedUrl(), 'CP8', ['ocpp1.6']);
+    const cp = await station(runtime.sharedUrl(), 'CP8', ['ocpp1.6'], { password: 'station-pw' });
     const received = certificateReceiver(cp);
     const csr = await makeCsr('CN=CP8');
     assert.deepStrictEqual(await cp.call('SignCertificate', { csr: csr.pem }), { status: 'Rejected' });
@@ -388,10 +402,10 @@ describe('security in Node-RED (ocpp-interface with tls-config nodes)', function
 
   it('a signingCa that is no CA: an error logged, SignCertificate Rejected', async function () {
     const f = files();
-    await load([iface({ signingCa: 'srv1' }), f.server]);
+    await load([iface({ signingCa: 'srv1', security: 'basic' }), f.server]);
     const errors = helper.log().args.filter((a) => a[0].level === helper.log().ERROR).map((a) => String(a[0].msg));
     assert.ok(errors.some((m) => /signing CA cannot be used.*"CN=127\.0\.0\.1" is not a CA certificate/.test(m)), JSON.stringify(errors));
-    const cp = await station(runtime.sharedUrl(), 'CP9', ['ocpp1.6']);
+    const cp = await station(runtime.sharedUrl(), 'CP9', ['ocpp1.6'], { password: 'station-pw' });
     assert.deepStrictEqual(await cp.call('SignCertificate', { csr: (await makeCsr('CN=CP9')).pem }), { status: 'Rejected' });
   });
 });

@@ -1,5 +1,6 @@
 'use strict';
-// (a) Our protocol layer alone: CentralSystem from dist/lib, automatic replies.
+// (a) Our protocol layer alone: CentralSystem from dist/lib, automatic replies. A third
+// argument `strict` runs it with validation strict (the default is lenient).
 
 const path = require('path');
 const { serve, countSettled, REMOTE_START } = require('./harness');
@@ -7,13 +8,14 @@ const { serve, countSettled, REMOTE_START } = require('./harness');
 const { CentralSystem, precompile } = require(path.join(__dirname, '..', '..', 'dist', 'lib'));
 
 let cs;
+const validation = process.argv[4] === 'strict' ? 'strict' : 'lenient';
 
 serve({
   async start(port) {
     precompile();
     cs = new CentralSystem({
       versions: ['ocpp1.6', 'ocpp2.0.1'], autoApprove: true, security: 'none', heartbeatInterval: 300,
-      callTimeout: 30, unknownIdTags: 'accept', path: '/ocpp', registryFile: null, pingIntervalMs: 30000,
+      callTimeout: 30, unknownIdTags: 'accept', path: '/ocpp', registryFile: null, pingIntervalMs: 30000, validation,
     });
     await cs.listen({ port, host: '127.0.0.1' });
   },

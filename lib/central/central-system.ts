@@ -1,23 +1,27 @@
 import { EventEmitter } from 'events';
 import type { Server } from 'http';
 import { StationValues } from '../channels/model';
-import { observeCall } from '../channels/observe';
+import { observeCall, ReadingNotes } from '../channels/observe';
 import { isoAt } from '../clock';
 import { AuthDecision, HandshakeInfo, ListenOptions, OcppEndpoint, RejectedHandshake } from '../endpoint/endpoint';
 import { hashPassword, verifyPassword } from '../endpoint/passwords';
 import { ThrottleOptions } from '../endpoint/auth-throttle';
 import { RpcError } from '../rpc/errors';
-import { CallOutcome, IncomingCall, StationConnection } from '../rpc/connection';
+import { checkPayload } from '../schema/validators';
+import { CallOutcome, IncomingCall, RefusedFrame, StationConnection } from '../rpc/connection';
+import { RepairKind } from '../schema/repair';
 import { Logger, silentLogger } from '../rpc/logger';
 import { StationRecord, StationRegistry } from '../registry/station-registry';
-import { OcppVersion, TransactionReport } from '../versions';
+import { OcppVersion } from '../versions';
 import { RedisLink } from '../redis/link';
 import { RedisRegistryStore } from '../redis/registry-store';
 import { ClusterOptions, StationCluster } from '../redis/cluster';
+import { FileSessionStore, MemorySessionStore, SessionQuery, SessionRecord, SessionTracker, TransactionEvent } from '../sessions';
 import { automaticReply, needsTransactionId } from './automatic-replies';
 import { recognise } from './recognise';
 import { CertificateAuthority } from '../security/certificates';
 import { certificateSigned, readSignCertificate, signCertificateResponse } from '../security/messages';
+import { LogEntry, StationLogs } from './station-log';
 
 export interface CentralSystemOptions {
   versions: OcppVersion[];
@@ -32,6 +36,12 @@ export interface CentralSystemOptions {
   /** Seconds to wait for a station's answer, and for a flow's reply. */
   callTimeout: number;
   unknownIdTags: 'accept' | 'reject';
+  /** `lenient` (default): known deviations of real wallboxes are repaired and reported; `strict`: refused. */
+  validation?: 'lenient' | 'strict';
+  /** The version of a station that offers no subprotocol; null: refused. */
+  assumeVersion?: OcppVersion | null;
+  /** Bytes of frames all station logs of this interface keep together (see StationLogs). */
+  logBudget?: number;
   /** Full path prefix (with Node-RED's httpNodeRoot where shared). */
   path: string;
   /** Where the station registry is kept; null: in memory only. */
@@ -44,6 +54,10 @@ export interface CentralSystemOptions {
   interfaceId?: string;
   /** Presence timing of `store: redis` (defaults in the cluster). */
   cluster?: ClusterOptions;
+  /** Where the session records are kept (a folder); null: in memory only. */
+  sessionsDir?: string | null;
+  /** Days session records are kept; default 400. */
+  sessionRetention?: number;
   deactivated?: boolean;
   pingIntervalMs?: number;
   queueLimit?: number;
@@ -72,6 +86,14 @@ export interface StationEvent {
   outcome?: { durationMs: number | null; error: { code: string; description: string } | null };
 }
 
+/** A session that started or ended, for the flows: its record is stored already. */
+export interface SessionEvent {
+  topic: 'sessionStarted' | 'sessionEnded';
+  station: string;
+  version: OcppVersion | null;
+  record: SessionRecord;
+}
+
 export interface ChannelEvent {
   station: string;
   connector: number;
@@ -79,9 +101,8 @@ export interface ChannelEvent {
   value: unknown;
 }
 
-/** What a station's CALL told about one of its transactions (see TransactionReport). */
-export interface TransactionEvent extends TransactionReport {
-  station: string;
+/** What a station's CALL told about one of its transactions: the sessions' TransactionEvent and the station's version. */
+export interface TransactionChange extends TransactionEvent {
   version: OcppVersion;
 }
 
@@ -100,10 +121,43 @@ export interface StationSummary {
   hasPassword: boolean;
   /** `store: redis`: the instance holding the station, or null. */
   instance?: string | null;
+  /** Messages accepted after lenient repairs, by kind. */
+  repairs: Record<string, number>;
+  /** Frames refused with a CALLERROR since the station was added. */
+  refused: number;
+  /** The last frame refused since the interface started, or null. */
+  lastRefused: RefusedEvent | null;
+}
+
+/** A station's frame, for the flows that record all traffic. */
+export interface FrameEvent {
+  station: string;
+  version: OcppVersion;
+  direction: 'in' | 'out';
+  frame: string;
+}
+
+/** A frame of a station's that was refused with a CALLERROR. */
+export interface RefusedEvent extends RefusedFrame {
+  station: string;
+  version: OcppVersion;
+  time: string;
 }
 
 /** Channel values are written to the registry file at most this long after they change. */
 const VALUES_SAVE_MS = 5000;
+
+/** The last refused frame of each station is kept with at most this many characters. */
+const LAST_REFUSED_CHARS = 1024;
+
+/** What each kind of repair means, for the warning logged the first time a station needs it. */
+const REPAIR_TEXT: Record<string, string> = {
+  dateTime: 'sends times without zone offset (read as UTC)',
+  decimalString: 'sends a meter value as a number instead of a decimal string',
+  decimalComma: 'sends meter values with a decimal comma (read as a point)',
+  unknownProperty: 'sends properties the schema does not define (dropped)',
+  enumCase: 'spells enumeration values in another case (the schema\'s spelling taken)',
+};
 
 /** How long a tag sent in a remote start is accepted from that station. */
 const REMOTE_START_TAG_MS = 10 * 60 * 1000;
@@ -123,9 +177,7 @@ export class StationCall {
   /** @internal Called once when the call is answered or expires. */
   onSettled: (() => void) | null = null;
 
-  constructor(private readonly system: CentralSystem, readonly incoming: IncomingCall, readonly record: StationRecord) {
-    incoming.onAnswered = () => this.stopTimer();
-  }
+  constructor(private readonly system: CentralSystem, readonly incoming: IncomingCall, readonly record: StationRecord) {}
 
   get station(): string { return this.incoming.connection.id; }
   get version(): OcppVersion { return this.incoming.connection.version; }
@@ -154,8 +206,26 @@ export class StationCall {
   /** @internal The synchronous answer, for a payload that needs nothing more. */
   replyNow(payload: Record<string, unknown>, prevalidated = false): void {
     this.stopTimer();
-    this.incoming.reply(payload, prevalidated);
-    this.system.observe(this, payload);
+    const extract = this.incoming.connection.profile.transactions.get(this.action);
+    const tx = extract ? extract(this.station, this.payload, payload) : null;
+    if (tx === null) {
+      this.incoming.reply(payload, prevalidated);
+      this.system.observe(this, payload);
+      return;
+    }
+    // A transaction's answer goes out once its session change is stored: a crash then loses nothing the station was told.
+    if (!prevalidated && checkPayload(this.version, this.action, 'response', payload)) this.incoming.reply(payload); // sends InternalError, throws
+    this.incoming.decided = true;
+    const send = () => {
+      try {
+        this.incoming.reply(payload, true);
+      } catch (err) {
+        this.system.replyFailed(this, err as Error);
+      }
+    };
+    const stored = this.system.observe(this, payload, tx);
+    if (stored) stored.then(send, send);
+    else send();
   }
 
   fail(code: string, description?: string, details?: Record<string, unknown>): void {
@@ -165,6 +235,8 @@ export class StationCall {
 
   /** @internal */
   expireAfter(ms: number, onExpired: () => void): void {
+    // however the call gets answered (also by the connection's own fault handling), the wait ends
+    this.incoming.onAnswered = () => this.stopTimer();
     this.timer = setTimeout(() => {
       this.timer = null;
       this.stopTimer();
@@ -183,32 +255,38 @@ export class StationCall {
   }
 }
 
-export interface CentralSystem {
-  on(event: 'station' | 'replyTimeout', listener: (event: StationEvent) => void): this;
-  on(event: 'channel', listener: (event: ChannelEvent) => void): this;
-  on(event: 'transaction', listener: (event: TransactionEvent) => void): this;
-  on(event: 'status', listener: () => void): this;
-  once(event: 'station' | 'replyTimeout', listener: (event: StationEvent) => void): this;
-  removeListener(event: 'station' | 'replyTimeout', listener: (event: StationEvent) => void): this;
-  removeListener(event: 'channel', listener: (event: ChannelEvent) => void): this;
-  removeListener(event: 'status', listener: () => void): this;
+interface CentralSystemEvents {
+  station: [event: StationEvent];
+  replyTimeout: [event: StationEvent];
+  channel: [event: ChannelEvent];
+  transaction: [event: TransactionChange];
+  status: [];
+  session: [event: SessionEvent];
+  frame: [event: FrameEvent];
+  invalid: [event: RefusedEvent];
 }
 
 /**
  * One OCPP interface: the endpoint stations connect to, its station registry, the
  * automatic replies and the routing of CALLs to flows. Free of Node-RED.
  *
- * Events: `station` (StationEvent), `channel` (ChannelEvent), `transaction` (TransactionEvent),
- * `replyTimeout` (StationEvent),
- * `status` () whenever the number of connected stations or the state changes, `error` is never emitted.
+ * Events: `station` (StationEvent), `channel` (ChannelEvent), `transaction` (TransactionChange),
+ * `replyTimeout` (StationEvent), `session` (SessionEvent),
+ * `status` () whenever the number of connected stations or the state changes, `frame`
+ * (FrameEvent) for every frame of every station, `invalid` (RefusedEvent) for every frame
+ * refused; `error` is never emitted.
  */
-export class CentralSystem extends EventEmitter {
+export class CentralSystem extends EventEmitter<CentralSystemEvents> {
   readonly registry: StationRegistry;
   readonly endpoint: OcppEndpoint;
+  /** The charging sessions, built from the transaction CALLs this interface answers. */
+  readonly sessions: SessionTracker;
+  private readonly sessionsStarted: Promise<void>;
   readonly options: CentralSystemOptions;
   private readonly log: Logger;
   private claims: ReplyClaim[] = [];
   private readonly awaitingFlow = new Map<string, StationCall>();
+  private readonly floods = new Map<string, { since: number; count: number }>();
   /** Id tags this central system sent in remote starts, by station: accepted even when unknown tags are not. */
   private readonly remoteStartTags = new Map<string, Map<string, number>>();
   private remoteStartId = Math.floor(Date.now() / 1000) % 1000000;
@@ -222,6 +300,19 @@ export class CentralSystem extends EventEmitter {
   /** Stations another instance took over: their closing here changes nothing stored. */
   private readonly handedOver = new Set<string>();
   private closed = false;
+  /** The last frames of every station, for the commissioning view. */
+  readonly logs: StationLogs;
+  private readonly lastRefused = new Map<string, RefusedEvent>();
+  /** Kinds of repair already logged, by station: each is logged once per station. */
+  private readonly repairsLogged = new Map<string, Set<string>>();
+  /** The connection whose CALL is being observed, for the reading notes. */
+  private observing: StationConnection | null = null;
+  private decimalCommaSeen = false;
+  private readonly readingNotes: ReadingNotes = {
+    decimalComma: () => { this.decimalCommaSeen = true; },
+    unreadable: (measurand, value) => this.observing?.warn(
+      `station ${this.observing.id}: ${measurand} reading ${JSON.stringify(value).slice(0, 100)} cannot be read as a number: ignored`),
+  };
 
   constructor(options: CentralSystemOptions) {
     super();
@@ -249,9 +340,20 @@ export class CentralSystem extends EventEmitter {
       this.registry = new StationRegistry(options.registryFile, this.log);
       this.registry.load();
     }
+    this.sessions = new SessionTracker(options.sessionsDir
+      ? new FileSessionStore(options.sessionsDir, { retentionDays: options.sessionRetention, log: this.log })
+      : new MemorySessionStore(), this.log);
+    const told = (topic: SessionEvent['topic']) => (record: SessionRecord) =>
+      this.emit('session', { topic, station: record.station, version: this.versionOf(record.station), record } satisfies SessionEvent);
+    this.sessions.on('sessionStarted', told('sessionStarted'));
+    this.sessions.on('sessionEnded', told('sessionEnded'));
+    this.sessionsStarted = this.sessions.start().catch((err: Error) => this.log.error(`sessions could not be read: ${err.message}`));
+    this.logs = new StationLogs(options.logBudget);
     this.endpoint = new OcppEndpoint({
       path: options.path,
       versions: options.versions,
+      assumeVersion: options.assumeVersion ?? null,
+      validation: options.validation === 'strict' ? 'strict' : 'lenient',
       authorize: (info) => this.authorize(info),
       checksPasswords: options.security === 'basic',
       throttle: options.throttle,
@@ -263,6 +365,23 @@ export class CentralSystem extends EventEmitter {
     this.endpoint.on('connected', (conn: StationConnection) => this.connected(conn));
     this.endpoint.on('disconnected', (conn: StationConnection, code: number, reason: string) => this.disconnected(conn, code, reason));
     this.endpoint.on('rejected', (r: RejectedHandshake) => this.rejected(r));
+  }
+
+  /**
+   * Every listener runs on its own: one that throws (a flow node's copy of a payload, say) is
+   * logged and neither stops the listeners after it nor escapes into a socket handler, timer
+   * or promise that emitted the event.
+   */
+  override emit<K extends keyof CentralSystemEvents>(event: K, ...args: CentralSystemEvents[K]): boolean {
+    const listeners = this.rawListeners(event);
+    for (const listener of listeners) {
+      try {
+        (listener as (...a: unknown[]) => void).apply(this, args);
+      } catch (err) {
+        this.log.error(`a listener of the ${String(event)} event failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    return listeners.length > 0;
   }
 
   get deactivated(): boolean {
@@ -342,6 +461,14 @@ export class CentralSystem extends EventEmitter {
     await this.registry.flush();
     if (this.cluster) await this.cluster.close();
     if (this.link) await this.link.close();
+    await this.sessionsStarted;
+    await this.sessions.store.close();
+  }
+
+  /** Session records whose start lies in [from, to), newest first. */
+  async querySessions(query: SessionQuery): Promise<SessionRecord[]> {
+    await this.sessionsStarted;
+    return this.sessions.store.query(query);
   }
 
   /**
@@ -448,7 +575,16 @@ export class CentralSystem extends EventEmitter {
       firstSeen: r.firstSeen,
       lastSeen: this.lastSeen(r),
       hasPassword: !!r.passwordHash,
+      repairs: { ...r.repairs },
+      refused: r.refused ?? 0,
+      lastRefused: this.lastRefused.get(r.id) ?? null,
     };
+  }
+
+  /** A known station's last frames, oldest first; undefined for a station not in the registry. */
+  stationLog(station: string): LogEntry[] | undefined {
+    if (!this.registry.has(station)) return undefined;
+    return this.logs.entriesOf(station);
   }
 
   /** Last message from the station: live from its connection, else as recorded. */
@@ -470,33 +606,42 @@ export class CentralSystem extends EventEmitter {
   /** Removes a station and disconnects it. */
   async remove(id: string): Promise<boolean> {
     const removed = this.registry.remove(id);
+    this.logs.forget(id);
+    this.lastRefused.delete(id);
+    this.repairsLogged.delete(id);
     this.endpoint.disconnect(id, 1008, 'station removed from the central system');
     await this.registry.save().catch(() => undefined);
     this.emit('status');
     return removed;
   }
 
-  /** @internal Records what an answered CALL told: registry, state, channels, transactions. */
-  observe(call: StationCall, response: Record<string, unknown>): void {
+  /**
+   * @internal Records what an answered CALL told: registry, state, channels, transactions;
+   * for a transaction CALL resolves once its session change is stored.
+   */
+  observe(call: StationCall, response: Record<string, unknown>, tx: TransactionEvent | null = null): Promise<void> | null {
     const { record, version, action, payload } = call;
-    const transactionChanged = this.reportTransaction(call, response);
-    if (recognise(record, version, action, payload) || transactionChanged) this.registry.changed(record.id);
-    const updates = observeCall(record, version, action, payload, response, isoAt(call.incoming.receivedAt));
+    // the open transaction lives on the connector: a transaction CALL changes the record
+    const transactionCall = call.incoming.connection.profile.transactions.has(action);
+    if (recognise(record, version, action, payload) || transactionCall) this.registry.changed(record.id);
+    if (tx && this.listenerCount('transaction')) this.emit('transaction', { ...tx, version } satisfies TransactionChange);
+    this.observing = call.incoming.connection;
+    const updates = observeCall(record, version, action, payload, response, isoAt(call.incoming.receivedAt), this.readingNotes);
+    this.observing = null;
+    if (this.decimalCommaSeen) {
+      this.decimalCommaSeen = false;
+      this.repaired(record.id, ['decimalComma']);
+    }
     if (updates.length) {
       this.registry.changed(record.id, VALUES_SAVE_MS);
       for (const u of updates) this.emit('channel', { station: record.id, connector: u.connector, channel: u.channel, value: u.value } satisfies ChannelEvent);
     }
+    return tx ? this.sessions.feed(tx) : null;
   }
 
-  /** Tells the `transaction` listeners what the CALL says about a transaction; true when it says anything. */
-  private reportTransaction(call: StationCall, response: Record<string, unknown>): boolean {
-    const extract = call.incoming.connection.profile.transactions.get(call.action);
-    if (!extract) return false;
-    if (this.listenerCount('transaction')) {
-      const report = extract(call.payload, response);
-      if (report) this.emit('transaction', { ...report, station: call.station, version: call.version } satisfies TransactionEvent);
-    }
-    return true;
+  /** @internal */
+  replyFailed(call: StationCall, err: Error): void {
+    this.log.warn(`reply to ${call.action} from ${call.station} not sent: ${err.message}`);
   }
 
   private async authorize(info: HandshakeInfo): Promise<AuthDecision> {
@@ -554,6 +699,7 @@ export class CentralSystem extends EventEmitter {
     this.registry.changed(conn.id);
     // shared at once, so that every instance knows the station even if this one dies now
     if (this.cluster) this.registry.save().catch(() => undefined);
+    this.watch(conn);
     let current: StationRecord | undefined = record;
     let generation = this.registry.generation;
     conn.handleCalls((incoming: IncomingCall) => {
@@ -567,6 +713,49 @@ export class CentralSystem extends EventEmitter {
     this.emitStation('connected', conn.id, conn.version, { id: conn.id, version: conn.version, address: conn.address });
     this.emit('channel', { station: conn.id, connector: 0, channel: 'connected', value: true } satisfies ChannelEvent);
     this.emit('status');
+  }
+
+  /** The station log, `frame` events, repairs and refusals of one connection. */
+  private watch(conn: StationConnection): void {
+    const id = conn.id;
+    const version = conn.version;
+    const logs = this.logs;
+    const log = logs.logOf(id);
+    conn.tap = (direction, frame, bytes) => {
+      // a received frame is stamped with its arrival, already taken by the connection
+      logs.addTo(log, direction, bytes ?? frame, direction === 'in' ? conn.lastMessageAt : Date.now());
+      if (this.listenerCount('frame') !== 0) this.emit('frame', { station: id, version, direction, frame } satisfies FrameEvent);
+    };
+    conn.on('repaired', (_action: string, kinds: RepairKind[]) => this.repaired(id, kinds));
+    conn.on('refused', (refused: RefusedFrame) => {
+      // kept for the commissioning view, shorter: one per station, for as long as the interface runs
+      const kept = refused.frame.length > LAST_REFUSED_CHARS ? refused.frame.slice(0, LAST_REFUSED_CHARS) : refused.frame;
+      const event: RefusedEvent = { ...refused, station: id, version, time: new Date().toISOString() };
+      this.lastRefused.set(id, { ...event, frame: kept });
+      const record = this.registry.get(id);
+      if (record) {
+        record.refused = (record.refused ?? 0) + 1;
+        this.registry.changed(id, VALUES_SAVE_MS);
+      }
+      this.emit('invalid', event);
+    });
+  }
+
+  /** Counts a message's repairs in the station's record; each kind is logged once per station. */
+  private repaired(station: string, kinds: readonly string[]): void {
+    const record = this.registry.get(station);
+    if (!record) return;
+    const counts = (record.repairs ||= {});
+    let logged = this.repairsLogged.get(station);
+    if (!logged) this.repairsLogged.set(station, (logged = new Set()));
+    for (const kind of kinds) {
+      counts[kind] = (counts[kind] ?? 0) + 1;
+      if (!logged.has(kind)) {
+        logged.add(kind);
+        this.log.warn(`station ${station}: ${REPAIR_TEXT[kind] ?? kind} (repaired and accepted; logged once per station, counted in its record)`);
+      }
+    }
+    this.registry.changed(station, VALUES_SAVE_MS);
   }
 
   private disconnected(conn: StationConnection, code: number, reason: string): void {
@@ -591,11 +780,30 @@ export class CentralSystem extends EventEmitter {
   }
 
   private rejected(r: RejectedHandshake): void {
+    if (r.status === 429) {
+      // answered at once and cheaply: a flood of them must not become a flood of writes and flow messages
+      this.tooManyAttempts(r.address);
+      return;
+    }
     if (r.id !== null && r.status !== 503) {
       this.registry.recordRejected({ id: r.id, address: r.address, time: new Date().toISOString(), reason: r.reason });
     }
     if (r.status === 400 && r.id !== null) this.log.warn(`station ${r.id} refused: ${r.reason}`);
     this.emitStation('rejected', r.id ?? '', null, { id: r.id, version: null, address: r.address, reason: r.reason, status: r.status });
+  }
+
+  /** Logs refused login floods once a minute per address, with how many were refused. */
+  private tooManyAttempts(address: string): void {
+    const now = Date.now();
+    const entry = this.floods.get(address);
+    if (entry && now - entry.since < 60000) {
+      entry.count++;
+      return;
+    }
+    if (entry && entry.count > 0) this.log.warn(`${entry.count} more login attempts from ${address} were refused with HTTP 429 in the last minute`);
+    else this.log.warn(`too many login attempts from ${address} waiting: further ones are refused with HTTP 429`);
+    if (this.floods.size > 1000) this.floods.clear();
+    this.floods.set(address, { since: now, count: 0 });
   }
 
   private received(conn: StationConnection, incoming: IncomingCall, record: StationRecord | undefined): void {
@@ -656,6 +864,13 @@ export class CentralSystem extends EventEmitter {
       this.answered(call);
       return;
     }
+    if (this.options.security !== 'basic' && this.options.clientCertificates !== 'required') {
+      // Without a password or a client certificate anyone may connect under this id: a certificate for it would vouch for nobody.
+      this.log.warn(`station ${station} asked to sign its certificate, but connections to this interface are not authenticated (security none, no client certificates): Rejected`);
+      call.replyNow(signCertificateResponse(version, false, 'NotAuthenticated', 'the connection is not authenticated'));
+      this.answered(call);
+      return;
+    }
     const check = await ca.checkRequest(csr, station);
     if (call.answered || call.incoming.connection.closed) return; // the station went away meanwhile
     if (!check.ok) {
@@ -678,7 +893,7 @@ export class CentralSystem extends EventEmitter {
     }, (err: RpcError) => {
       this.log.warn(`CertificateSigned to station ${station} failed: ${err.message}`);
       this.emitOutcome(station, version, null, {}, { durationMs: Date.now() - sentAt, error: { code: err.code, description: err.message } });
-    });
+    }).catch((err: Error) => this.log.error(`reporting CertificateSigned of station ${station} failed: ${err.message}`));
   }
 
   private emitOutcome(station: string, version: OcppVersion, messageId: string | null, payload: Record<string, unknown>,
@@ -693,7 +908,7 @@ export class CentralSystem extends EventEmitter {
 
   private automaticReplyFailed(call: StationCall, err: Error): void {
     this.log.error(`automatic reply to ${call.action} from ${call.station} failed: ${err.message}`);
-    if (!call.answered) call.fail(call.incoming.connection.profile.errors.internal, 'the central system could not answer');
+    if (!call.answered && !call.incoming.decided) call.fail(call.incoming.connection.profile.errors.internal, 'the central system could not answer');
   }
 
   private claimFor(station: string, action: string): ReplyClaim | undefined {

@@ -7,15 +7,17 @@ import { isoNow } from '../clock';
 import { OcppVersion, profileOf } from '../versions';
 import { ChannelName, MeterQuantity, ReadChannel, StationValues } from './model';
 import {
-  applyMeterValues, beginObservation, connectorOf, copy, deepEqual, endObservation, isId, MeterReader, Observed, tidy, timeOf,
+  applyMeterValues, beginObservation, connectorOf, copy, deepEqual, endObservation, isId, MeterReader, Observed, ReadingNotes,
+  setReadingNotes, tidy, timeOf,
 } from './readings';
+
+export type { ReadingNotes } from './readings';
 
 export interface ChannelUpdate {
   connector: number;
   channel: ChannelName;
   value: unknown;
 }
-
 
 /**
  * MeterValues for connector (EVSE) `id` > 0: the same result as the generic path (updates
@@ -155,8 +157,18 @@ function ready(values: StationValues, request: unknown): boolean {
  * the channels whose value changed. Actions that carry no channel value change nothing.
  * `receivedAt` stamps reports that carry no time of their own.
  */
-export function observeCall(values: StationValues, version: OcppVersion, action: string, request: any, response: any, receivedAt?: string): ChannelUpdate[] {
+export function observeCall(values: StationValues, version: OcppVersion, action: string, request: any, response: any, receivedAt?: string,
+  readingNotes: ReadingNotes | null = null): ChannelUpdate[] {
   if (!ready(values, request)) return [];
+  setReadingNotes(readingNotes);
+  try {
+    return observeEither(values, version, action, request, response, receivedAt);
+  } finally {
+    setReadingNotes(null);
+  }
+}
+
+function observeEither(values: StationValues, version: OcppVersion, action: string, request: any, response: any, receivedAt?: string): ChannelUpdate[] {
   if (action === 'MeterValues') {
     // The most frequent report gets a path of its own that compares only what it can change.
     const rules = profileOf(version).observe;

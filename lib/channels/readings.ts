@@ -46,12 +46,36 @@ export function tidy(x: number): number {
 /** Reads one sampledValue of a version's shape as a number in the measurand's channel unit. */
 export type MeterReader = (sv: any, m: Measurand) => number | undefined;
 
+/** Told about meter readings that are not plain decimal numbers. */
+export interface ReadingNotes {
+  /** A 1.6 reading written with a decimal comma (`"7,2"`), read as a point. */
+  decimalComma(measurand: string): void;
+  /** A reading that cannot be read as a number: its channel is not updated. */
+  unreadable(measurand: string, value: unknown): void;
+}
+
+/** The notes of the observation under way (observing is synchronous). */
+let notes: ReadingNotes | null = null;
+
+/** Who hears about odd readings until the next call; null: nobody. */
+export function setReadingNotes(readingNotes: ReadingNotes | null): void {
+  notes = readingNotes;
+}
+
+/** A sampled value written with a decimal comma was read as a point. */
+export function noteDecimalComma(sv: { measurand?: string }): void {
+  if (notes) notes.decimalComma(sv.measurand ?? DEFAULT_MEASURAND);
+}
+
 /**
  * A sampled value in the channel's unit: `raw` in `unit` (the measurand's default when
  * none is named) times 10^`multiplier`. Undefined for a unit the channel cannot use.
  */
-export function scaledReading(raw: unknown, unit: unknown, multiplier: number, m: Measurand): number | undefined {
-  if (typeof raw !== 'number' || !Number.isFinite(raw)) return undefined;
+export function scaledReading(raw: unknown, unit: unknown, multiplier: number, m: Measurand, sv: { measurand?: string; value?: unknown }): number | undefined {
+  if (typeof raw !== 'number' || !Number.isFinite(raw)) {
+    if (notes) notes.unreadable(sv.measurand ?? DEFAULT_MEASURAND, sv.value);
+    return undefined;
+  }
   const factor = m.units.get(unit === undefined ? m.defaultUnit : String(unit));
   if (factor === undefined) return undefined;
   if (factor === 1 && multiplier === 0) return raw;

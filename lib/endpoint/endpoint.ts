@@ -8,7 +8,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { StationConnection } from '../rpc/connection';
 import { Logger, silentLogger } from '../rpc/logger';
 import { OcppVersion } from '../versions';
-import { BasicCredentials, negotiateVersion, offeredProtocols, parseBasicAuth, stationIdFromPath } from './handshake';
+import { BasicCredentials, matchProtocol, offeredProtocols, parseBasicAuth, stationIdFromPath } from './handshake';
 import { AttemptTurn, FailedAuthThrottle, ThrottleOptions } from './auth-throttle';
 import { peerCommonName } from '../security/certificates';
 import { routeUpgrades, UpgradeHandler } from './upgrade-router';
@@ -43,6 +43,8 @@ export interface EndpointOptions {
   path: string;
   /** Approved versions, in no particular order (the station's order decides). */
   versions: readonly OcppVersion[];
+  /** The version of a station that offers no subprotocol; none: such a station is refused (400). */
+  assumeVersion?: OcppVersion | null;
   /** Decides whether a station may connect; default: everybody. */
   authorize?: (info: HandshakeInfo) => AuthDecision | Promise<AuthDecision>;
   /** `authorize` checks passwords: attempts from one address are then paced by a FailedAuthThrottle. */
@@ -53,6 +55,8 @@ export interface EndpointOptions {
   maxPayload?: number;
   /** Commands that may wait per station behind the outstanding one. */
   queueLimit?: number;
+  /** Validation of what stations send (see StationConnection). */
+  validation?: 'lenient' | 'strict';
   log?: Logger;
 }
 
@@ -64,13 +68,10 @@ export interface ListenOptions {
   clientCertificates?: boolean;
 }
 
-export interface OcppEndpoint {
-  on(event: 'connected', listener: (conn: StationConnection) => void): this;
-  on(event: 'disconnected', listener: (conn: StationConnection, code: number, reason: string) => void): this;
-  on(event: 'rejected', listener: (rejected: RejectedHandshake) => void): this;
-  emit(event: 'connected', conn: StationConnection): boolean;
-  emit(event: 'disconnected', conn: StationConnection, code: number, reason: string): boolean;
-  emit(event: 'rejected', rejected: RejectedHandshake): boolean;
+interface EndpointEvents {
+  connected: [conn: StationConnection];
+  disconnected: [conn: StationConnection, code: number, reason: string];
+  rejected: [rejected: RejectedHandshake];
 }
 
 /**
@@ -78,7 +79,7 @@ export interface OcppEndpoint {
  * or listening on a port of its own. Events: `connected` (StationConnection),
  * `disconnected` (StationConnection, code, reason), `rejected` (RejectedHandshake).
  */
-export class OcppEndpoint extends EventEmitter {
+export class OcppEndpoint extends EventEmitter<EndpointEvents> {
   readonly connections = new Map<string, StationConnection>();
   /** While true, every handshake is answered 503 (a deactivated interface on a shared server). */
   unavailable = false;
@@ -88,7 +89,8 @@ export class OcppEndpoint extends EventEmitter {
   private readonly log: Logger;
   /** Only where passwords are checked; elsewhere a reconnect storm from one address is never queued. */
   private readonly throttle: FailedAuthThrottle | null;
-  private readonly versionOf = new WeakMap<IncomingMessage, OcppVersion>();
+  /** The subprotocol each accepted handshake answers with: the station's own spelling. */
+  private readonly protocolOf = new WeakMap<IncomingMessage, string>();
   private server: Server | null = null;
   private ownServer = false;
   private detach: (() => void) | null = null;
@@ -105,7 +107,7 @@ export class OcppEndpoint extends EventEmitter {
       maxPayload: options.maxPayload ?? MAX_FRAME_BYTES,
       perMessageDeflate: false,
       clientTracking: false,
-      handleProtocols: (_protocols, req) => this.versionOf.get(req) ?? false,
+      handleProtocols: (_protocols, req) => this.protocolOf.get(req) ?? false,
     });
   }
 
@@ -184,9 +186,9 @@ export class OcppEndpoint extends EventEmitter {
     }
   }
 
-  /** Failed logins counted for an address by the throttle (0 where passwords are not checked). */
-  throttleFailures(address: string): number {
-    return this.throttle?.failuresOf(address) ?? 0;
+  /** Failed logins for a station counted from an address by the throttle (0 where passwords are not checked). */
+  throttleFailures(address: string, station: string): number {
+    return this.throttle?.failuresOf(address, station) ?? 0;
   }
 
   /** Closes one station's connection, if any. */
@@ -233,15 +235,18 @@ export class OcppEndpoint extends EventEmitter {
     if (this.unavailable || this.closing) return reject(null, 503, 'interface deactivated');
     const id = stationIdFromPath(pathname, this.path);
     if (id === null) return reject(null, 400, 'invalid station id in path');
-    const version = negotiateVersion(offered, this.options.versions);
+    const match = offered.length ? matchProtocol(offered, this.options.versions) : null;
+    const assumed = this.options.assumeVersion;
+    const version = match ? match.version : !offered.length && assumed && this.options.versions.includes(assumed) ? assumed : null;
     if (version === null) {
-      return reject(id, 400, offered.length ? `no approved OCPP version offered (${offered.join(', ')})` : 'no OCPP version offered');
+      return reject(id, 400, offered.length ? `no approved OCPP version offered (${offered.join(', ')})`
+        : 'no OCPP version offered (set assumeVersion on the interface to accept such a station)');
     }
     const credentials = parseBasicAuth(req.headers.authorization);
     // Where passwords are checked, every attempt takes its turn and is counted before it is answered.
     let turn: AttemptTurn | null = null;
     if (this.throttle) {
-      turn = await this.throttle.admit(address, () => !socket.destroyed);
+      turn = await this.throttle.admit(address, id, () => !socket.destroyed);
       if (!turn) return reject(id, 429, 'too many login attempts from this address', { 'Retry-After': '10' });
     }
     if (socket.destroyed) {
@@ -261,7 +266,7 @@ export class OcppEndpoint extends EventEmitter {
       if (decision.status === 401) return reject(id, 401, decision.reason, { 'WWW-Authenticate': 'Basic realm="OCPP", charset="UTF-8"' });
       return reject(id, decision.status, decision.reason);
     }
-    this.versionOf.set(req, version);
+    if (match) this.protocolOf.set(req, match.protocol);
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, id, version, address));
   }
 
@@ -270,7 +275,7 @@ export class OcppEndpoint extends EventEmitter {
       ws.close(1001, 'central system going away');
       return;
     }
-    const conn = new StationConnection(ws, id, version, address, { queueLimit: this.options.queueLimit, log: this.log });
+    const conn = new StationConnection(ws, id, version, address, { queueLimit: this.options.queueLimit, validation: this.options.validation, log: this.log });
     const previous = this.connections.get(id);
     this.connections.set(id, conn);
     conn.once('close', (code: number, reason: string) => {

@@ -3,6 +3,7 @@ import { OcppVersion, isVersion } from '../versions';
 export const MAX_STATION_ID_LENGTH = 48;
 
 /** C0 control characters and DEL: never part of a station id. */
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 /**
@@ -39,12 +40,28 @@ export function offeredProtocols(header: string | string[] | undefined): string[
   return text.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
 }
 
-/** The first subprotocol in the station's order that is approved here, or null. */
-export function negotiateVersion(offered: readonly string[], approved: readonly OcppVersion[]): OcppVersion | null {
+/** The OCPP version a subprotocol names, without regard to case and to a trailing `J` (`OCPP1.6J` is `ocpp1.6`). */
+export function versionOfProtocol(protocol: string): OcppVersion | null {
+  const lower = protocol.toLowerCase();
+  const name = lower.endsWith('j') ? lower.slice(0, -1) : lower;
+  return isVersion(name) ? name : null;
+}
+
+/**
+ * The first subprotocol in the station's order that is approved here, with the station's
+ * own spelling (the handshake answers with it), or null.
+ */
+export function matchProtocol(offered: readonly string[], approved: readonly OcppVersion[]): { version: OcppVersion; protocol: string } | null {
   for (const protocol of offered) {
-    if (isVersion(protocol) && approved.includes(protocol)) return protocol;
+    const version = versionOfProtocol(protocol);
+    if (version !== null && approved.includes(version)) return { version, protocol };
   }
   return null;
+}
+
+/** The first subprotocol in the station's order that is approved here, or null. */
+export function negotiateVersion(offered: readonly string[], approved: readonly OcppVersion[]): OcppVersion | null {
+  return matchProtocol(offered, approved)?.version ?? null;
 }
 
 export interface BasicCredentials {

