@@ -24,6 +24,10 @@ module.exports = tseslint.config(
   {
     files: ['lib/**/*.ts', 'nodes/**/*.ts'],
     languageOptions: { globals: globals.node },
+    rules: {
+      // The X.509 library and its Reflect polyfill are loaded on first use only (an interface without a signing CA never loads them).
+      '@typescript-eslint/no-require-imports': ['error', { allow: ['^reflect-metadata$', '^@peculiar/x509$'] }],
+    },
   },
   {
     // The scripts, the benchmark and the tests are CommonJS run by Node.js.

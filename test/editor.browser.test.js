@@ -7,7 +7,7 @@ const assert = require('assert');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { station, handshakeStatus, rawClient, closeAllClients, until } = require('./support');
+const { station, handshakeStatus, rawClient, closeAllClients } = require('./support');
 const { PKG_ROOT, startNodeRed, stopNodeRed, httpStatus, installInto } = require('./nodered-process');
 const lib = require('../dist/lib');
 

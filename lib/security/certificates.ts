@@ -70,7 +70,7 @@ export class CertificateAuthority {
     try {
       this.key = createPrivateKey(passphrase ? { key: keyPem, passphrase } : keyPem);
     } catch (err) {
-      throw new Error(`cannot read the CA's private key: ${(err as Error).message}`);
+      throw new Error(`cannot read the CA's private key: ${(err as Error).message}`, { cause: err });
     }
     if (!own.checkPrivateKey(this.key)) throw new Error('the private key does not belong to the CA certificate');
     signatureAlgorithmFor(this.key);
@@ -92,7 +92,7 @@ export class CertificateAuthority {
     } catch (err) {
       return { ok: false, reason: `the CSR cannot be read (${(err as Error).message})` };
     }
-    let valid = false;
+    let valid: boolean;
     try {
       valid = await request.verify(subtleCrypto);
     } catch (err) {

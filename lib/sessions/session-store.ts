@@ -343,9 +343,9 @@ export class FileSessionStore implements SessionStore {
     for await (const line of lines) {
       if (!line) continue;
       result.lines++;
-      let value: any;
+      let value: { id?: unknown; removed?: unknown } | null;
       try {
-        value = JSON.parse(line);
+        value = JSON.parse(line) as { id?: unknown; removed?: unknown } | null;
       } catch {
         result.torn++;
         continue;
@@ -360,7 +360,7 @@ export class FileSessionStore implements SessionStore {
       }
       // re-inserted so that the file order stays the order of the last change
       records.delete(value.id);
-      records.set(value.id, value as SessionRecord);
+      records.set(value.id, value as unknown as SessionRecord);
     }
     return result;
   }

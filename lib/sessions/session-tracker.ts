@@ -44,10 +44,9 @@ interface OpenSession {
 /** Ended sessions remembered for events that arrive after their end (duplicates, a late Started). */
 const RECENTLY_ENDED = 1000;
 
-export interface SessionTracker {
-  on(event: 'sessionStarted' | 'sessionEnded', listener: (record: SessionRecord) => void): this;
-  once(event: 'sessionStarted' | 'sessionEnded', listener: (record: SessionRecord) => void): this;
-  removeListener(event: 'sessionStarted' | 'sessionEnded', listener: (record: SessionRecord) => void): this;
+interface SessionTrackerEvents {
+  sessionStarted: [record: SessionRecord];
+  sessionEnded: [record: SessionRecord];
 }
 
 /**
@@ -61,7 +60,7 @@ export interface SessionTracker {
  * - a new transaction on a connector whose previous one never ended closes that one `incomplete`;
  * - sessions still active when the store is opened (a restart) continue.
  */
-export class SessionTracker extends EventEmitter {
+export class SessionTracker extends EventEmitter<SessionTrackerEvents> {
   private readonly open = new Map<string, OpenSession>();
   /** The open session's key per station and connector. */
   private readonly onConnector = new Map<string, string>();
