@@ -212,6 +212,30 @@ describe('real wallboxes', function () {
         }
       });
 
+      it('the same repairs for a 2.1 station, for a CALL and for a SEND (schemas of the 2.1 adapter)', async function () {
+        await start({ versions: ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] });
+        const ws = await rawClient(`${sharedUrl()}/CP21`, ['ocpp2.1']);
+        const { reply } = await call(ws, 's1', 'StatusNotification',
+          { timestamp: NO_ZONE, connectorStatus: 'occupied', evseId: 1, connectorId: 1, vendorNote: 'x' });
+        // a SEND is never answered; the Heartbeat after it shows that it was read
+        ws.send(JSON.stringify([6, 'e1', 'NotifyPeriodicEventStream', { id: 1, pending: 0, basetime: NO_ZONE, data: [{ t: 0, v: '230.1' }] }]));
+        const beat = await call(ws, 'h1', 'Heartbeat', {});
+        assert.deepStrictEqual(beat.reply.slice(0, 2), [3, 'h1'], 'the SEND got no answer');
+        if (validation === 'lenient') {
+          assert.deepStrictEqual(reply, [3, 's1', {}]);
+          await until(() => callsSeen(calls).length === 3, 'the CALL, the SEND and the Heartbeat at the flow');
+          const [status, send] = callsSeen(calls);
+          assert.deepStrictEqual(status.payload, { timestamp: `${NO_ZONE}Z`, connectorStatus: 'Occupied', evseId: 1, connectorId: 1 });
+          assert.strictEqual(send.ocpp.action, 'NotifyPeriodicEventStream');
+          assert.strictEqual(send.payload.basetime, `${NO_ZONE}Z`);
+          assert.deepStrictEqual((await summary('CP21')).repairs, { dateTime: 2, enumCase: 1, unknownProperty: 1 });
+        } else {
+          assert.strictEqual(reply[0], 4);
+          await until(() => callsSeen(calls).length === 1, 'the Heartbeat at the flow');
+          assert.strictEqual(callsSeen(calls)[0].ocpp.action, 'Heartbeat', 'neither the invalid CALL nor the invalid SEND reached the flow');
+        }
+      });
+
       it('what repairs cannot help is refused exactly as in strict', async function () {
         await start();
         const ws = await rawClient(`${sharedUrl()}/CP`, ['ocpp1.6']);
