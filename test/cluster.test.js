@@ -44,6 +44,7 @@ async function json(port, method, urlPath, body) {
 }
 
 const command = async (port, stationId, action, payload) => (await json(port, 'POST', '/cmd', { station: stationId, action, payload })).body;
+const sessions = async (port, stationId) => (await json(port, 'GET', `/ocpp-interface/iface1/sessions?station=${stationId}`)).body;
 const table = async (port) => (await json(port, 'GET', '/ocpp-interface/iface1/stations')).body;
 const url = (port) => `ws://127.0.0.1:${port}/ocpp`;
 
@@ -191,16 +192,37 @@ describe('two Node-RED instances on one interface (store: redis)', function () {
     await held.close({ force: true });
   });
 
-  it('lets the stations of a killed instance reconnect to the other one; its presence expires', async function () {
+  it('lets the stations of a killed instance reconnect to the other one, where their sessions end completed; its presence expires', async function () {
     const c1 = answering(await station(url(a.port), 'K1', ['ocpp1.6']));
     await station(url(a.port), 'K2', ['ocpp2.0.1']);
+    const c3 = await station(url(a.port), 'K3', ['ocpp2.0.1']);
     await boot(c1, 'ocpp1.6');
-    const tx = (await start16(c1, 7)).transactionId;
+    await boot(c3, 'ocpp2.0.1');
+    const started = new Date(Date.now() - 60000).toISOString();
+    const tx = (await c1.call('StartTransaction', { connectorId: 1, idTag: 'KTAG', meterStart: 1200, timestamp: started })).transactionId;
+    const energy = (timestamp, value, context) => ({ timestamp, sampledValue: [{ value, context, measurand: 'Energy.Active.Import.Register' }] });
+    await c3.call('TransactionEvent', { eventType: 'Started', timestamp: started, triggerReason: 'Authorized', seqNo: 0,
+      transactionInfo: { transactionId: 'K3-TX' }, evse: { id: 1, connectorId: 1 }, idToken: { idToken: 'K3TAG', type: 'ISO14443' },
+      meterValue: [energy(started, 500, 'Transaction.Begin')] });
+    await until(async () => (await sessions(b.port, 'K3')).length === 1 && (await sessions(b.port, 'K1')).length === 1, 5000);
     a.child.kill('SIGKILL');
     await new Promise((resolve) => a.child.once('exit', resolve));
     const again = answering(await station(url(b.port), 'K1', ['ocpp1.6']));
+    const again3 = await station(url(b.port), 'K3', ['ocpp2.0.1']);
     assert.deepStrictEqual((await command(b.port, 'K1', 'ClearCache', {})).payload, { status: 'Accepted' });
-    await again.call('StopTransaction', { transactionId: tx, meterStop: 10, timestamp: new Date().toISOString() });
+    const stopped = new Date().toISOString();
+    await again.call('StopTransaction', { transactionId: tx, meterStop: 8450, timestamp: stopped, reason: 'EVDisconnected' });
+    await again3.call('TransactionEvent', { eventType: 'Ended', timestamp: stopped, triggerReason: 'EVCommunicationLost', seqNo: 1,
+      transactionInfo: { transactionId: 'K3-TX', stoppedReason: 'EVDisconnected' }, meterValue: [energy(stopped, 2750, 'Transaction.End')] });
+    // one record each, continued on B: completed with the energy of the whole charge
+    const [k1] = await sessions(b.port, 'K1');
+    assert.deepStrictEqual((await sessions(b.port, 'K1')).length, 1);
+    assert.deepStrictEqual([k1.status, k1.transactionId, k1.idTag, k1.start, k1.meterStart, k1.meterStop, k1.energy, k1.duration, k1.stopReason],
+      ['completed', tx, 'KTAG', started, 1200, 8450, 7250, Math.round((Date.parse(stopped) - Date.parse(started)) / 1000), 'EVDisconnected']);
+    const k3s = await sessions(b.port, 'K3');
+    assert.strictEqual(k3s.length, 1);
+    assert.deepStrictEqual([k3s[0].status, k3s[0].idTag, k3s[0].meterStart, k3s[0].meterStop, k3s[0].energy], ['completed', 'K3TAG', 500, 2750, 2250]);
+    await again3.close({ force: true });
     // K2 never comes back: nobody holds it, at once for commands, and in the table once its presence expired
     assert.strictEqual((await command(b.port, 'K2', 'ClearCache', {})).error, 'notConnected');
     await until(async () => (await table(b.port)).find((s) => s.id === 'K2').connected === false, 20000);

@@ -15,6 +15,7 @@ import { OpenTransaction, StationRecord, StationRegistry } from '../registry/sta
 import { OcppVersion } from '../versions';
 import { RedisLink } from '../redis/link';
 import { RedisRegistryStore } from '../redis/registry-store';
+import { RedisSessionStore } from '../redis/session-store';
 import { ClusterOptions, StationCluster } from '../redis/cluster';
 import { FileSessionStore, MemorySessionStore, SessionQuery, SessionRecord, SessionTracker, TransactionEvent, transactionEventOf } from '../sessions';
 import { automaticReply, needsTransactionId } from './automatic-replies';
@@ -338,9 +339,11 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
       this.registry = new StationRegistry(options.registryFile, this.log);
       this.registry.load();
     }
-    this.sessions = new SessionTracker(options.sessionsDir
-      ? new FileSessionStore(options.sessionsDir, { retentionDays: options.sessionRetention, log: this.log })
-      : new MemorySessionStore(), this.log);
+    this.sessions = new SessionTracker(this.link
+      ? new RedisSessionStore(this.link, { retentionDays: options.sessionRetention, log: this.log })
+      : options.sessionsDir
+        ? new FileSessionStore(options.sessionsDir, { retentionDays: options.sessionRetention, log: this.log })
+        : new MemorySessionStore(), this.log);
     const told = (topic: SessionEvent['topic']) => (record: SessionRecord) =>
       this.emit('session', { topic, station: record.station, version: this.versionOf(record.station), record } satisfies SessionEvent);
     this.sessions.on('sessionStarted', told('sessionStarted'));
@@ -676,6 +679,7 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
       await this.cluster.claim(info.id).catch(() => undefined);
       // what the previous instance stored when it handed the station over
       await this.registry.refresh(info.id).catch(() => undefined);
+      await this.sessions.adopt(info.id);
     }
     return decision;
   }
