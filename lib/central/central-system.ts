@@ -16,7 +16,7 @@ import { OcppVersion } from '../versions';
 import { RedisLink } from '../redis/link';
 import { RedisRegistryStore } from '../redis/registry-store';
 import { RedisSessionStore } from '../redis/session-store';
-import { ClusterOptions, StationCluster } from '../redis/cluster';
+import { ClusterOptions, STORE_UNAVAILABLE_REASON, StationCluster } from '../redis/cluster';
 import { FileSessionStore, MemorySessionStore, SessionQuery, SessionRecord, SessionTracker, TransactionEvent, transactionEventOf } from '../sessions';
 import { automaticReply, needsTransactionId } from './automatic-replies';
 import { recognise } from './recognise';
@@ -669,7 +669,7 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
     if (this.cluster) {
       if (!this.storeAvailable) {
         // Without Redis only a station this instance knows (from before) may connect.
-        if (!this.registryLoaded || !this.registry.has(info.id)) return { accept: false, status: 503, reason: 'station registry unreachable' };
+        if (!this.registryLoaded || !this.registry.has(info.id)) return { accept: false, status: 503, reason: STORE_UNAVAILABLE_REASON };
       } else {
         await this.registry.refresh(info.id).catch(() => undefined);
       }

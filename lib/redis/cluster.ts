@@ -29,6 +29,15 @@ const DEFAULTS = { presenceTtlMs: 15000, refreshMs: 5000, takeoverWaitMs: 2000 }
 /** Extra time the caller waits beyond a command's own timeout, for the holder's `timeout` answer to arrive. */
 const ANSWER_MARGIN_MS = 1000;
 
+/**
+ * Why a command could not be routed, as `details.cluster` of its RpcError: nodes show their
+ * own text for it (README: Several Node-RED instances).
+ */
+export type ClusterFault = 'redisUnreachable' | 'holderGone';
+
+/** The reason a station is refused with HTTP 503 while Redis cannot be reached. */
+export const STORE_UNAVAILABLE_REASON = 'station registry unreachable';
+
 /** Deletes a presence key only while it still names this instance. */
 const RELEASE_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
 
@@ -41,6 +50,7 @@ type BusMessage =
 
 interface Pending {
   resolve(message: BusMessage): void;
+  reject(err: Error): void;
   timer: NodeJS.Timeout;
 }
 
@@ -124,7 +134,7 @@ export class StationCluster {
     try {
       holder = await this.link.client.get(this.presenceKey(station));
     } catch (err) {
-      throw new RpcError('notConnected', `station ${station} cannot be reached: Redis is unreachable (${(err as Error).message})`);
+      throw new RpcError('notConnected', `station ${station} cannot be reached: Redis is unreachable (${(err as Error).message})`, fault('redisUnreachable'));
     }
     if (!holder || holder === this.instanceId) throw new RpcError('notConnected', `station ${station} is not connected`);
     const answer = await this.request(holder, { t: 'call', cid: '', from: this.instanceId, station, action, payload, timeoutMs }, timeoutMs + ANSWER_MARGIN_MS)
@@ -144,19 +154,19 @@ export class StationCluster {
         this.pending.delete(cid);
         reject(new Error('no answer'));
       }, waitMs);
-      this.pending.set(cid, { resolve, timer });
+      this.pending.set(cid, { resolve, reject, timer });
     });
     let receivers: number;
     try {
       receivers = await this.link.client.publish(this.link.key('instance', target), JSON.stringify(message));
     } catch (err) {
       this.settle(cid);
-      throw new RpcError('notConnected', `Redis is unreachable (${(err as Error).message})`);
+      throw new RpcError('notConnected', `station ${(message as { station: string }).station} cannot be reached: Redis is unreachable (${(err as Error).message})`, fault('redisUnreachable'));
     }
     if (receivers === 0) {
       // The holder is gone (its presence has not expired yet).
       this.settle(cid);
-      throw new RpcError('notConnected', 'the instance holding the station is gone');
+      throw new RpcError('notConnected', `station ${(message as { station: string }).station} cannot be reached: the instance holding it is gone`, fault('holderGone'));
     }
     return answer;
   }
@@ -216,7 +226,8 @@ export class StationCluster {
     this.refreshTimer = null;
     this.link.subscriber.removeListener('message', this.onMessage);
     this.link.removeListener('up', this.onUp);
-    for (const cid of [...this.pending.keys()]) this.settle(cid);
+    // a caller still waiting for another instance gets its answer now
+    for (const cid of [...this.pending.keys()]) this.settle(cid)?.reject(new RpcError('notConnected', 'the interface was closed before the station answered'));
     if (this.link.up && this.held.size) {
       const pipeline = this.link.client.pipeline();
       for (const station of this.held) pipeline.eval(RELEASE_SCRIPT, 1, this.presenceKey(station), this.instanceId);
@@ -224,6 +235,16 @@ export class StationCluster {
     }
     this.held.clear();
   }
+}
+
+function fault(cluster: ClusterFault): Record<string, unknown> {
+  return { cluster };
+}
+
+/** The cluster fault an error of a routed command names, or null. */
+export function clusterFault(err: unknown): ClusterFault | null {
+  const value = err instanceof RpcError ? err.details?.cluster : undefined;
+  return value === 'redisUnreachable' || value === 'holderGone' ? value : null;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -1,9 +1,14 @@
 'use strict';
-// Session records in Redis (README: Several Node-RED instances): ranges read a page at a time,
-// the per-station index, retention, the active sessions at open, and writes made while Redis was away.
+// What store: redis keeps in Redis (README: Several Node-RED instances), with a real
+// redis-server: session records (ranges read a page at a time, the per-station index,
+// retention, the active sessions at open, writes made while Redis was away), the rejected
+// list written by two instances at once, and a routed command still waiting when its
+// interface closes.
 const assert = require('assert');
 const { RedisLink } = require('../dist/lib/redis/link');
 const { RedisSessionStore } = require('../dist/lib/redis/session-store');
+const { RedisRegistryStore } = require('../dist/lib/redis/registry-store');
+const { StationCluster } = require('../dist/lib/redis/cluster');
 const { redisAvailable, startRedis } = require('./redis-server');
 const { delay } = require('./support');
 
@@ -116,5 +121,67 @@ describe('session records in Redis', function () {
     await until(async () => link.up && (await s.query({})).length === 2, 10000);
     const records = await s.query({});
     assert.deepStrictEqual(records.map((r) => [r.id, r.status]), [['during', 'completed'], ['before', 'completed']]);
+  });
+});
+
+describe('the registry and the cluster in Redis', function () {
+  this.timeout(30000);
+  let redis;
+  const links = [];
+  let n = 0;
+  const link = async (prefix) => {
+    const l = new RedisLink({ url: redis.url, prefix });
+    links.push(l);
+    await l.whenUp();
+    return l;
+  };
+
+  before(async function () {
+    if (!redisAvailable()) this.skip();
+    redis = await startRedis();
+  });
+  afterEach(async function () {
+    for (const l of links.splice(0)) await l.close();
+  });
+  after(async function () {
+    if (redis) await redis.stop();
+  });
+
+  it('keeps the attempts two instances add to the rejected list at the same time, newest first, none of an approved station', async function () {
+    const prefix = `test-registry-${++n}:`;
+    const [a, b] = [new RedisRegistryStore(await link(prefix)), new RedisRegistryStore(await link(prefix))];
+    const at = (s) => `2026-12-01T10:00:${s}.000Z`;
+    const attempt = (id, s) => ({ id, address: '127.0.0.1', time: at(s), reason: 'unknown station' });
+    await a.writeRejected([attempt('X', '01')]);
+    // each instance writes the list as it knows it, at the same time
+    await Promise.all([a.writeRejected([attempt('A1', '03'), attempt('X', '01')]), b.writeRejected([attempt('B1', '02')])]);
+    assert.deepStrictEqual((await a.readRejected()).map((r) => r.id), ['A1', 'B1', 'X']);
+    // the same station again: its latest attempt only; an attempt without id is kept as it is
+    await b.writeRejected([attempt('X', '05'), { id: null, address: '10.0.0.1', time: at('04'), reason: 'no station id' }]);
+    assert.deepStrictEqual((await b.readRejected()).map((r) => [r.id, r.time]), [['X', at('05')], [null, at('04')], ['A1', at('03')], ['B1', at('02')]]);
+    // approved meanwhile (in the registry): no longer listed
+    await a.writeStation('A1', { id: 'A1', addedBy: 'manual', firstSeen: null, lastSeen: null, version: null, properties: {}, connectors: {} }, []);
+    await a.writeRejected([]);
+    assert.deepStrictEqual((await a.readRejected()).map((r) => r.id), ['X', null, 'B1']);
+    // at most 50
+    await a.writeRejected(Array.from({ length: 60 }, (_, i) => attempt(`M${i}`, String(10 + i % 50).padStart(2, '0'))));
+    assert.strictEqual((await b.readRejected()).length, 50);
+  });
+
+  it('answers a routed command still waiting when its interface closes with notConnected', async function () {
+    const prefix = `test-cluster-${++n}:`;
+    const handlers = (command) => ({ command, release: async () => undefined, changed: () => undefined });
+    const holder = new StationCluster(await link(prefix), handlers(() => new Promise(() => {}))); // the station never answers
+    const caller = new StationCluster(await link(prefix), handlers(async () => { throw new Error('not here'); }));
+    await holder.start();
+    await caller.start();
+    await holder.claim('S1');
+    const answer = caller.forward('S1', 'ClearCache', {}, 20000);
+    await delay(200);
+    const t0 = Date.now();
+    await caller.close();
+    await assert.rejects(answer, (err) => err.code === 'notConnected');
+    assert.ok(Date.now() - t0 < 2000, 'answered at once, not after the timeout');
+    await holder.close();
   });
 });
