@@ -143,7 +143,8 @@ export = function register(RED: NodeAPI): void {
       }, (err: RpcError) => {
         // a write routed to another instance: why it could not get there, in the user's language
         const fault = clusterFault(err);
-        if (fault) err = new RpcError(err.code, RED._(fault === 'redisUnreachable' ? 'ocpp-channel.errors.redisUnreachable' : 'ocpp-channel.errors.holderGone', { station: id }), err.details);
+        if (fault) err = new RpcError(err.code, fault === 'holderGone'
+          ? RED._('ocpp-channel.errors.holderGone', { station: id }) : RED._('ocpp-channel.errors.redisUnreachable', { station: id }), err.details);
         node.status({ fill: 'red', shape: 'ring', text: t('failed', { channel, code: err.code }) });
         reportError(done, err);
       });

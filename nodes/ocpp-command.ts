@@ -62,7 +62,8 @@ export = function register(RED: NodeAPI): void {
       }, (err: RpcError) => {
         // a command routed to another instance: why it could not get there, in the user's language
         const fault = clusterFault(err);
-        if (fault) err = new RpcError(err.code, RED._(fault === 'redisUnreachable' ? 'ocpp-command.errors.redisUnreachable' : 'ocpp-command.errors.holderGone', { station }), err.details);
+        if (fault) err = new RpcError(err.code, fault === 'holderGone'
+          ? RED._('ocpp-command.errors.holderGone', { station }) : RED._('ocpp-command.errors.redisUnreachable', { station }), err.details);
         lastResult = null;
         node.status(err.code === 'deactivated' ? statusFor({ state: 'deactivated' }, t) : { fill: 'red', shape: 'ring', text: t('failed', { action, code: err.code }) });
         reportError(done, err);

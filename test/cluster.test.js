@@ -40,11 +40,12 @@ function flows(redisUrl) {
     { id: 'limitok', z: 'tab1', type: 'function', func: 'msg.payload = { payload: msg.payload, action: msg.ocpp.action }; return msg;', wires: [['resp']] },
     { id: 'limitcatch', z: 'tab1', type: 'catch', scope: ['limit'], wires: [['err']] },
     // the flow nodes' own statuses, as GET /status { <node id>: { fill, text } }
-    { id: 'in1', z: 'tab1', type: 'ocpp-in', interface: 'iface1', station: '', actions: ['connected'], reply: 'auto', wires: [[]] },
+    { id: 'in1', z: 'tab1', type: 'ocpp-in', interface: 'iface1', station: '', actions: ['connected', 'rejected'], reply: 'auto', wires: [['keeprejected']] },
+    { id: 'keeprejected', z: 'tab1', type: 'function', func: "if (msg.topic === 'rejected') global.set('rejected', msg.payload); return null;", wires: [[]] },
     { id: 'statuses', z: 'tab1', type: 'status', scope: ['cmd', 'in1', 'limit'], wires: [['keep']] },
     { id: 'keep', z: 'tab1', type: 'function', func: "const all = global.get('statuses') || {}; all[msg.status.source.id] = { fill: msg.status.fill, text: msg.status.text }; global.set('statuses', all); return null;", wires: [[]] },
     { id: 'statusin', z: 'tab1', type: 'http in', url: '/status', method: 'get', wires: [['statusout']] },
-    { id: 'statusout', z: 'tab1', type: 'function', func: "msg.payload = global.get('statuses') || {}; return msg;", wires: [['resp']] },
+    { id: 'statusout', z: 'tab1', type: 'function', func: "msg.payload = Object.assign({}, global.get('statuses'), { rejected: global.get('rejected') || null }); return msg;", wires: [['resp']] },
   ];
 }
 
@@ -233,6 +234,12 @@ describe('two Node-RED instances on one interface (store: redis)', function () {
     await held.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Preparing' });
     // unknown: 503 until Redis is back
     await assert.rejects(station(url(b.port), 'NEWCOMER', ['ocpp1.6']), (err) => err.code === 503);
+    // ocpp-in tells the refusal with the reason from the catalogue
+    await until(async () => {
+      const r = (await statuses(b.port)).rejected;
+      return r && r.id === 'NEWCOMER' && r.status === 503
+        && r.reason === 'the station registry in Redis is unreachable: only stations this instance knows may connect (HTTP 503)';
+    }, 5000);
     // Redis back, empty (no persistence): the instances write back what they hold
     redis = await startRedis(redisPort);
     await until(async () => {

@@ -326,6 +326,7 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
         command: (station, action, payload, timeoutMs) => this.localCommand(station, action, payload, timeoutMs),
         release: (station) => this.handOver(station),
         changed: (station) => this.changedElsewhere(station),
+        resync: () => { for (const r of this.registry.list()) this.changedElsewhere(r.id); this.changedElsewhere(null); },
       }, { ...options.cluster, log: this.log });
       this.registryLoaded = false;
       this.registry.on('stored', (id: string | null) => this.cluster?.announce(id));

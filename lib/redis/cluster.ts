@@ -12,6 +12,8 @@ export interface ClusterHandlers {
   release(station: string): Promise<void>;
   /** Another instance changed the station's record (null: the rejected list). */
   changed(station: string | null): void;
+  /** Subscribed again after Redis was away: changes announced meanwhile were missed, read everything again. */
+  resync?(): void;
 }
 
 export interface ClusterOptions {
@@ -28,6 +30,9 @@ const DEFAULTS = { presenceTtlMs: 15000, refreshMs: 5000, takeoverWaitMs: 2000 }
 
 /** Extra time the caller waits beyond a command's own timeout, for the holder's `timeout` answer to arrive. */
 const ANSWER_MARGIN_MS = 1000;
+
+/** After subscribing again, the time other instances get to write back what Redis lost before everything is read again. */
+const RESYNC_DELAY_MS = 1000;
 
 /**
  * Why a command could not be routed, as `details.cluster` of its RpcError: nodes show their
@@ -72,6 +77,20 @@ export class StationCluster {
   private nextCid = 0;
   private readonly onMessage = (channel: string, text: string) => this.received(channel, text);
   private readonly onUp = () => this.refresh();
+  private subscribedBefore = false;
+  private resyncTimer: NodeJS.Timeout | null = null;
+  private readonly onSubscriberReady = () => {
+    if (!this.subscribedBefore) {
+      this.subscribedBefore = true;
+      return;
+    }
+    if (this.resyncTimer || !this.handlers.resync) return;
+    this.resyncTimer = setTimeout(() => {
+      this.resyncTimer = null;
+      this.handlers.resync?.();
+    }, RESYNC_DELAY_MS);
+    this.resyncTimer.unref();
+  };
 
   constructor(private readonly link: RedisLink, private readonly handlers: ClusterHandlers, options: ClusterOptions = {}) {
     this.options = { ...DEFAULTS, ...stripUndefined(options) };
@@ -82,6 +101,8 @@ export class StationCluster {
 
   async start(): Promise<void> {
     this.link.subscriber.on('message', this.onMessage);
+    this.subscribedBefore = this.link.subscriber.status === 'ready';
+    this.link.subscriber.on('ready', this.onSubscriberReady);
     this.link.on('up', this.onUp);
     await this.link.subscriber.subscribe(this.ownChannel, this.changesChannel);
     this.refreshTimer = setInterval(() => this.refresh(), this.options.refreshMs);
@@ -225,6 +246,9 @@ export class StationCluster {
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     this.refreshTimer = null;
     this.link.subscriber.removeListener('message', this.onMessage);
+    this.link.subscriber.removeListener('ready', this.onSubscriberReady);
+    if (this.resyncTimer) clearTimeout(this.resyncTimer);
+    this.resyncTimer = null;
     this.link.removeListener('up', this.onUp);
     // a caller still waiting for another instance gets its answer now
     for (const cid of [...this.pending.keys()]) this.settle(cid)?.reject(new RpcError('notConnected', 'the interface was closed before the station answered'));
