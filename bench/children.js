@@ -39,9 +39,9 @@ function waitForPort(port, timeoutMs, child) {
  * A node child process with IPC, started through the shell so that it gets the hard
  * open-files limit (N=10000 needs more than many defaults allow).
  */
-function spawnNode(args, label) {
+function spawnNode(args, label, env = {}) {
   const child = spawn('/bin/sh', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', process.execPath, ...args], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, ...env },
   });
   let log = '';
   const keep = (chunk) => { log = (log + chunk).slice(-8000); };

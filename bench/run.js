@@ -11,6 +11,9 @@
 //   --concurrency C    handshakes in flight while booting (default 200)
 //   --out FILE         where the JSON goes (default bench/results/bench-<date>.json)
 //   --node-flags "F"   extra flags for every server process alike, e.g. "--no-allocation-site-pretenuring"
+//   --store redis      also (b) with `store: redis` (a redis-server the bench starts, no persistence)
+//                      beside (b) with the file store, and the latency of a command routed between
+//                      two Node-RED instances
 //
 // Measures the servers one after another in the same run, each in a child process of its
 // own, against one load generator process (bench/load.js). See bench/README.md.
@@ -20,11 +23,13 @@ const os = require('os');
 const path = require('path');
 const { median } = require('./stats');
 const { freePort, request, spawnNode, stopChild, waitForPort, waitMessage } = require('./children');
+const { startRedis } = require('./redis');
 
 const SERVERS = {
   a: { label: '(a) lib/', file: 'lib.js', needs: ['dist/lib/index.js'] },
   s: { label: '(a) lib/ strict', file: 'lib.js', args: ['strict'], needs: ['dist/lib/index.js'] },
   b: { label: '(b) Node-RED', file: 'node-red.js', needs: ['dist/lib/index.js'] },
+  r: { label: '(b) Node-RED, Redis', file: 'node-red.js', needs: ['dist/lib/index.js'], redis: true },
   c: { label: '(c) ocpp-rpc strict', file: 'ocpp-rpc.js', needs: [] },
   d: { label: '(d) bare ws', file: 'ws-floor.js', needs: [] },
 };
@@ -32,7 +37,7 @@ const SERVERS = {
 const ROOT = path.join(__dirname, '..');
 
 function parseArgs(argv) {
-  const opts = { quick: false, stations: null, duration: null, rate: null, reps: 3, servers: 'asbcd', concurrency: 200, out: null, quietWait: null, nodeFlags: [] };
+  const opts = { quick: false, stations: null, duration: null, rate: null, reps: 3, servers: 'asbcd', concurrency: 200, out: null, quietWait: null, nodeFlags: [], store: 'file' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -51,8 +56,12 @@ function parseArgs(argv) {
       case '--out': opts.out = value(); break;
       case '--quiet-wait': opts.quietWait = Number(value()); break;
       case '--node-flags': opts.nodeFlags = value().split(/\s+/).filter(Boolean); break;
+      case '--store':
+        opts.store = value();
+        if (opts.store !== 'file' && opts.store !== 'redis') throw new Error('--store is file or redis');
+        break;
       case '--help': case '-h':
-        console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 12).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+        console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1).filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith('//'))).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
         process.exit(0);
         break;
       default: throw new Error(`unknown option ${arg}`);
@@ -65,6 +74,8 @@ function parseArgs(argv) {
   opts.quietWait ??= quick ? 0 : 20;
   opts.servers = [...new Set(opts.servers.split(''))];
   if (!opts.servers.length) throw new Error('--servers: none of a, s, b, c, d');
+  // (b) with Redis always runs beside (b) with the file store
+  if (opts.store === 'redis') opts.servers = [...new Set([...opts.servers, 'b'])].concat('r');
   return opts;
 }
 
@@ -127,11 +138,13 @@ async function waitForQuiet(maxSeconds, threshold = 0.3) {
 }
 
 /** One server, one generator, all phases. */
-async function runOnce(key, opts, rep) {
+async function runOnce(key, opts, rep, redis) {
   const spec = SERVERS[key];
   const port = await freePort();
   const prefix = `CP${rep}${key}-`;
-  const server = spawnNode(['--expose-gc', ...opts.nodeFlags, path.join(__dirname, 'servers', spec.file), String(port), prefix, ...(spec.args || [])], spec.label);
+  if (spec.redis) await redis.flush();
+  const server = spawnNode(['--expose-gc', ...opts.nodeFlags, path.join(__dirname, 'servers', spec.file), String(port), prefix, ...(spec.args || [])], spec.label,
+    spec.redis ? { BENCH_REDIS_URL: redis.url } : {});
   let generator = null;
   try {
     await waitMessage(server, 'ready', 120000);
@@ -276,6 +289,7 @@ function ratios(med, opts) {
   // Valid traffic pays nothing for lenient validation: (a) is lenient, (s) the same with strict.
   ratio('(a) lenient / strict calls/s', a, s, 'closedCallsPerSecond', '≥', 0.97);
   ratio('(b)/(c) connections/s', b, c, 'connectionsPerSecond', '≥', 1);
+  if (med.r) ratio('(b) Redis/(b) file closed-loop calls/s', med.r, b, 'closedCallsPerSecond', '≥', 0.8);
   // Not a target: calls per server CPU-second depends less on what else the machine runs.
   if (a && c && a.cpuMsPer1000Calls && c.cpuMsPer1000Calls) {
     lines.push({ name: '(a)/(c) calls per server CPU-second', value: c.cpuMsPer1000Calls / a.cpuMsPer1000Calls, target: '(information)', met: null });
@@ -311,7 +325,7 @@ function printRatios(lines) {
     const value = l.value === null ? '' : `${l.value.toFixed(2)}×`;
     const detail = [value, l.detail].filter(Boolean).join('  ') || 'n/a';
     const verdict = l.target === '(information)' ? '' : l.met === null ? 'not judged' : l.met ? 'met' : 'NOT met';
-    out.push(`${l.name.padEnd(38)} ${detail.padEnd(30)} target ${l.target.padEnd(34)} ${verdict}`);
+    out.push(`${l.name.padEnd(40)} ${detail.padEnd(30)} target ${l.target.padEnd(34)} ${verdict}`);
   }
   return out.join('\n');
 }
@@ -335,6 +349,61 @@ function packageVersion(name) {
   }
 }
 
+/**
+ * Two Node-RED instances with `store: redis` on one interface, a strict ocpp-rpc station on
+ * each; commands issued on A through its ocpp-command node to the station on B (routed over
+ * Redis), and for comparison to the station on A itself.
+ */
+async function routedCommands(redis, opts) {
+  await redis.flush();
+  const { RPCClient } = require('ocpp-rpc');
+  const members = [];
+  const clients = [];
+  const sequential = opts.quick ? 200 : 500;
+  const concurrent = opts.quick ? 500 : 2000;
+  try {
+    for (const name of ['A', 'B']) {
+      const port = await freePort();
+      const child = spawnNode([path.join(__dirname, 'servers', 'node-red.js'), String(port), 'ROUTE-'], `(b) Node-RED, Redis, instance ${name}`, { BENCH_REDIS_URL: redis.url });
+      members.push({ child, port });
+    }
+    for (const m of members) {
+      await waitMessage(m.child, 'ready', 120000);
+      await waitForPort(m.port, 30000, m.child);
+    }
+    for (const [i, name] of ['ROUTE-A', 'ROUTE-B'].entries()) {
+      const client = new RPCClient({ endpoint: `ws://127.0.0.1:${members[i].port}/ocpp`, identity: name, protocols: ['ocpp1.6'], strictMode: true, reconnect: false });
+      client.handle('RemoteStartTransaction', () => ({ status: 'Accepted' }));
+      await client.connect();
+      clients.push(client);
+      await client.call('BootNotification', { chargePointVendor: 'Bench', chargePointModel: 'Sim-1' });
+    }
+    const [a] = members;
+    await request(a.child, { cmd: 'held', station: 'ROUTE-B' }, 15000);
+    const route = async (station, count, concurrency) => (await request(a.child, { cmd: 'route', station, count, concurrency }, 120000)).result;
+    // a short warm-up on both paths, not counted
+    await route('ROUTE-A', 50, 1);
+    await route('ROUTE-B', 50, 1);
+    return {
+      local: await route('ROUTE-A', sequential, 1),
+      routed: await route('ROUTE-B', sequential, 1),
+      routedConcurrent: await route('ROUTE-B', concurrent, 50),
+    };
+  } finally {
+    await Promise.all(clients.map((c) => c.close({ force: true }).catch(() => undefined)));
+    for (const m of members) await stopChild(m.child);
+  }
+}
+
+function printRouting(r) {
+  const line = (title, x) => `${title.padEnd(50)} ${fmt(x.count, 0).padStart(5)} commands  ${fmt(x.perSecond, 0).padStart(6)}/s  ` +
+    `p50 ${fmt(x.p50Ms, 2)} ms  p99 ${fmt(x.p99Ms, 2)} ms  max ${fmt(x.maxMs, 2)} ms${x.failed ? `  FAILED ${x.failed} (${x.lastError})` : ''}`;
+  return ['', 'ocpp-command on instance A (store: redis), RemoteStartTransaction:',
+    line('  to a station on A (not routed), one at a time', r.local),
+    line('  to a station on B (routed), one at a time', r.routed),
+    line(`  to a station on B (routed), ${r.routedConcurrent.concurrency} in flight`, r.routedConcurrent)].join('\n');
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   for (const key of opts.servers) {
@@ -353,28 +422,44 @@ async function main() {
   const started = Date.now();
   const runs = [];
   const failures = [];
-  for (let rep = 0; rep < opts.reps; rep++) {
-    // Each repetition starts with another server, so none always runs first or last.
-    const order = opts.servers.map((_, i) => opts.servers[(i + rep) % opts.servers.length]);
-    for (const key of order) {
-      const quiet = await waitForQuiet(opts.quietWait);
-      const t0 = Date.now();
-      try {
-        const run = await runOnce(key, opts, rep);
-        run.quietWaitSeconds = quiet.waited;
-        runs.push(run);
-        console.log(`  rep ${rep + 1} ${SERVERS[key].label.padEnd(20)} ${fmt(run.closedCallsPerSecond, 0).padStart(7)} calls/s  p99 ${fmt(run.closedP99Ms, 2)} ms  ` +
-          `booted ${run.booted}/${run.stations}  server ${fmt(run.serverCpuPercent, 0)} % / generator ${fmt(run.generatorCpuPercent, 0)} % CPU  ` +
-          `other load ${fmt(run.foreignCores, 2)} cores  (${((Date.now() - t0) / 1000).toFixed(1)} s` +
-          `${quiet.waited >= 1 ? `, waited ${quiet.waited.toFixed(0)} s for a quiet machine` : ''})`);
-        if (run.callErrors || run.unexpected || run.connectFailures || run.fanoutFailed) {
-          console.log(`        call errors ${run.callErrors}, unexpected frames ${run.unexpected}, failed connections ${run.connectFailures}, failed commands ${run.fanoutFailed}`);
+  const redis = opts.store === 'redis' ? await startRedis() : null;
+  let routing = null;
+  try {
+    for (let rep = 0; rep < opts.reps; rep++) {
+      // Each repetition starts with another server, so none always runs first or last.
+      const order = opts.servers.map((_, i) => opts.servers[(i + rep) % opts.servers.length]);
+      for (const key of order) {
+        const quiet = await waitForQuiet(opts.quietWait);
+        const t0 = Date.now();
+        try {
+          const run = await runOnce(key, opts, rep, redis);
+          run.quietWaitSeconds = quiet.waited;
+          runs.push(run);
+          console.log(`  rep ${rep + 1} ${SERVERS[key].label.padEnd(20)} ${fmt(run.closedCallsPerSecond, 0).padStart(7)} calls/s  p99 ${fmt(run.closedP99Ms, 2)} ms  ` +
+            `booted ${run.booted}/${run.stations}  server ${fmt(run.serverCpuPercent, 0)} % / generator ${fmt(run.generatorCpuPercent, 0)} % CPU  ` +
+            `other load ${fmt(run.foreignCores, 2)} cores  (${((Date.now() - t0) / 1000).toFixed(1)} s` +
+            `${quiet.waited >= 1 ? `, waited ${quiet.waited.toFixed(0)} s for a quiet machine` : ''})`);
+          if (run.callErrors || run.unexpected || run.connectFailures || run.fanoutFailed) {
+            console.log(`        call errors ${run.callErrors}, unexpected frames ${run.unexpected}, failed connections ${run.connectFailures}, failed commands ${run.fanoutFailed}`);
+          }
+        } catch (err) {
+          failures.push({ server: key, rep, error: err.message });
+          console.log(`  rep ${rep + 1} ${SERVERS[key].label.padEnd(20)} FAILED: ${err.message.split('\n').slice(0, 12).join('\n        ')}`);
         }
-      } catch (err) {
-        failures.push({ server: key, rep, error: err.message });
-        console.log(`  rep ${rep + 1} ${SERVERS[key].label.padEnd(20)} FAILED: ${err.message.split('\n').slice(0, 12).join('\n        ')}`);
       }
     }
+
+    if (redis) {
+      await waitForQuiet(opts.quietWait);
+      try {
+        routing = await routedCommands(redis, opts);
+      } catch (err) {
+        failures.push({ server: 'routing', error: err.message });
+        console.log(`  routed commands FAILED: ${err.message.split('\n').slice(0, 12).join('\n        ')}`);
+      }
+    }
+  } finally {
+    if (redis) await redis.stop();
   }
 
   const med = {};
@@ -397,6 +482,7 @@ async function main() {
     console.log(`note: other processes used > 0.25 cores during ${noisy.length} of ${runs.length} closed-loop runs: compare with care.`);
   }
   console.log(printRatios(lines));
+  if (routing) console.log(printRouting(routing));
 
   const total = (Date.now() - started) / 1000;
   console.log(`\n${runs.length} runs, ${failures.length} failed, ${total.toFixed(0)} s; load average after: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
@@ -408,7 +494,7 @@ async function main() {
     date: new Date().toISOString(), options: opts, machine: info, seconds: total,
     versions: { ws: packageVersion('ws'), 'ocpp-rpc': packageVersion('ocpp-rpc'), 'node-red': packageVersion('node-red') },
     labels: Object.fromEntries(opts.servers.map((k) => [k, SERVERS[k].label])),
-    medians: med, ratios: lines, runs, failures,
+    medians: med, ratios: lines, routing, runs, failures,
   }, null, 2));
   console.log(`results: ${path.relative(ROOT, file)}`);
 }

@@ -21,3 +21,4 @@ export * from './channels';
 export * from './security/certificates';
 export * from './security/messages';
 export * from './sessions';
+export { clusterFault, ClusterFault, STORE_UNAVAILABLE_REASON } from './redis/cluster';

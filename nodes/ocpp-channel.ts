@@ -1,5 +1,5 @@
 import type { NodeAPI, NodeDef, NodeMessage } from 'node-red';
-import { buildWrite, ChannelEvent, channelValue, interpretResult, isReadChannel, isWriteChannel, ReadChannel, RpcError, StationValues } from '../lib';
+import { buildWrite, ChannelEvent, clusterFault, channelValue, interpretResult, isReadChannel, isWriteChannel, ReadChannel, RpcError, StationValues } from '../lib';
 import { InterfaceNode, InterfaceState, InterfaceUser, StatusText, statusFor, statusText } from './types';
 import { keepErrorCodes, reportError } from './report-error';
 
@@ -141,6 +141,10 @@ export = function register(RED: NodeAPI): void {
         send(out);
         done();
       }, (err: RpcError) => {
+        // a write routed to another instance: why it could not get there, in the user's language
+        const fault = clusterFault(err);
+        if (fault) err = new RpcError(err.code, fault === 'holderGone'
+          ? RED._('ocpp-channel.errors.holderGone', { station: id }) : RED._('ocpp-channel.errors.redisUnreachable', { station: id }), err.details);
         node.status({ fill: 'red', shape: 'ring', text: t('failed', { channel, code: err.code }) });
         reportError(done, err);
       });

@@ -1,5 +1,5 @@
 import type { NodeAPI, NodeDef, NodeMessage } from 'node-red';
-import { RpcError } from '../lib';
+import { clusterFault, RpcError } from '../lib';
 import { InterfaceNode, InterfaceState, InterfaceUser, statusFor, statusText } from './types';
 import { keepErrorCodes, reportError } from './report-error';
 
@@ -60,6 +60,10 @@ export = function register(RED: NodeAPI): void {
         send(msg);
         done();
       }, (err: RpcError) => {
+        // a command routed to another instance: why it could not get there, in the user's language
+        const fault = clusterFault(err);
+        if (fault) err = new RpcError(err.code, fault === 'holderGone'
+          ? RED._('ocpp-command.errors.holderGone', { station }) : RED._('ocpp-command.errors.redisUnreachable', { station }), err.details);
         lastResult = null;
         node.status(err.code === 'deactivated' ? statusFor({ state: 'deactivated' }, t) : { fill: 'red', shape: 'ring', text: t('failed', { action, code: err.code }) });
         reportError(done, err);

@@ -1,5 +1,5 @@
 import type { NodeAPI, NodeDef, NodeMessage } from 'node-red';
-import { REFUSED_FRAME_CHARS } from '../lib';
+import { REFUSED_FRAME_CHARS, STORE_UNAVAILABLE_REASON } from '../lib';
 import type { FrameEvent, RefusedEvent, SessionEvent, StationEvent } from '../lib';
 import { InterfaceNode, InterfaceState, InterfaceUser, statusFor, statusText } from './types';
 
@@ -69,6 +69,10 @@ export = function register(RED: NodeAPI): void {
         ocpp: { interface: iface.id, station: event.station, version: event.version, action: event.topic, messageId: event.messageId },
       } as NodeMessage & { ocpp: Record<string, unknown> };
       if (event.replyOwner === node) msg.ocpp.reply = 'flow';
+      // refused with 503 while Redis is unreachable: the reason in the user's language
+      if (event.topic === 'rejected' && event.payload.reason === STORE_UNAVAILABLE_REASON) {
+        msg.payload = { ...(msg.payload as object), reason: RED._('ocpp-in.errors.storeUnavailable') };
+      }
       if (event.outcome) {
         if (event.outcome.durationMs !== null) msg.ocpp.durationMs = Math.round(event.outcome.durationMs * 1000) / 1000;
         if (event.outcome.error) msg.ocpp.error = event.outcome.error;

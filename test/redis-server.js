@@ -10,10 +10,10 @@ function redisAvailable() {
   return fs.existsSync(REDIS_SERVER);
 }
 
-/** Starts redis-server on `port` (a free one when omitted); resolves with { port, url, stop(), kill() }. */
-async function startRedis(port) {
+/** Starts redis-server on `port` (a free one when omitted), with `extra` arguments; resolves with { port, url, stop(), kill() }. */
+async function startRedis(port, extra = []) {
   port = port || await freePort();
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   await new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`redis-server did not start within 10 s\n${out}`)), 10000);

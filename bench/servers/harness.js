@@ -40,9 +40,10 @@ async function sample(gc) {
 /**
  * Runs a server under the bench: `start(port)` listens, `fanout(ids)` sends one
  * RemoteStartTransaction to each station and resolves with { answered, failed } once all
- * are answered, `stop()` closes it.
+ * are answered, `stop()` closes it; `commands` are further requests by name, each answered
+ * with what it resolves with.
  */
-function serve({ start, fanout, stop }) {
+function serve({ start, fanout, stop, commands = {} }) {
   const port = Number(process.argv[2]);
   process.on('message', async (msg) => {
     try {
@@ -54,6 +55,8 @@ function serve({ start, fanout, stop }) {
         const t0 = performance.now();
         const outcome = await fanout(ids);
         process.send({ re: msg.id, result: { ms: performance.now() - t0, ...outcome } });
+      } else if (Object.prototype.hasOwnProperty.call(commands, msg.cmd)) {
+        process.send({ re: msg.id, result: await commands[msg.cmd](msg) });
       } else if (msg.cmd === 'stop') {
         await Promise.race([stop(), new Promise((r) => setTimeout(r, 5000))]);
         process.send({ re: msg.id }, () => process.exit(0));

@@ -1,12 +1,18 @@
 'use strict';
 // (b) Our package inside a real Node-RED runtime: one `ocpp-interface` on its own port, one
 // `ocpp-in` (automatic replies); fan-out through an `ocpp-command` node when the package has it.
+// With BENCH_REDIS_URL the interface has `store: redis` there; `route` sends commands one
+// station at a time through the ocpp-command node and answers their latencies.
 
 const fs = require('fs');
 const http = require('http');
 const os = require('os');
 const path = require('path');
+const { performance } = require('perf_hooks');
 const { serve, REMOTE_START } = require('./harness');
+const { Samples } = require('../stats');
+
+const REDIS_URL = process.env.BENCH_REDIS_URL || '';
 
 const ROOT = path.join(__dirname, '..', '..');
 const IFACE = 'bench-interface';
@@ -26,7 +32,7 @@ function flows(port, withCommand) {
     {
       id: IFACE, type: 'ocpp-interface', name: 'bench', versions: ['ocpp1.6', 'ocpp2.0.1'], autoApprove: true,
       port: String(port), path: '/ocpp', security: 'none', heartbeatInterval: 300, callTimeout: 30,
-      unknownIdTags: 'accept', deactivated: false,
+      unknownIdTags: 'accept', deactivated: false, ...(REDIS_URL ? { store: 'redis', redisUrl: REDIS_URL } : {}),
     },
     { id: 'bench-in', type: 'ocpp-in', z: tab, interface: IFACE, station: '', actions: [], reply: 'auto', wires: [[]] },
   ];
@@ -34,9 +40,9 @@ function flows(port, withCommand) {
     // Answers and errors end in function nodes that count them through the global context.
     nodes.push(
       { id: COMMAND, type: 'ocpp-command', z: tab, interface: IFACE, station: '', action: 'RemoteStartTransaction', timeout: '', wires: [['bench-answered']] },
-      { id: 'bench-answered', type: 'function', z: tab, func: "global.get('bench').answered();\nreturn null;", outputs: 1, wires: [[]] },
+      { id: 'bench-answered', type: 'function', z: tab, func: "global.get('bench').answered(msg);\nreturn null;", outputs: 1, wires: [[]] },
       { id: 'bench-catch', type: 'catch', z: tab, scope: [COMMAND], uncaught: false, wires: [['bench-failed']] },
-      { id: 'bench-failed', type: 'function', z: tab, func: "global.get('bench').failed();\nreturn null;", outputs: 1, wires: [[]] },
+      { id: 'bench-failed', type: 'function', z: tab, func: "global.get('bench').failed(msg);\nreturn null;", outputs: 1, wires: [[]] },
     );
   }
   return nodes;
@@ -47,10 +53,61 @@ let httpServer;
 let userDir;
 let withCommand = false;
 const counter = { answered: 0, failed: 0, expected: 0, done: null };
+/** Commands sent by `route`, by their message's benchId: the time sent and what to call when settled. */
+const routed = new Map();
 const bench = {
-  answered() { counter.answered++; check(); },
-  failed() { counter.failed++; check(); },
+  answered(msg) {
+    if (settleRouted(msg, true)) return;
+    counter.answered++;
+    check();
+  },
+  failed(msg) {
+    if (settleRouted(msg, false)) return;
+    counter.failed++;
+    check();
+  },
 };
+
+function settleRouted(msg, ok) {
+  const entry = msg && msg.benchId !== undefined ? routed.get(msg.benchId) : undefined;
+  if (!entry) return false;
+  routed.delete(msg.benchId);
+  entry.done(ok, performance.now() - entry.t0, ok ? null : (msg.error && msg.error.message) || 'failed');
+  return true;
+}
+
+let nextRouted = 0;
+/** `count` commands to `station` through the ocpp-command node, at most `concurrency` in flight; their latencies. */
+async function route({ station, count, concurrency = 1 }) {
+  const node = RED.nodes.getNode(COMMAND);
+  const samples = new Samples();
+  let failed = 0;
+  let lastError = null;
+  let sent = 0;
+  const t0 = performance.now();
+  const one = () => new Promise((resolve) => {
+    const benchId = ++nextRouted;
+    routed.set(benchId, {
+      t0: performance.now(),
+      done: (ok, ms, error) => {
+        if (ok) samples.add(ms);
+        else { failed++; lastError = error; }
+        resolve();
+      },
+    });
+    node.receive({ topic: 'RemoteStartTransaction', payload: { ...REMOTE_START }, ocpp: { station }, benchId });
+  });
+  const worker = async () => {
+    while (sent < count) {
+      sent++;
+      await one();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  const ms = performance.now() - t0;
+  return { count, concurrency, failed, lastError, ms, perSecond: (count / ms) * 1000,
+    p50Ms: samples.quantile(0.5), p99Ms: samples.quantile(0.99), maxMs: samples.quantile(1) };
+}
 
 /** Waits until the deployed interface listens; fails with its status otherwise. */
 async function listening(timeoutMs) {
@@ -128,6 +185,20 @@ serve({
       for (const id of ids) node.receive({ topic: 'RemoteStartTransaction', payload: { ...REMOTE_START }, ocpp: { station: id } });
       check();
     });
+  },
+  commands: {
+    route: (msg) => route(msg),
+    /** Resolves once the interface knows that `station` is held (here or by another instance). */
+    async held({ station, timeoutMs = 10000 }) {
+      const iface = RED.nodes.getNode(IFACE);
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const s = (await iface.system.stationTable()).find((x) => x.id === station);
+        if (s && s.connected) return { instance: s.instance || null };
+        if (Date.now() > deadline) throw new Error(`station ${station} not held after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
   },
   async stop() {
     try {

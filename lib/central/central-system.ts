@@ -15,7 +15,8 @@ import { StationRecord, StationRegistry } from '../registry/station-registry';
 import { OcppVersion } from '../versions';
 import { RedisLink } from '../redis/link';
 import { RedisRegistryStore } from '../redis/registry-store';
-import { ClusterOptions, StationCluster } from '../redis/cluster';
+import { RedisSessionStore } from '../redis/session-store';
+import { ClusterOptions, STORE_UNAVAILABLE_REASON, StationCluster } from '../redis/cluster';
 import { FileSessionStore, MemorySessionStore, SessionQuery, SessionRecord, SessionTracker, TransactionEvent } from '../sessions';
 import { automaticReply, needsTransactionId } from './automatic-replies';
 import { recognise } from './recognise';
@@ -327,6 +328,7 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
         command: (station, action, payload, timeoutMs) => this.localCommand(station, action, payload, timeoutMs),
         release: (station) => this.handOver(station),
         changed: (station) => this.changedElsewhere(station),
+        resync: () => { for (const r of this.registry.list()) this.changedElsewhere(r.id); this.changedElsewhere(null); },
       }, { ...options.cluster, log: this.log });
       this.registryLoaded = false;
       this.registry.on('stored', (id: string | null) => this.cluster?.announce(id));
@@ -340,9 +342,11 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
       this.registry = new StationRegistry(options.registryFile, this.log);
       this.registry.load();
     }
-    this.sessions = new SessionTracker(options.sessionsDir
-      ? new FileSessionStore(options.sessionsDir, { retentionDays: options.sessionRetention, log: this.log })
-      : new MemorySessionStore(), this.log);
+    this.sessions = new SessionTracker(this.link
+      ? new RedisSessionStore(this.link, { retentionDays: options.sessionRetention, log: this.log })
+      : options.sessionsDir
+        ? new FileSessionStore(options.sessionsDir, { retentionDays: options.sessionRetention, log: this.log })
+        : new MemorySessionStore(), this.log);
     const told = (topic: SessionEvent['topic']) => (record: SessionRecord) =>
       this.emit('session', { topic, station: record.station, version: this.versionOf(record.station), record } satisfies SessionEvent);
     this.sessions.on('sessionStarted', told('sessionStarted'));
@@ -653,7 +657,7 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
     if (this.cluster) {
       if (!this.storeAvailable) {
         // Without Redis only a station this instance knows (from before) may connect.
-        if (!this.registryLoaded || !this.registry.has(info.id)) return { accept: false, status: 503, reason: 'station registry unreachable' };
+        if (!this.registryLoaded || !this.registry.has(info.id)) return { accept: false, status: 503, reason: STORE_UNAVAILABLE_REASON };
       } else {
         await this.registry.refresh(info.id).catch(() => undefined);
       }
@@ -663,6 +667,7 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
       await this.cluster.claim(info.id).catch(() => undefined);
       // what the previous instance stored when it handed the station over
       await this.registry.refresh(info.id).catch(() => undefined);
+      await this.sessions.adopt(info.id);
     }
     return decision;
   }

@@ -12,6 +12,8 @@ export interface ClusterHandlers {
   release(station: string): Promise<void>;
   /** Another instance changed the station's record (null: the rejected list). */
   changed(station: string | null): void;
+  /** Subscribed again after Redis was away: changes announced meanwhile were missed, read everything again. */
+  resync?(): void;
 }
 
 export interface ClusterOptions {
@@ -29,6 +31,18 @@ const DEFAULTS = { presenceTtlMs: 15000, refreshMs: 5000, takeoverWaitMs: 2000 }
 /** Extra time the caller waits beyond a command's own timeout, for the holder's `timeout` answer to arrive. */
 const ANSWER_MARGIN_MS = 1000;
 
+/** After subscribing again, the time other instances get to write back what Redis lost before everything is read again. */
+const RESYNC_DELAY_MS = 1000;
+
+/**
+ * Why a command could not be routed, as `details.cluster` of its RpcError: nodes show their
+ * own text for it (README: Several Node-RED instances).
+ */
+export type ClusterFault = 'redisUnreachable' | 'holderGone';
+
+/** The reason a station is refused with HTTP 503 while Redis cannot be reached. */
+export const STORE_UNAVAILABLE_REASON = 'station registry unreachable';
+
 /** Deletes a presence key only while it still names this instance. */
 const RELEASE_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
 
@@ -41,6 +55,7 @@ type BusMessage =
 
 interface Pending {
   resolve(message: BusMessage): void;
+  reject(err: Error): void;
   timer: NodeJS.Timeout;
 }
 
@@ -62,6 +77,20 @@ export class StationCluster {
   private nextCid = 0;
   private readonly onMessage = (channel: string, text: string) => this.received(channel, text);
   private readonly onUp = () => this.refresh();
+  private subscribedBefore = false;
+  private resyncTimer: NodeJS.Timeout | null = null;
+  private readonly onSubscriberReady = () => {
+    if (!this.subscribedBefore) {
+      this.subscribedBefore = true;
+      return;
+    }
+    if (this.resyncTimer || !this.handlers.resync) return;
+    this.resyncTimer = setTimeout(() => {
+      this.resyncTimer = null;
+      this.handlers.resync?.();
+    }, RESYNC_DELAY_MS);
+    this.resyncTimer.unref();
+  };
 
   constructor(private readonly link: RedisLink, private readonly handlers: ClusterHandlers, options: ClusterOptions = {}) {
     this.options = { ...DEFAULTS, ...stripUndefined(options) };
@@ -72,6 +101,8 @@ export class StationCluster {
 
   async start(): Promise<void> {
     this.link.subscriber.on('message', this.onMessage);
+    this.subscribedBefore = this.link.subscriber.status === 'ready';
+    this.link.subscriber.on('ready', this.onSubscriberReady);
     this.link.on('up', this.onUp);
     await this.link.subscriber.subscribe(this.ownChannel, this.changesChannel);
     this.refreshTimer = setInterval(() => this.refresh(), this.options.refreshMs);
@@ -124,7 +155,7 @@ export class StationCluster {
     try {
       holder = await this.link.client.get(this.presenceKey(station));
     } catch (err) {
-      throw new RpcError('notConnected', `station ${station} cannot be reached: Redis is unreachable (${(err as Error).message})`);
+      throw new RpcError('notConnected', `station ${station} cannot be reached: Redis is unreachable (${(err as Error).message})`, fault('redisUnreachable'));
     }
     if (!holder || holder === this.instanceId) throw new RpcError('notConnected', `station ${station} is not connected`);
     const answer = await this.request(holder, { t: 'call', cid: '', from: this.instanceId, station, action, payload, timeoutMs }, timeoutMs + ANSWER_MARGIN_MS)
@@ -144,19 +175,19 @@ export class StationCluster {
         this.pending.delete(cid);
         reject(new Error('no answer'));
       }, waitMs);
-      this.pending.set(cid, { resolve, timer });
+      this.pending.set(cid, { resolve, reject, timer });
     });
     let receivers: number;
     try {
       receivers = await this.link.client.publish(this.link.key('instance', target), JSON.stringify(message));
     } catch (err) {
       this.settle(cid);
-      throw new RpcError('notConnected', `Redis is unreachable (${(err as Error).message})`);
+      throw new RpcError('notConnected', `station ${(message as { station: string }).station} cannot be reached: Redis is unreachable (${(err as Error).message})`, fault('redisUnreachable'));
     }
     if (receivers === 0) {
       // The holder is gone (its presence has not expired yet).
       this.settle(cid);
-      throw new RpcError('notConnected', 'the instance holding the station is gone');
+      throw new RpcError('notConnected', `station ${(message as { station: string }).station} cannot be reached: the instance holding it is gone`, fault('holderGone'));
     }
     return answer;
   }
@@ -215,8 +246,12 @@ export class StationCluster {
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     this.refreshTimer = null;
     this.link.subscriber.removeListener('message', this.onMessage);
+    this.link.subscriber.removeListener('ready', this.onSubscriberReady);
+    if (this.resyncTimer) clearTimeout(this.resyncTimer);
+    this.resyncTimer = null;
     this.link.removeListener('up', this.onUp);
-    for (const cid of [...this.pending.keys()]) this.settle(cid);
+    // a caller still waiting for another instance gets its answer now
+    for (const cid of [...this.pending.keys()]) this.settle(cid)?.reject(new RpcError('notConnected', 'the interface was closed before the station answered'));
     if (this.link.up && this.held.size) {
       const pipeline = this.link.client.pipeline();
       for (const station of this.held) pipeline.eval(RELEASE_SCRIPT, 1, this.presenceKey(station), this.instanceId);
@@ -224,6 +259,16 @@ export class StationCluster {
     }
     this.held.clear();
   }
+}
+
+function fault(cluster: ClusterFault): Record<string, unknown> {
+  return { cluster };
+}
+
+/** The cluster fault an error of a routed command names, or null. */
+export function clusterFault(err: unknown): ClusterFault | null {
+  const value = err instanceof RpcError ? err.details?.cluster : undefined;
+  return value === 'redisUnreachable' || value === 'holderGone' ? value : null;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -19,7 +19,7 @@ const RECONNECT_MAX_MS = 2000;
  * Commands fail at once while Redis is unreachable (no offline queue: callers keep their
  * own pending writes and retry on `up`). Reconnects by itself.
  *
- * Events: `up` (ready again), `down` (lost).
+ * Events: `up` (ready again), `down` (lost), `closed` (closed by its owner).
  */
 export class RedisLink extends EventEmitter {
   readonly client: Redis;
@@ -73,8 +73,13 @@ export class RedisLink extends EventEmitter {
     this.emit(up ? 'up' : 'down');
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    this.emit('closed');
     await Promise.all([this.client.quit().catch(() => this.client.disconnect()), this.subscriber.quit().catch(() => this.subscriber.disconnect())]);
   }
 }

@@ -5,8 +5,10 @@ import { RedisLink } from './link';
 /**
  * The registry in Redis, under the interface's prefix: hash `stations` (field: station id,
  * value: its record as JSON), hash `transactions` (field: station id, value: its open
- * transactions), string `rejected` (JSON list), counter `transaction-id` (INCR). A station's
- * change is one MULTI of its two fields; nothing rewrites the whole registry.
+ * transactions), string `rejected` (JSON list, newest first), counter `transaction-id` (INCR).
+ * A station's change is one MULTI of its two fields; nothing rewrites the whole registry. The
+ * rejected list is merged into the stored one by a script, so that attempts recorded by two
+ * instances at the same time are both kept.
  */
 export class RedisRegistryStore implements RegistryStore {
   private readonly stationsKey: string;
@@ -70,7 +72,7 @@ export class RedisRegistryStore implements RegistryStore {
   }
 
   async writeRejected(list: RejectedAttempt[]): Promise<void> {
-    await this.link.client.set(this.rejectedKey, JSON.stringify(list));
+    await this.link.client.eval(MERGE_REJECTED_SCRIPT, 2, this.rejectedKey, this.stationsKey, JSON.stringify(list), String(REJECTED_KEPT));
   }
 
   async readRejected(): Promise<RejectedAttempt[]> {
@@ -91,6 +93,52 @@ export class RedisRegistryStore implements RegistryStore {
     return (await this.link.client.exists(this.stationsKey, this.counterKey)) > 0;
   }
 }
+
+/** As many rejected attempts as the registry keeps. */
+const REJECTED_KEPT = 50;
+
+/**
+ * The stored rejected list and the given one as one: per station id the latest attempt (an
+ * attempt without id by its address and time), none of a station that is in the registry by
+ * now, newest first, at most ARGV[2].
+ */
+const MERGE_REJECTED_SCRIPT = `
+local function decode(text)
+  if not text then return {} end
+  local ok, value = pcall(cjson.decode, text)
+  if ok and type(value) == 'table' then return value end
+  return {}
+end
+local byKey = {}
+local keys = {}
+local function take(list)
+  for _, e in ipairs(list) do
+    if type(e) == 'table' and type(e.time) == 'string' then
+      local key
+      if type(e.id) == 'string' then key = 'id:' .. e.id else key = 'at:' .. tostring(e.address) .. '|' .. e.time end
+      local known = byKey[key]
+      if not known then
+        byKey[key] = e
+        keys[#keys + 1] = key
+      elseif e.time > known.time then
+        byKey[key] = e
+      end
+    end
+  end
+end
+take(decode(redis.call('get', KEYS[1])))
+take(decode(ARGV[1]))
+local out = {}
+for _, key in ipairs(keys) do
+  local e = byKey[key]
+  if type(e.id) ~= 'string' or redis.call('hexists', KEYS[2], e.id) == 0 then out[#out + 1] = e end
+end
+table.sort(out, function(a, b) return a.time > b.time end)
+local kept = tonumber(ARGV[2])
+while #out > kept do table.remove(out) end
+if #out == 0 then redis.call('set', KEYS[1], '[]') else redis.call('set', KEYS[1], cjson.encode(out)) end
+return #out
+`;
 
 const RAISE_SCRIPT = "if (tonumber(redis.call('get', KEYS[1])) or 0) < tonumber(ARGV[1]) then redis.call('set', KEYS[1], ARGV[1]) end return 0";
 

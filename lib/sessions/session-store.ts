@@ -53,6 +53,16 @@ export interface SessionStore {
   /** Drops expired records and old versions. */
   compact(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * A store shared by several instances: one station's active sessions and its `recent` last
+   * ended ones as stored now, for an instance that takes the station over.
+   */
+  station?(station: string, recent?: number): Promise<StationSessions>;
+}
+
+export interface StationSessions {
+  active: SessionRecord[];
+  ended: SessionRecord[];
 }
 
 /** Default retention of session records, in days. */

@@ -43,6 +43,8 @@ interface OpenSession {
 
 /** Ended sessions remembered for events that arrive after their end (duplicates, a late Started). */
 const RECENTLY_ENDED = 1000;
+/** Ended sessions of a station read when it is taken over from another instance. */
+const TAKEN_OVER_ENDED = 20;
 
 interface SessionTrackerEvents {
   sessionStarted: [record: SessionRecord];
@@ -66,6 +68,9 @@ export class SessionTracker extends EventEmitter<SessionTrackerEvents> {
   private readonly onConnector = new Map<string, string>();
   private readonly ended = new Map<string, SessionRecord>();
   private ready = false;
+  private starting: Promise<void> | null = null;
+  /** Stations whose sessions are being read from a shared store: their events wait. */
+  private readonly adopting = new Map<string, Promise<void>>();
   private waiting: { event: TransactionEvent; done: () => void }[] = [];
   private readonly log: Logger;
 
@@ -75,7 +80,11 @@ export class SessionTracker extends EventEmitter<SessionTrackerEvents> {
   }
 
   /** Opens the store and continues the sessions it holds as active (a repeated end of a recent one is recognised); events fed meanwhile wait. */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    return (this.starting ||= this.opened());
+  }
+
+  private async opened(): Promise<void> {
     try {
       const records = await this.store.open(RECENTLY_ENDED);
       for (const record of records) {
@@ -94,6 +103,45 @@ export class SessionTracker extends EventEmitter<SessionTrackerEvents> {
     }
   }
 
+  /**
+   * A station connects to this instance that another one may have held before (a store that
+   * several instances share): its sessions are taken as the store has them now, so that it
+   * continues them here. Without such a store, or while it cannot be read, what this instance
+   * knows stays. The station's events fed meanwhile wait.
+   */
+  adopt(station: string): Promise<void> {
+    const store = this.store;
+    if (!store.station) return Promise.resolve();
+    const run = (async () => {
+      if (this.starting) await this.starting.catch(() => undefined);
+      let stored;
+      try {
+        stored = await store.station!(station, TAKEN_OVER_ENDED);
+      } catch (err) {
+        this.log.warn(`sessions of station ${station} could not be read: ${(err as Error).message}`);
+        return;
+      }
+      const same = (a: SessionRecord, b: SessionRecord) => a.id === b.id && !changed(a, b) && !changed(b, a);
+      for (const [key, session] of this.open) {
+        if (session.record.station === station && !stored.active.some((r) => same(r, session.record))) this.untrack(key, session.record);
+      }
+      for (const record of stored.active) {
+        const key = station + '\u0000' + String(record.transactionId);
+        if (this.open.has(key)) continue; // as stored: this instance's copy keeps its readings
+        this.track({ record, begin: null, first: null, end: null, last: null, startFrom: record.meterStart === null ? null : 'stored' });
+      }
+      for (let i = stored.ended.length - 1; i >= 0; i--) {
+        const r = stored.ended[i];
+        this.ended.set(station + '\u0000' + String(r.transactionId), r);
+      }
+      this.trimEnded();
+    })().finally(() => {
+      if (this.adopting.get(station) === run) this.adopting.delete(station);
+    });
+    this.adopting.set(station, run);
+    return run;
+  }
+
   /** The active sessions, as records. */
   active(): SessionRecord[] {
     return [...this.open.values()].map((s) => ({ ...s.record }));
@@ -105,6 +153,8 @@ export class SessionTracker extends EventEmitter<SessionTrackerEvents> {
    */
   feed(event: TransactionEvent): Promise<void> {
     if (!this.ready) return new Promise((done) => this.waiting.push({ event, done }));
+    const adopting = this.adopting.size ? this.adopting.get(event.station) : undefined;
+    if (adopting) return adopting.then(() => this.feed(event));
     event = normalised(event);
     const key = event.station + '\u0000' + String(event.transactionId);
     const session = this.open.get(key);
