@@ -157,7 +157,7 @@ function ready(values: StationValues, request: unknown): boolean {
  * the channels whose value changed. Actions that carry no channel value change nothing.
  * `receivedAt` stamps reports that carry no time of their own.
  */
-export function observeCall(values: StationValues, version: OcppVersion, action: string, request: any, response: any, receivedAt?: string,
+export function observeCall(values: StationValues, version: OcppVersion, action: string, request: Record<string, unknown>, response: Record<string, unknown>, receivedAt?: string,
   readingNotes: ReadingNotes | null = null): ChannelUpdate[] {
   if (!ready(values, request)) return [];
   setReadingNotes(readingNotes);
@@ -168,7 +168,7 @@ export function observeCall(values: StationValues, version: OcppVersion, action:
   }
 }
 
-function observeEither(values: StationValues, version: OcppVersion, action: string, request: any, response: any, receivedAt?: string): ChannelUpdate[] {
+function observeEither(values: StationValues, version: OcppVersion, action: string, request: Record<string, unknown>, response: Record<string, unknown>, receivedAt?: string): ChannelUpdate[] {
   if (action === 'MeterValues') {
     // The most frequent report gets a path of its own that compares only what it can change.
     const rules = profileOf(version).observe;
@@ -182,7 +182,7 @@ function observeEither(values: StationValues, version: OcppVersion, action: stri
  * @internal observeCall without the MeterValues shortcut: every connector a handler touches
  * is copied before and compared after. Exported for the test that holds the two paths equal.
  */
-export function observeAnyCall(values: StationValues, version: OcppVersion, action: string, request: any, response: any, receivedAt?: string): ChannelUpdate[] {
+export function observeAnyCall(values: StationValues, version: OcppVersion, action: string, request: Record<string, unknown>, response: Record<string, unknown>, receivedAt?: string): ChannelUpdate[] {
   if (!ready(values, request)) return [];
   const handler = profileOf(version).observe.handlers.get(action);
   if (!handler) return [];

@@ -44,7 +44,24 @@ export function tidy(x: number): number {
 }
 
 /** Reads one sampledValue of a version's shape as a number in the measurand's channel unit. */
-export type MeterReader = (sv: any, m: Measurand) => number | undefined;
+export type MeterReader = MeterReaders['read'];
+
+/** A version's reader takes its own sampledValue type: as a method, its parameter may narrow `object`. */
+interface MeterReaders {
+  read(sv: object, m: Measurand): number | undefined;
+}
+
+/** The parts of a meterValue entry and its sampled values that every version shares. */
+interface MeterEntry {
+  timestamp?: unknown;
+  sampledValue?: unknown;
+}
+interface SampleHeader {
+  measurand?: string;
+  location?: string;
+  context?: unknown;
+  phase?: string;
+}
 
 /** Told about meter readings that are not plain decimal numbers. */
 export interface ReadingNotes {
@@ -85,7 +102,7 @@ export function scaledReading(raw: unknown, unit: unknown, multiplier: number, m
 }
 
 /** Reads one meterValue entry: unphased totals win, else the phases are summed. */
-function readingOf(read: MeterReader, entry: any): Reading {
+function readingOf(read: MeterReader, entry: MeterEntry): Reading {
   const reading: Reading = {};
   if (typeof entry.timestamp === 'string') reading.timestamp = entry.timestamp;
   let energy: number | undefined;
@@ -97,7 +114,7 @@ function readingOf(read: MeterReader, entry: any): Reading {
   let currentPhases: number[] | undefined;
   const samples = Array.isArray(entry.sampledValue) ? entry.sampledValue : [];
   for (let i = 0; i < samples.length; i++) {
-    const sv = samples[i];
+    const sv = samples[i] as SampleHeader | null;
     if (!sv || typeof sv !== 'object') continue;
     const m = MEASURANDS.get(sv.measurand === undefined ? DEFAULT_MEASURAND : sv.measurand);
     if (!m || sv.location === 'EV') continue;

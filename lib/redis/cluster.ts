@@ -202,17 +202,21 @@ export class StationCluster {
   }
 
   private received(channel: string, text: string): void {
-    let message: any;
+    let parsed: unknown;
     try {
-      message = JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch {
       return;
     }
+    if (!parsed || typeof parsed !== 'object') return;
     if (channel === this.changesChannel) {
-      if (message && message.from !== this.instanceId) this.handlers.changed(typeof message.station === 'string' ? message.station : null);
+      const change = parsed as { from?: unknown; station?: unknown };
+      if (change.from !== this.instanceId) this.handlers.changed(typeof change.station === 'string' ? change.station : null);
       return;
     }
-    if (channel !== this.ownChannel || !message || typeof message.cid !== 'string') return;
+    // what instances of this interface publish to one another on its own channel
+    const message = parsed as BusMessage;
+    if (channel !== this.ownChannel || typeof message.cid !== 'string') return;
     switch (message.t) {
       case 'call':
         this.handlers.command(message.station, message.action, message.payload, message.timeoutMs).then(

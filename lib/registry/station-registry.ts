@@ -217,7 +217,7 @@ export class StationRegistry extends EventEmitter {
       return undefined;
     }
     if (local && keep) {
-      for (const field of keep) (local as any)[field] = stored.record[field];
+      for (const field of keep) (local as unknown as Record<string, unknown>)[field] = stored.record[field];
       return local;
     }
     this.stations.set(id, upgradeRecord(id, stored.record, stored.transactions));

@@ -1,7 +1,19 @@
 import { OcppVersion } from '../versions';
 import { schemaOf } from './validators';
 
-type Schema = Record<string, any>;
+/** The parts of an official JSON schema a template is built from. */
+interface Schema {
+  $ref?: string;
+  definitions?: Record<string, Schema>;
+  enum?: unknown[];
+  type?: string | string[];
+  required?: string[];
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  minItems?: number;
+  minimum?: number;
+  format?: string;
+}
 
 /**
  * A minimal payload for an action, built from its official schema: the required
@@ -31,7 +43,7 @@ function sample(schema: Schema, root: Schema, depth: number): unknown {
   switch (type) {
     case 'object': {
       const out: Record<string, unknown> = {};
-      for (const key of (s.required as string[]) || []) out[key] = sample((s.properties || {})[key] || {}, root, depth + 1);
+      for (const key of s.required || []) out[key] = sample((s.properties || {})[key] || {}, root, depth + 1);
       return out;
     }
     case 'array': {

@@ -43,11 +43,23 @@ export interface ReplyContext {
 /** The automatic answer to one action (README: Automatic replies). */
 export type Reply = (request: Record<string, unknown>, ctx: ReplyContext) => Record<string, unknown>;
 
+/*
+ * The handlers below are kept in tables of many actions, while each handler reads its own
+ * action's payload type (Ocpp16Types.StatusNotificationRequest, ...). No one parameter type
+ * is every action's, so the tables take them as methods, whose parameters TypeScript
+ * compares both ways: a handler for `object` payloads may narrow it to its action's type.
+ */
+interface PayloadHandlers {
+  recognise(record: StationRecord, request: object): boolean;
+  observe(state: StationState, request: object, response: object, receivedAt: string): void;
+  transaction(station: string, request: object, response: object): TransactionEvent | null;
+}
+
 /** Fills the station's record from one CALL it sent; true when anything changed. */
-export type Recogniser = (record: StationRecord, request: any) => boolean;
+export type Recogniser = PayloadHandlers['recognise'];
 
 /** Updates a station's state from one answered CALL (see lib/channels/observe.ts). */
-export type ObserveHandler = (state: StationState, request: any, response: any, receivedAt: string) => void;
+export type ObserveHandler = PayloadHandlers['observe'];
 
 /** How a version's CALLs change the channels. */
 export interface ObserveRules {
@@ -108,7 +120,7 @@ export interface CertificateMessages {
 }
 
 /** What an answered CALL tells about a transaction, as the sessions take it; null when it tells nothing. */
-export type TransactionExtractor = (station: string, request: any, response: any) => TransactionEvent | null;
+export type TransactionExtractor = PayloadHandlers['transaction'];
 
 export interface VersionAdapter {
   version: OcppVersion;
@@ -136,9 +148,9 @@ export interface VersionAdapter {
   transactions: ReadonlyMap<string, TransactionExtractor>;
   certificates: CertificateMessages;
   /** The id tag a command hands the station for a remote start, else null. */
-  remoteStartTag(action: string, payload: any): string | null;
+  remoteStartTag(action: string, payload: unknown): string | null;
   /** The id tag a station's CALL asks about (Authorize, start, ...), else undefined. */
-  requestIdTag(request: any): string | undefined;
+  requestIdTag(request: unknown): string | undefined;
   /**
    * Where this version carries a decimal number as a string (1.6 `sampledValue.value`):
    * in lenient validation a number sent there becomes its decimal string, and a decimal

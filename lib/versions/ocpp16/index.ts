@@ -47,7 +47,12 @@ export const OCPP16: VersionAdapter = {
   commands: COMMANDS_16,
   transactions: TRANSACTIONS_16,
   certificates: CERTIFICATES_16,
-  remoteStartTag: (action, payload) =>
-    (action === 'RemoteStartTransaction' && typeof payload?.idTag === 'string' ? payload.idTag : null),
-  requestIdTag: (request) => (typeof request?.idTag === 'string' ? request.idTag : undefined),
+  remoteStartTag: (action, payload) => (action === 'RemoteStartTransaction' ? idTagOf(payload) : null),
+  requestIdTag: (request) => idTagOf(request) ?? undefined,
 };
+
+/** The `idTag` of a 1.6 payload (a flow's command, or a station's request), if it has a string one. */
+function idTagOf(payload: unknown): string | null {
+  const tag = (payload as { idTag?: unknown } | null | undefined)?.idTag;
+  return typeof tag === 'string' ? tag : null;
+}

@@ -53,7 +53,12 @@ export const OCPP201: VersionAdapter = {
   commands: COMMANDS_201,
   transactions: TRANSACTIONS_201,
   certificates: CERTIFICATES_201,
-  remoteStartTag: (action, payload) =>
-    (action === 'RequestStartTransaction' && typeof payload?.idToken?.idToken === 'string' ? payload.idToken.idToken : null),
-  requestIdTag: (request) => (typeof request?.idToken?.idToken === 'string' ? request.idToken.idToken : undefined),
+  remoteStartTag: (action, payload) => (action === 'RequestStartTransaction' ? idTokenOf(payload) : null),
+  requestIdTag: (request) => idTokenOf(request) ?? undefined,
 };
+
+/** The `idToken.idToken` of a 2.0.1 payload (a flow's command, or a station's request), if it has a string one. */
+function idTokenOf(payload: unknown): string | null {
+  const token = (payload as { idToken?: { idToken?: unknown } } | null | undefined)?.idToken?.idToken;
+  return typeof token === 'string' ? token : null;
+}
