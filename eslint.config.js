@@ -7,7 +7,7 @@ const html = require('eslint-plugin-html');
 const globals = require('globals');
 
 // What the Node-RED editor gives the dialogs' scripts.
-const editorGlobals = { ...globals.browser, RED: 'readonly', $: 'readonly', jQuery: 'readonly', OcppEditor: 'readonly' };
+const editorGlobals = { ...globals.browser, RED: 'readonly', $: 'readonly', jQuery: 'readonly', OcppEditor: 'readonly', OcppInterfaceDialog: 'readonly' };
 
 module.exports = tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.node-red/', '.user/', 'bench/results/', 'examples/'] },

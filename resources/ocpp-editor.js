@@ -65,6 +65,64 @@
         });
     }
 
-    window.OcppEditor = { text: text, ajaxError: ajaxError, loadActions: loadActions, actionsByName: actionsByName, loadStationList: loadStationList,
+    // The station picker offers the ids the chosen interface knows; `alsoOnChange` runs after each change of the interface.
+    function pickStations(alsoOnChange) {
+        $("#node-input-interface").on("change", function () {
+            loadStationList($(this).val(), $("#node-input-station-list"));
+            if (alsoOnChange) { alsoOnChange(); }
+        });
+    }
+
+    // The rows the flow nodes' dialogs share, labelled from each node's own catalogue (one line an element, as in a template).
+    function row(lines) {
+        return ['<div class="form-row">'].concat(lines, "</div>").join("\n");
+    }
+    var SHARED_ROWS = {
+        interface: function (type) {
+            return row([
+                '<label for="node-input-interface"><i class="fa fa-plug"></i> <span data-i18n="' + type + '.label.interface"></span></label>',
+                '<input type="text" id="node-input-interface">'
+            ]);
+        },
+        station: function (type) {
+            return row([
+                '<label for="node-input-station"><i class="fa fa-bolt"></i> <span data-i18n="' + type + '.label.station"></span></label>',
+                '<input type="text" id="node-input-station" list="node-input-station-list" autocomplete="off" data-i18n="[placeholder]' +
+                    type + '.placeholder.station">',
+                '<datalist id="node-input-station-list"></datalist>'
+            ]);
+        },
+        name: function (type) {
+            return row([
+                '<label for="node-input-name"><i class="fa fa-tag"></i> <span data-i18n="' + type + '.label.name"></span></label>',
+                '<input type="text" id="node-input-name" data-i18n="[placeholder]' + type + '.placeholder.name">'
+            ]);
+        }
+    };
+
+    // Completes a flow node's dialog template (its own fields inside one wrapper element): the interface and the
+    // station come first, the name last. Node-RED reads the template each time it opens the dialog.
+    function addSharedRows(type) {
+        var template = $("script[data-template-name='" + type + "']");
+        var form = $("<div></div>").html(template.text());
+        form.children().first()
+            .prepend(SHARED_ROWS.interface(type) + "\n" + SHARED_ROWS.station(type) + "\n")
+            .append(SHARED_ROWS.name(type) + "\n");
+        template.text(form.html());
+    }
+
+    // t("label.node") of a node type: its text from the type's catalogue ("<type>.label.node").
+    function translator(type) {
+        return function (key, opts) {
+            return RED.nodes.getType(type)._(type + "." + key, opts);
+        };
+    }
+
+    function isBlank(v) {
+        return v === undefined || v === null || String(v).trim() === "";
+    }
+
+    window.OcppEditor = { text: text, isBlank: isBlank, ajaxError: ajaxError, loadActions: loadActions, actionsByName: actionsByName,
+        loadStationList: loadStationList, pickStations: pickStations, addSharedRows: addSharedRows, translator: translator,
         versionList: versionList, versionLabel: versionLabel };
 })();

@@ -18,6 +18,20 @@ const MODEL = '<b>x</b><i>y</i>';
 const VENDOR = '<img src=x onerror="window.__xss=1">';
 const FIRMWARE = '<svg onload="window.__xss=2">';
 
+// The interface and station rows a flow node's dialog opens with, the name row it ends with.
+function sharedRows(page) {
+  return page.evaluate(() => {
+    const labels = $('#dialog-form .form-row > label[for]').map(function () { return [[$(this).attr('for'), $(this).text().trim()]]; }).get();
+    return {
+      first: labels.slice(0, 2),
+      last: labels[labels.length - 1],
+      placeholders: [$('#node-input-station').attr('placeholder'), $('#node-input-name').attr('placeholder')],
+      interfaceSelect: $('select#node-input-interface').length === 1,
+      stationList: $('#node-input-station').attr('list'),
+    };
+  });
+}
+
 describe('editor (headless Chromium)', function () {
   this.timeout(60000);
 
@@ -403,6 +417,17 @@ describe('editor (headless Chromium)', function () {
       }, { type, props });
       await page.waitForSelector(field, { state: 'attached', timeout: 10000 });
       await page.waitForTimeout(300); // lists filled from the admin API
+      if (type !== 'ocpp-response') {
+        // The rows every flow node's dialog shares (resources/ocpp-editor.js), in its own catalogue's words.
+        const texts = JSON.parse(fs.readFileSync(path.join(PKG_ROOT, 'nodes/locales/en-US', `${type}.json`), 'utf8'))[type];
+        assert.deepStrictEqual(await sharedRows(page), {
+          first: [['node-input-interface', texts.label.interface], ['node-input-station', texts.label.station]],
+          last: ['node-input-name', texts.label.name],
+          placeholders: [texts.placeholder.station, texts.placeholder.name],
+          interfaceSelect: true,
+          stationList: 'node-input-station-list',
+        });
+      }
       await page.click('#node-dialog-ok');
       await page.waitForSelector(field, { state: 'detached', timeout: 10000 });
       const saved = await page.evaluate((id) => { const n = RED.nodes.node(id); return { valid: n.valid, props: { station: n.station, action: n.action, channel: n.channel, actions: n.actions, reply: n.reply, idTag: n.idTag } }; }, id);
@@ -539,6 +564,29 @@ describe('editor (headless Chromium)', function () {
       await gpage.check('#node-config-input-version-201');
       await gpage.click('#node-config-dialog-cancel');
       await gpage.waitForSelector('#node-config-input-ocpp-id', { state: 'detached' });
+    });
+
+    it('labels the rows every flow node\'s dialog shares in German (ocpp-channel)', async function () {
+      const texts = de('ocpp-channel');
+      await gpage.evaluate(() => {
+        const def = RED.nodes.getType('ocpp-channel');
+        const node = { id: RED.nodes.id(), type: 'ocpp-channel', z: RED.workspaces.active(), x: 300, y: 300, _def: def, wires: [[]], inputs: 1, outputs: 1 };
+        for (const [k, v] of Object.entries(def.defaults)) node[k] = v.value;
+        node.interface = 'iface1';
+        RED.nodes.add(node);
+        RED.editor.edit(node);
+      });
+      await gpage.waitForSelector('#node-input-channel', { state: 'attached', timeout: 10000 });
+      assert.deepStrictEqual(await sharedRows(gpage), {
+        first: [['node-input-interface', texts.label.interface], ['node-input-station', texts.label.station]],
+        last: ['node-input-name', texts.label.name],
+        placeholders: [texts.placeholder.station, texts.placeholder.name],
+        interfaceSelect: true,
+        stationList: 'node-input-station-list',
+      });
+      assert.strictEqual(texts.label.station, 'Ladestation');
+      await gpage.click('#node-dialog-cancel');
+      await gpage.waitForSelector('#node-input-channel', { state: 'detached', timeout: 10000 });
     });
 
     it('shows German help for ocpp-in and a German palette label for the interface', async function () {

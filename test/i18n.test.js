@@ -76,8 +76,18 @@ describe('message catalogues', function () {
 
     it(`${type}: every key the editor dialog asks for exists in en-US`, function () {
       const en = catalogue('en-US', type);
-      const html = fs.readFileSync(path.join(NODES, `${type}.html`), 'utf8');
+      // The dialog: its .html, and the script of its own in resources/ where it has one.
+      const own = path.join(ROOT, 'resources', `${type}-dialog.js`);
+      let html = fs.readFileSync(path.join(NODES, `${type}.html`), 'utf8');
+      if (fs.existsSync(own)) html += fs.readFileSync(own, 'utf8');
       const keys = [];
+      // The rows the shared editor script adds, labelled from the node's catalogue: `type + '.label.name"`.
+      if (html.includes(`OcppEditor.addSharedRows("${type}")`)) {
+        const shared = fs.readFileSync(path.join(ROOT, 'resources/ocpp-editor.js'), 'utf8');
+        const found = [...shared.matchAll(/type \+ '\.([a-zA-Z]+\.[a-zA-Z]+)"/g)].map((m) => `${type}.${m[1]}`);
+        assert.ok(found.length >= 5, 'the shared rows\' keys were not found in resources/ocpp-editor.js');
+        keys.push(...found);
+      }
       for (const [, attr] of html.matchAll(/data-i18n="([^"]+)"/g)) {
         for (const part of attr.split(';')) keys.push(part.replace(/^\[[^\]]+\]/, ''));
       }
