@@ -3,6 +3,11 @@
     "use strict";
     if (window.OcppEditor) { return; }
 
+    // The layout the flow nodes' dialogs share, after Node-RED's styles and before the dialogs' own (which refine it).
+    var here = document.currentScript && document.currentScript.src;
+    $('<link rel="stylesheet">').attr("href", (here ? here.replace(/[^/]*$/, "") : "resources/node-red-contrib-ocpp-interface/") + "ocpp-editor.css")
+        .appendTo("head");
+
     var actionsMeta = null;
     var stationListGeneration = 0;
 

@@ -28,6 +28,8 @@ function sharedRows(page) {
       placeholders: [$('#node-input-station').attr('placeholder'), $('#node-input-name').attr('placeholder')],
       interfaceSelect: $('select#node-input-interface').length === 1,
       stationList: $('#node-input-station').attr('list'),
+      // resources/ocpp-editor.css; 100px is Node-RED's own width
+      labelWidth: getComputedStyle($('label[for="node-input-interface"]')[0]).width,
     };
   });
 }
@@ -426,6 +428,7 @@ describe('editor (headless Chromium)', function () {
           placeholders: [texts.placeholder.station, texts.placeholder.name],
           interfaceSelect: true,
           stationList: 'node-input-station-list',
+          labelWidth: '110px',
         });
       }
       await page.click('#node-dialog-ok');
@@ -583,8 +586,11 @@ describe('editor (headless Chromium)', function () {
         placeholders: [texts.placeholder.station, texts.placeholder.name],
         interfaceSelect: true,
         stationList: 'node-input-station-list',
+        labelWidth: '110px',
       });
       assert.strictEqual(texts.label.station, 'Ladestation');
+      // The dialog's own style refines the shared one.
+      assert.strictEqual(await gpage.evaluate(() => getComputedStyle($('#node-input-connector')[0]).width), '180px');
       await gpage.click('#node-dialog-cancel');
       await gpage.waitForSelector('#node-input-channel', { state: 'detached', timeout: 10000 });
     });

@@ -63,7 +63,9 @@ describe('the packed package in a fresh Node-RED user directory', function () {
     assert.ok(files.some((f) => /^dist\/nodes\/icons\/.+\.svg$/.test(f)), 'no icons beside the nodes');
     assert.ok(files.filter((f) => f.startsWith('examples/')).length >= 4, 'examples missing');
     assert.ok(files.includes('LICENSE') && files.includes('README.md'));
-    assert.ok(files.includes('resources/ocpp-editor.js'), 'the shared editor script is not shipped');
+    for (const f of ['resources/ocpp-editor.js', 'resources/ocpp-editor.css', 'resources/ocpp-interface-dialog.js']) {
+      assert.ok(files.includes(f), `the editor file ${f} is not shipped`);
+    }
     assert.ok(!files.some((f) => /^(test|bench|lib|nodes|scripts)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts')), 'sources or tests are shipped');
   });
 
