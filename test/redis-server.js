@@ -10,7 +10,7 @@ function redisAvailable() {
   return fs.existsSync(REDIS_SERVER);
 }
 
-/** Starts redis-server on `port` (a free one when omitted), with `extra` arguments; resolves with { port, url, stop(), kill() }. */
+/** Starts redis-server on `port` (a free one when omitted), with `extra` arguments; resolves with { port, url, pid, stop(), kill() }. */
 async function startRedis(port, extra = []) {
   port = port || await freePort();
   const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -28,7 +28,7 @@ async function startRedis(port, extra = []) {
     child.once('exit', () => resolve());
     child.kill(signal);
   });
-  return { port, url: `redis://127.0.0.1:${port}`, stop: () => stopWith('SIGTERM'), kill: () => stopWith('SIGKILL') };
+  return { port, url: `redis://127.0.0.1:${port}`, pid: child.pid, stop: () => stopWith('SIGTERM'), kill: () => stopWith('SIGKILL') };
 }
 
 module.exports = { redisAvailable, startRedis };

@@ -175,7 +175,8 @@ describe('the registry and the cluster in Redis', function () {
     const caller = new StationCluster(await link(prefix), handlers(async () => { throw new Error('not here'); }));
     await holder.start();
     await caller.start();
-    await holder.claim('S1');
+    holder.hold('S1');
+    await until(async () => (await caller.holders(['S1']))[0] === holder.instanceId, 5000);
     const answer = caller.forward('S1', 'ClearCache', {}, 20000);
     await delay(200);
     const t0 = Date.now();

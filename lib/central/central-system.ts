@@ -148,6 +148,24 @@ export interface RefusedEvent extends RefusedFrame {
 /** Channel values are written to the registry file at most this long after they change. */
 const VALUES_SAVE_MS = 5000;
 
+/** Stale records read from Redis at once, at most. */
+const STALE_READ_BATCH = 500;
+
+/**
+ * No step of a handshake waits for Redis longer than this (beyond the commands' own
+ * timeout and the takeover wait): the handshake then goes on with what this instance knows.
+ */
+const HANDSHAKE_REDIS_MS = 5000;
+
+/** Resolves when `p` settles or after HANDSHAKE_REDIS_MS, whichever is first; never rejects. */
+function bounded(p: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p.then(() => undefined, () => undefined),
+    new Promise<void>((resolve) => { timer = setTimeout(resolve, HANDSHAKE_REDIS_MS); }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 /** The last refused frame of each station is kept with at most this many characters. */
 const LAST_REFUSED_CHARS = 1024;
 
@@ -300,6 +318,8 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
   private registryLoaded = true;
   /** Stations another instance took over: their closing here changes nothing stored. */
   private readonly handedOver = new Set<string>();
+  /** `store: redis`: stations held elsewhere whose record another instance changed since it was read here. */
+  private readonly stale = new Set<string>();
   private closed = false;
   /** The last frames of every station, for the commissioning view. */
   readonly logs: StationLogs;
@@ -331,13 +351,13 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
         resync: () => { for (const r of this.registry.list()) this.changedElsewhere(r.id); this.changedElsewhere(null); },
       }, { ...options.cluster, log: this.log });
       this.registryLoaded = false;
-      this.registry.on('stored', (id: string | null) => this.cluster?.announce(id));
+      this.registry.on('stored', (id: string | null, coarse?: boolean) => this.cluster?.announce(id, coarse === true));
       this.link.on('up', () => {
         if (this.registryLoaded) this.registry.restoreStore((id) => this.endpoint.connections.has(id)).catch(() => undefined);
         this.emit('status');
       });
       this.link.on('down', () => this.emit('status'));
-      this.startCluster().catch((err: Error) => this.log.error(`Redis: ${err.message}`));
+      this.startCluster().catch((err: Error) => { if (!this.closed) this.log.error(`Redis: ${err.message}`); });
     } else {
       this.registry = new StationRegistry(options.registryFile, this.log);
       this.registry.load();
@@ -403,8 +423,10 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
     await (this.cluster as StationCluster).start();
     while (!this.closed) {
       await link.whenUp();
+      if (this.closed) return;
       try {
         await this.registry.loadFromStore();
+        if (this.closed) return;
         this.registryLoaded = true;
         this.emit('status');
         return;
@@ -423,18 +445,44 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
     this.endpoint.disconnect(station, 1000, 'connected to another instance');
   }
 
-  /** Another instance changed a station's record, or the rejected list. */
+  /**
+   * Another instance changed a station's record, or the rejected list. The record of a
+   * known station held elsewhere is only marked stale and read when it is needed (station
+   * table, command): most changes are those of the stations' own messages, and reading each
+   * on every instance would cost every instance for every write anywhere.
+   */
   private changedElsewhere(station: string | null): void {
     if (station === null) {
       this.registry.refreshRejected().catch(() => undefined);
       return;
     }
+    if (!this.endpoint.connections.has(station) && this.registry.has(station)) this.stale.add(station);
+    else this.refreshElsewhere(station).catch(() => undefined);
+  }
+
+  /** Reads a station's record as another instance wrote it; 'status' only where the station appeared or went. */
+  private async refreshElsewhere(station: string): Promise<void> {
     const held = this.endpoint.connections.has(station);
-    // For a station held here this instance writes its state; only what an administrator sets elsewhere is taken.
-    this.registry.refresh(station, held ? ['passwordHash', 'addedBy'] : undefined).then((record) => {
-      if (!record && held) this.endpoint.disconnect(station, 1008, 'station removed from the central system');
-      this.emit('status');
-    }, () => undefined);
+    const known = this.registry.has(station);
+    this.stale.delete(station);
+    let record: StationRecord | undefined;
+    try {
+      // For a station held here this instance writes its state; only what an administrator sets elsewhere is taken.
+      record = await this.registry.refresh(station, held ? ['passwordHash', 'addedBy'] : undefined);
+    } catch {
+      if (!held) this.stale.add(station);
+      return;
+    }
+    if (!record && held) this.endpoint.disconnect(station, 1008, 'station removed from the central system');
+    if (!!record !== known) this.emit('status');
+  }
+
+  /** Reads the stale records, a batch at a time. */
+  private async refreshStale(): Promise<void> {
+    const ids = [...this.stale];
+    for (let i = 0; i < ids.length; i += STALE_READ_BATCH) {
+      await Promise.all(ids.slice(i, i + STALE_READ_BATCH).map((id) => this.refreshElsewhere(id)));
+    }
   }
 
   get connectedCount(): number {
@@ -504,11 +552,17 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
     if (this.deactivated) return Promise.reject(new RpcError('deactivated', 'interface deactivated'));
     const seconds = timeoutSeconds && timeoutSeconds > 0 ? timeoutSeconds : this.options.callTimeout;
     if (!this.endpoint.connections.has(station)) {
-      if (!this.registry.has(station)) return Promise.reject(new RpcError('unknownStation', `unknown station ${JSON.stringify(station)}`));
-      if (this.cluster) return this.cluster.forward(station, action, payload, seconds * 1000);
-      return Promise.reject(new RpcError('notConnected', `station ${station} is not connected`));
+      // a station changed elsewhere is read first: it may have been removed there
+      if (this.stale.has(station)) return this.refreshElsewhere(station).then(() => this.commandElsewhere(station, action, payload, seconds));
+      return this.commandElsewhere(station, action, payload, seconds);
     }
     return this.localCommand(station, action, payload, seconds * 1000);
+  }
+
+  private commandElsewhere(station: string, action: string, payload: unknown, seconds: number): Promise<CallOutcome> {
+    if (!this.registry.has(station)) return Promise.reject(new RpcError('unknownStation', `unknown station ${JSON.stringify(station)}`));
+    if (this.cluster) return this.cluster.forward(station, action, payload, seconds * 1000);
+    return Promise.reject(new RpcError('notConnected', `station ${station} is not connected`));
   }
 
   /** A command to a station connected to this instance. */
@@ -523,8 +577,9 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
 
   /** The station table of the whole interface: with `store: redis` every instance's stations, each with the instance holding it. */
   async stationTable(): Promise<StationSummary[]> {
+    if (!this.cluster) return this.summaries();
+    if (this.stale.size && this.link?.up) await this.refreshStale();
     const list = this.summaries();
-    if (!this.cluster) return list;
     const holders = await this.cluster.holders(list.map((s) => s.id)).catch(() => null);
     const own = this.cluster.instanceId;
     list.forEach((s, i) => {
@@ -659,15 +714,16 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
         // Without Redis only a station this instance knows (from before) may connect.
         if (!this.registryLoaded || !this.registry.has(info.id)) return { accept: false, status: 503, reason: STORE_UNAVAILABLE_REASON };
       } else {
-        await this.registry.refresh(info.id).catch(() => undefined);
+        await bounded(this.registry.refresh(info.id));
       }
     }
     const decision = await this.authorizeLocally(info);
     if (decision.accept && this.cluster && this.link?.up) {
-      await this.cluster.claim(info.id).catch(() => undefined);
+      // the previous holder hands the station over now; this instance takes its presence once it is connected
+      await bounded(this.cluster.takeOver(info.id));
       // what the previous instance stored when it handed the station over
-      await this.registry.refresh(info.id).catch(() => undefined);
-      await this.sessions.adopt(info.id);
+      await bounded(this.registry.refresh(info.id));
+      await bounded(this.sessions.adopt(info.id));
     }
     return decision;
   }

@@ -31,6 +31,9 @@ const DEFAULTS = { presenceTtlMs: 15000, refreshMs: 5000, takeoverWaitMs: 2000 }
 /** Extra time the caller waits beyond a command's own timeout, for the holder's `timeout` answer to arrive. */
 const ANSWER_MARGIN_MS = 1000;
 
+/** Changes of channel values and counters are announced to the other instances at most this often, together. */
+const COARSE_ANNOUNCE_MS = 5000;
+
 /** After subscribing again, the time other instances get to write back what Redis lost before everything is read again. */
 const RESYNC_DELAY_MS = 1000;
 
@@ -78,6 +81,10 @@ export class StationCluster {
   private readonly onMessage = (channel: string, text: string) => this.received(channel, text);
   private readonly onUp = () => this.refresh();
   private subscribedBefore = false;
+  private closed = false;
+  /** Stations whose less precious changes (channel values) are announced together, with the next batch. */
+  private readonly coarse = new Set<string>();
+  private coarseTimer: NodeJS.Timeout | null = null;
   private resyncTimer: NodeJS.Timeout | null = null;
   private readonly onSubscriberReady = () => {
     if (!this.subscribedBefore) {
@@ -105,6 +112,7 @@ export class StationCluster {
     this.link.subscriber.on('ready', this.onSubscriberReady);
     this.link.on('up', this.onUp);
     await this.link.subscriber.subscribe(this.ownChannel, this.changesChannel);
+    if (this.closed) return;
     this.refreshTimer = setInterval(() => this.refresh(), this.options.refreshMs);
     this.refreshTimer.unref();
   }
@@ -114,21 +122,32 @@ export class StationCluster {
   }
 
   /**
-   * Records that the station connects here; where another instance held it, asks that one
-   * to hand it over and waits (at most takeoverWaitMs: a dead instance never answers).
+   * The station is about to connect here (its handshake is accepted): where another instance
+   * holds it, asks that one to hand it over and waits (at most takeoverWaitMs: a dead
+   * instance never answers). Its presence is taken only once it is connected (hold).
    */
-  async claim(station: string): Promise<void> {
-    const previous = (await this.link.client.call('SET', this.presenceKey(station), this.instanceId, 'PX', String(this.options.presenceTtlMs), 'GET')) as string | null;
-    this.held.add(station);
-    if (previous && previous !== this.instanceId) {
-      await this.request(previous, { t: 'release', cid: '', from: this.instanceId, station }, this.options.takeoverWaitMs).catch(() => undefined);
-    }
+  async takeOver(station: string): Promise<void> {
+    const previous = await this.link.client.get(this.presenceKey(station));
+    if (previous && previous !== this.instanceId) await this.askRelease(previous, station);
   }
 
-  /** The station is held here (set again, for a connection accepted while Redis was away). */
+  private askRelease(holder: string, station: string): Promise<unknown> {
+    return this.request(holder, { t: 'release', cid: '', from: this.instanceId, station }, this.options.takeoverWaitMs).catch(() => undefined);
+  }
+
+  /**
+   * The station is connected here: its presence names this instance from now on. An
+   * instance that took it meanwhile (the station connected there at the same time) is asked
+   * to let it go.
+   */
   hold(station: string): void {
     this.held.add(station);
-    if (this.link.up) this.link.client.set(this.presenceKey(station), this.instanceId, 'PX', this.options.presenceTtlMs).catch(() => undefined);
+    if (!this.link.up) return;
+    (this.link.client.call('SET', this.presenceKey(station), this.instanceId, 'PX', String(this.options.presenceTtlMs), 'GET') as Promise<string | null>)
+      .then((previous) => {
+        if (previous && previous !== this.instanceId && this.held.has(station)) return this.askRelease(previous, station);
+        return undefined;
+      }, () => undefined);
   }
 
   /** The station left this instance; its presence goes unless another instance holds it by now. */
@@ -143,10 +162,30 @@ export class StationCluster {
     return this.link.client.mget(stations.map((s) => this.presenceKey(s)));
   }
 
-  /** Tells the other instances that a station's record (null: the rejected list) changed. */
-  announce(station: string | null): void {
+  /**
+   * Tells the other instances that a station's record (null: the rejected list) changed;
+   * `coarse` changes (channel values, counters) are announced together, at most every
+   * COARSE_ANNOUNCE_MS, as one message naming every such station.
+   */
+  announce(station: string | null, coarse = false): void {
     if (!this.link.up) return;
+    if (coarse && station !== null) {
+      this.coarse.add(station);
+      if (!this.coarseTimer) {
+        this.coarseTimer = setTimeout(() => this.announceCoarse(), COARSE_ANNOUNCE_MS);
+        this.coarseTimer.unref();
+      }
+      return;
+    }
     this.link.client.publish(this.changesChannel, JSON.stringify({ from: this.instanceId, station })).catch(() => undefined);
+  }
+
+  private announceCoarse(): void {
+    this.coarseTimer = null;
+    const stations = [...this.coarse];
+    this.coarse.clear();
+    if (!stations.length || !this.link.up) return;
+    this.link.client.publish(this.changesChannel, JSON.stringify({ from: this.instanceId, stations })).catch(() => undefined);
   }
 
   /** A command for a station held by another instance; `notConnected` when none holds it. */
@@ -210,8 +249,13 @@ export class StationCluster {
     }
     if (!parsed || typeof parsed !== 'object') return;
     if (channel === this.changesChannel) {
-      const change = parsed as { from?: unknown; station?: unknown };
-      if (change.from !== this.instanceId) this.handlers.changed(typeof change.station === 'string' ? change.station : null);
+      const change = parsed as { from?: unknown; station?: unknown; stations?: unknown };
+      if (change.from === this.instanceId) return;
+      if (Array.isArray(change.stations)) {
+        for (const station of change.stations) if (typeof station === 'string') this.handlers.changed(station);
+      } else {
+        this.handlers.changed(typeof change.station === 'string' ? change.station : null);
+      }
       return;
     }
     // what instances of this interface publish to one another on its own channel
@@ -225,7 +269,8 @@ export class StationCluster {
         );
         return;
       case 'release':
-        this.held.delete(message.station);
+        // its presence goes at once: the new holder takes it once the station is connected there
+        this.release(message.station);
         this.handlers.release(message.station).catch((err: Error) => this.log.warn(`handing over ${message.station}: ${err.message}`))
           .then(() => this.reply(message.from, { t: 'done', cid: message.cid }));
         return;
@@ -247,6 +292,10 @@ export class StationCluster {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    if (this.coarseTimer) clearTimeout(this.coarseTimer);
+    this.coarseTimer = null;
+    this.announceCoarse();
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     this.refreshTimer = null;
     this.link.subscriber.removeListener('message', this.onMessage);

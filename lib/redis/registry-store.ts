@@ -82,6 +82,8 @@ export class RedisRegistryStore implements RegistryStore {
   }
 
   async nextTransactionId(): Promise<number> {
+    // at once, not after the command timeout, while Redis is known not to answer
+    if (!this.link.up) throw new Error('Redis is unreachable');
     return this.link.client.incr(this.counterKey);
   }
 

@@ -164,6 +164,8 @@ export class StationRegistry extends EventEmitter {
   /** With a store: the stations (and the rejected list) changed since they were last written. */
   private readonly dirtyStations = new Set<string>();
   private rejectedDirty = false;
+  /** With a store: the stations among dirtyStations with a change more than channel values (saved soon, not later). */
+  private readonly notable = new Set<string>();
   private retryTimer: NodeJS.Timeout | null = null;
   /** With a store: the highest 1.6 transaction id this registry has seen. */
   private highestTransactionId = 0;
@@ -172,7 +174,8 @@ export class StationRegistry extends EventEmitter {
    * `file` null and no `store`: kept in memory only. With a `store` (README: Several
    * Node-RED instances) each changed station is written on its own, never the whole registry.
    *
-   * Events: `changed` (station id or null), `stored` (station id or null, once written to the store).
+   * Events: `changed` (station id or null), `stored` (station id or null, once written to the
+   * store; second argument `coarse`: true when only changes saved later, such as channel values, were written).
    */
   constructor(readonly file: string | null, private readonly log: Logger = silentLogger, private readonly saveDelayMs = 500,
     readonly store: RegistryStore | null = null) {
@@ -357,7 +360,10 @@ export class StationRegistry extends EventEmitter {
     this.dirty = true;
     if (this.store) {
       if (id === null) this.rejectedDirty = true;
-      else this.dirtyStations.add(id);
+      else {
+        this.dirtyStations.add(id);
+        if (withinMs <= this.saveDelayMs) this.notable.add(id);
+      }
     }
     this.emit('changed', id);
     if (!this.file && !this.store) return;
@@ -467,6 +473,8 @@ export class StationRegistry extends EventEmitter {
       this.dirty = false;
       const ids = [...this.dirtyStations];
       this.dirtyStations.clear();
+      const notable = new Set(this.notable);
+      this.notable.clear();
       const rejected = this.rejectedDirty;
       this.rejectedDirty = false;
       const byStation = new Map<string, OpenTransaction[]>();
@@ -479,10 +487,11 @@ export class StationRegistry extends EventEmitter {
       }
       let failure: Error | null = null;
       const writes = ids.map((id) => store.writeStation(id, this.stations.get(id) ?? null, byStation.get(id) ?? []).then(
-        () => this.emit('stored', id),
+        () => this.emit('stored', id, !notable.has(id)),
         (err: Error) => {
           // a change made meanwhile is pending already; either way it is written again
           this.dirtyStations.add(id);
+          if (notable.has(id)) this.notable.add(id);
           failure = err;
         }));
       if (rejected) {
