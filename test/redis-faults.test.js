@@ -54,26 +54,31 @@ describe('store: redis faults (lib/, real redis-server)', function () {
   });
 
   it('counts a Redis that stops answering on an open connection as unreachable (503, InternalError, status), and recovers when it answers again', async function () {
-    const cs = await make(redis, `stall-${++interfaces}`);
-    const client = await station(urlOf(cs), 'ST1');
+    const cs = await make(redis, `stall-${++interfaces}`, { security: 'basic' });
+    const password = { password: 'a-station-password' };
+    const client = await station(urlOf(cs), 'ST1', ['ocpp1.6'], password);
     await client.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
     assert.strictEqual(typeof (await start16(client)).transactionId, 'number');
     const down = waitFor(cs, 'status', () => !cs.storeAvailable, 15000);
     process.kill(redis.pid, 'SIGSTOP');
+    // a handshake while nobody knows yet that Redis is silent: its waits on Redis end (and with them its turn of the login throttle)
+    const early = Date.now();
+    const reconnected = await station(urlOf(cs), 'ST1', ['ocpp1.6'], password); // replaces the first connection
+    assert.ok(Date.now() - early < 25000, `the handshake took ${Date.now() - early} ms`);
     await down;
     // each within the command timeout at the latest, not never
     const t0 = Date.now();
-    await assert.rejects(start16(client), (err) => err.rpcErrorCode === 'InternalError');
-    assert.strictEqual(await handshakeStatus(urlOf(cs), 'NEWCOMER'), 503);
+    await assert.rejects(start16(reconnected), (err) => err.rpcErrorCode === 'InternalError');
+    assert.strictEqual(await handshakeStatus(urlOf(cs), 'NEWCOMER', ['ocpp1.6'], { password: 'another-password' }), 503);
     // a station known here still connects and is answered
-    const again = await station(urlOf(cs), 'ST1');
+    const again = await station(urlOf(cs), 'ST1', ['ocpp1.6'], password);
     assert.strictEqual((await again.call('Heartbeat', {})).currentTime !== undefined, true);
     assert.ok(Date.now() - t0 < 10000, `answers took ${Date.now() - t0} ms`);
     const up = waitFor(cs, 'status', () => cs.storeAvailable, 15000);
     process.kill(redis.pid, 'SIGCONT');
     await up;
     assert.strictEqual(typeof (await start16(again)).transactionId, 'number');
-    assert.strictEqual(await handshakeStatus(urlOf(cs), 'NEWCOMER'), 101);
+    assert.strictEqual(await handshakeStatus(urlOf(cs), 'NEWCOMER', ['ocpp1.6'], { password: 'another-password' }), 101);
   });
 
   it('takes no presence for a handshake whose upgrade never happens (bad Sec-WebSocket-Key)', async function () {
