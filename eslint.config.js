@@ -7,7 +7,14 @@ const html = require('eslint-plugin-html');
 const globals = require('globals');
 
 // What the Node-RED editor gives the dialogs' scripts.
-const editorGlobals = { ...globals.browser, RED: 'readonly', $: 'readonly', jQuery: 'readonly', OcppEditor: 'readonly', OcppInterfaceDialog: 'readonly' };
+const editorGlobals = {
+  ...globals.browser,
+  RED: 'readonly',
+  $: 'readonly',
+  jQuery: 'readonly',
+  OcppEditor: 'readonly',
+  OcppInterfaceDialog: 'readonly',
+};
 
 module.exports = tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.node-red/', '.user/', 'bench/results/', 'examples/'] },
@@ -27,7 +34,10 @@ module.exports = tseslint.config(
     rules: {
       // Loaded on first use only: the X.509 library and its Reflect polyfill (an interface without a signing CA never
       // loads them), and OCPP 2.1's schemas (a process without a 2.1 station never parses them).
-      '@typescript-eslint/no-require-imports': ['error', { allow: ['^reflect-metadata$', '^@peculiar/x509$', '^ocpp-rpc/lib/schemas/ocpp2_1\\.json$'] }],
+      '@typescript-eslint/no-require-imports': [
+        'error',
+        { allow: ['^reflect-metadata$', '^@peculiar/x509$', '^ocpp-rpc/lib/schemas/ocpp2_1\\.json$'] },
+      ],
     },
   },
   {

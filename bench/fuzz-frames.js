@@ -6,11 +6,15 @@
 /** The CALLERROR codes the Protocol rules prescribe, per version. */
 const CODES = {
   'ocpp1.6': {
-    formation: 'FormationViolation', format: 'FormationViolation', messageType: 'FormationViolation',
+    formation: 'FormationViolation',
+    format: 'FormationViolation',
+    messageType: 'FormationViolation',
     schema: ['FormationViolation', 'PropertyConstraintViolation', 'OccurenceConstraintViolation', 'TypeConstraintViolation'],
   },
   'ocpp2.0.1': {
-    formation: 'RpcFrameworkError', format: 'FormatViolation', messageType: 'MessageTypeNotSupported',
+    formation: 'RpcFrameworkError',
+    format: 'FormatViolation',
+    messageType: 'MessageTypeNotSupported',
     schema: ['FormatViolation', 'PropertyConstraintViolation', 'OccurrenceConstraintViolation', 'TypeConstraintViolation'],
   },
 };
@@ -20,9 +24,32 @@ CODES['ocpp2.1'] = CODES['ocpp2.0.1'];
 const DEEP_LEVELS = [100, 1000, 2000, 10000];
 /** Well under the limit, wrappers included: such payloads are valid and must be answered normally. */
 const SHALLOW_MAX = 40;
-const HUGE_NUMBERS = ['1e308', '-1e308', '1e999', '-1e999', '123456789012345678901234567890', '1e-400', '9007199254740993', '-0', '0.30000000000000004'];
+const HUGE_NUMBERS = [
+  '1e308',
+  '-1e308',
+  '1e999',
+  '-1e999',
+  '123456789012345678901234567890',
+  '1e-400',
+  '9007199254740993',
+  '-0',
+  '0.30000000000000004',
+];
 const PROTO_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'isPrototypeOf'];
-const WRONG_VALUES = ['1', '-1', '1e308', '""', 'null', 'true', '[]', '{}', '[{}]', '{"__proto__":{"x":1}}', '"' + 'x'.repeat(600) + '"', '"\\ud800"'];
+const WRONG_VALUES = [
+  '1',
+  '-1',
+  '1e308',
+  '""',
+  'null',
+  'true',
+  '[]',
+  '{}',
+  '[{}]',
+  '{"__proto__":{"x":1}}',
+  '"' + 'x'.repeat(600) + '"',
+  '"\\ud800"',
+];
 const MAX_FRAME_BYTES = 1024 * 1024;
 // A text the receiving side may take for an answer ([3, or [4,): broken ones are not answered.
 const LOOKS_LIKE_ANSWER = /^\s*\[\s*[34]\s*,/;
@@ -43,7 +70,7 @@ function hash(text) {
 function prng(seed) {
   let a = seed >>> 0;
   const next = () => {
-    a = (a + 0x6D2B79F5) >>> 0;
+    a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
@@ -71,7 +98,10 @@ function validPayloads(version) {
       BootNotification: { chargePointVendor: 'Fuzz', chargePointModel: 'F1' },
       StatusNotification: { connectorId: 1, errorCode: 'NoError', status: 'Available' },
       Authorize: { idTag: 'FUZZ1' },
-      MeterValues: { connectorId: 1, meterValue: [{ timestamp: NOW, sampledValue: [{ value: '1200', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }] },
+      MeterValues: {
+        connectorId: 1,
+        meterValue: [{ timestamp: NOW, sampledValue: [{ value: '1200', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }],
+      },
       DataTransfer: { vendorId: 'fuzz', messageId: 'x', data: 'hello' },
       StartTransaction: { connectorId: 1, idTag: 'FUZZ1', meterStart: 0, timestamp: NOW },
     };
@@ -81,21 +111,34 @@ function validPayloads(version) {
     BootNotification: { reason: 'PowerUp', chargingStation: { model: 'F1', vendorName: 'Fuzz' } },
     StatusNotification: { timestamp: NOW, connectorStatus: 'Available', evseId: 1, connectorId: 1 },
     Authorize: { idToken: { idToken: 'FUZZ1', type: 'ISO14443' } },
-    MeterValues: { evseId: 1, meterValue: [{ timestamp: NOW, sampledValue: [{ value: 1200, measurand: 'Energy.Active.Import.Register' }] }] },
+    MeterValues: {
+      evseId: 1,
+      meterValue: [{ timestamp: NOW, sampledValue: [{ value: 1200, measurand: 'Energy.Active.Import.Register' }] }],
+    },
     DataTransfer: { vendorId: 'fuzz', data: { a: [1, 'b', null] } },
-    TransactionEvent: { eventType: 'Updated', timestamp: NOW, triggerReason: 'MeterValuePeriodic', seqNo: 1, transactionInfo: { transactionId: 'FZ-T1' } },
+    TransactionEvent: {
+      eventType: 'Updated',
+      timestamp: NOW,
+      triggerReason: 'MeterValuePeriodic',
+      seqNo: 1,
+      transactionInfo: { transactionId: 'FZ-T1' },
+    },
   };
 }
 
 /** Actions only the central system sends, per version: a station that sends one gets NotSupported. */
-const CENTRAL_ONLY = { 'ocpp1.6': ['RemoteStartTransaction', 'Reset', 'GetConfiguration'], 'ocpp2.0.1': ['RequestStartTransaction', 'Reset', 'GetVariables'], 'ocpp2.1': ['RequestStartTransaction', 'Reset', 'GetVariables'] };
+const CENTRAL_ONLY = {
+  'ocpp1.6': ['RemoteStartTransaction', 'Reset', 'GetConfiguration'],
+  'ocpp2.0.1': ['RequestStartTransaction', 'Reset', 'GetVariables'],
+  'ocpp2.1': ['RequestStartTransaction', 'Reset', 'GetVariables'],
+};
 
 function randomText(r, length) {
   let s = '';
   for (let i = 0; i < length; i++) {
     const roll = r.next();
-    let cp = roll < 0.6 ? 32 + r.int(95) : roll < 0.8 ? r.int(32) : roll < 0.95 ? 0x80 + r.int(0x700) : 0x1F300 + r.int(0x300);
-    if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0x41;
+    let cp = roll < 0.6 ? 32 + r.int(95) : roll < 0.8 ? r.int(32) : roll < 0.95 ? 0x80 + r.int(0x700) : 0x1f300 + r.int(0x300);
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0x41;
     s += String.fromCodePoint(cp);
   }
   return s;
@@ -113,11 +156,30 @@ function frameText(type, id, action, payload) {
 
 /** Every frame kind with its weight (out of ~100). */
 const KINDS = [
-  ['notJson', 6], ['binary', 4], ['invalidUtf8', 2], ['notArray', 4], ['wrongType', 5], ['badId', 7],
-  ['badAction', 4], ['badPayload', 4], ['wrongLength', 4], ['unknownType', 5], ['unknownAction', 7],
-  ['centralAction', 2], ['deep', 8], ['shallow', 4], ['hugeNumber', 5], ['protoKeys', 5], ['duplicateId', 3],
-  ['unknownAnswer', 5], ['brokenAnswer', 3], ['schemaViolation', 10], ['valid', 5], ['oddValidId', 2],
-  ['fragmented', 2], ['oversize', 0.3],
+  ['notJson', 6],
+  ['binary', 4],
+  ['invalidUtf8', 2],
+  ['notArray', 4],
+  ['wrongType', 5],
+  ['badId', 7],
+  ['badAction', 4],
+  ['badPayload', 4],
+  ['wrongLength', 4],
+  ['unknownType', 5],
+  ['unknownAction', 7],
+  ['centralAction', 2],
+  ['deep', 8],
+  ['shallow', 4],
+  ['hugeNumber', 5],
+  ['protoKeys', 5],
+  ['duplicateId', 3],
+  ['unknownAnswer', 5],
+  ['brokenAnswer', 3],
+  ['schemaViolation', 10],
+  ['valid', 5],
+  ['oddValidId', 2],
+  ['fragmented', 2],
+  ['oversize', 0.3],
 ];
 const TOTAL_WEIGHT = KINDS.reduce((s, [, w]) => s + w, 0);
 
@@ -139,11 +201,23 @@ function mutate(r, value, depth = 0) {
   const keys = Object.keys(value);
   const roll = r.int(5);
   const out = Array.isArray(value) ? value.slice() : { ...value };
-  if (roll === 0 && keys.length) { delete out[r.pick(keys)]; return out; }
-  if (roll === 1 || !keys.length) { out[r.pick(['fuzz', 'Extra', 'x-y'])] = r.pick([1, 'a', null, {}]); return out; }
+  if (roll === 0 && keys.length) {
+    delete out[r.pick(keys)];
+    return out;
+  }
+  if (roll === 1 || !keys.length) {
+    out[r.pick(['fuzz', 'Extra', 'x-y'])] = r.pick([1, 'a', null, {}]);
+    return out;
+  }
   const key = r.pick(keys);
-  if (roll === 2 && depth < 3 && value[key] && typeof value[key] === 'object') { out[key] = mutate(r, value[key], depth + 1); return out; }
-  if (roll === 3 && typeof value[key] === 'string') { out[key] = r.pick(['Bogus', '', 'y'.repeat(1000), value[key].toLowerCase(), '2026-13-45T99:99:99Z']); return out; }
+  if (roll === 2 && depth < 3 && value[key] && typeof value[key] === 'object') {
+    out[key] = mutate(r, value[key], depth + 1);
+    return out;
+  }
+  if (roll === 3 && typeof value[key] === 'string') {
+    out[key] = r.pick(['Bogus', '', 'y'.repeat(1000), value[key].toLowerCase(), '2026-13-45T99:99:99Z']);
+    return out;
+  }
   out[key] = JSON.parse(r.pick(WRONG_VALUES));
   return out;
 }
@@ -190,7 +264,12 @@ function generate(seed, conn, index, version) {
         () => '[2,"' + id + '","Heartbeat",{"a":NaN}]',
         () => '',
       ])();
-      try { JSON.parse(t); t = '#' + t; } catch { /* not JSON, as wanted */ }
+      try {
+        JSON.parse(t);
+        t = '#' + t;
+      } catch {
+        /* not JSON, as wanted */
+      }
       return formation(t, '-1');
     }
     case 'binary': {
@@ -203,7 +282,18 @@ function generate(seed, conn, index, version) {
       return entry([{ data, binary: false }], { kind: 'closeOrError', close: [1007], codes: [codes.formation], id: '-1' });
     }
     case 'notArray': {
-      const t = r.pick(['{}', '{"0":2,"1":"' + id + '"}', '2', '"[2]"', 'null', 'true', '1e999', '-0', HUGE_NUMBERS[r.int(HUGE_NUMBERS.length)], '"' + 'z'.repeat(r.int(5000)) + '"']);
+      const t = r.pick([
+        '{}',
+        '{"0":2,"1":"' + id + '"}',
+        '2',
+        '"[2]"',
+        'null',
+        'true',
+        '1e999',
+        '-0',
+        HUGE_NUMBERS[r.int(HUGE_NUMBERS.length)],
+        '"' + 'z'.repeat(r.int(5000)) + '"',
+      ]);
       return formation(t, '-1');
     }
     case 'wrongType': {
@@ -211,7 +301,20 @@ function generate(seed, conn, index, version) {
       return formation(`[${type},"${id}","Heartbeat",{}]`, id);
     }
     case 'badId': {
-      const bad = r.pick(['1', 'null', '{}', '[]', '""', 'true', '1e308', '-1', JSON.stringify('x'.repeat(37)), JSON.stringify('y'.repeat(10000)), '{"__proto__":"x"}', '["' + id + '"]']);
+      const bad = r.pick([
+        '1',
+        'null',
+        '{}',
+        '[]',
+        '""',
+        'true',
+        '1e308',
+        '-1',
+        JSON.stringify('x'.repeat(37)),
+        JSON.stringify('y'.repeat(10000)),
+        '{"__proto__":"x"}',
+        '["' + id + '"]',
+      ]);
       return formation(`[2,${bad},"Heartbeat",{}]`, '-1');
     }
     case 'badAction': {
@@ -229,7 +332,10 @@ function generate(seed, conn, index, version) {
       return formation(t, id);
     }
     case 'unknownType': {
-      const types = version === 'ocpp2.1' ? ['0', '1', '7', '99', '-2', '2.5', '1e308', '1e999', '-1e999'] : ['0', '1', '5', '6', '7', '99', '-2', '2.5', '1e308', '1e999', '-1e999'];
+      const types =
+        version === 'ocpp2.1'
+          ? ['0', '1', '7', '99', '-2', '2.5', '1e308', '1e999', '-1e999']
+          : ['0', '1', '5', '6', '7', '99', '-2', '2.5', '1e308', '1e999', '-1e999'];
       if (version === 'ocpp2.1' && r.chance(0.2)) {
         // CALLRESULTERROR and SEND are OCPP 2.1 message types: no crash is all that is fixed here.
         return entry([text(`[${r.pick(['5', '6'])},"${id}","Heartbeat",{}]`)], { kind: 'any' });
@@ -237,7 +343,15 @@ function generate(seed, conn, index, version) {
       return entry([text(`[${r.pick(types)},"${id}","Heartbeat",{}]`)], { kind: 'error', codes: [codes.messageType], id });
     }
     case 'unknownAction': {
-      const action = r.pick([...PROTO_NAMES, 'heartbeat', 'Heartbeat ', 'FooBar', 'Heart\u0000beat', randomText(r, 1 + r.int(40)), 'X'.repeat(5000)]);
+      const action = r.pick([
+        ...PROTO_NAMES,
+        'heartbeat',
+        'Heartbeat ',
+        'FooBar',
+        'Heart\u0000beat',
+        randomText(r, 1 + r.int(40)),
+        'X'.repeat(5000),
+      ]);
       if (Object.keys(payloads).includes(action)) return entry([text(heartbeat)], { kind: 'result', id });
       return entry([text(frameText(2, id, action, '{}'))], { kind: 'error', codes: ['NotImplemented'], id });
     }
@@ -249,9 +363,15 @@ function generate(seed, conn, index, version) {
       const where = r.int(4);
       let t;
       if (version === 'ocpp1.6') {
-        t = where < 2 ? frameText(2, id, 'DataTransfer', `{"vendorId":"x","data":${inner}}`) : frameText(2, id, 'Heartbeat', `{"deep":${inner}}`);
+        t =
+          where < 2
+            ? frameText(2, id, 'DataTransfer', `{"vendorId":"x","data":${inner}}`)
+            : frameText(2, id, 'Heartbeat', `{"deep":${inner}}`);
       } else {
-        t = where < 2 ? frameText(2, id, 'Heartbeat', `{"customData":{"vendorId":"x","deep":${inner}}}`) : frameText(2, id, 'DataTransfer', `{"vendorId":"x","data":${inner}}`);
+        t =
+          where < 2
+            ? frameText(2, id, 'Heartbeat', `{"customData":{"vendorId":"x","deep":${inner}}}`)
+            : frameText(2, id, 'DataTransfer', `{"vendorId":"x","data":${inner}}`);
       }
       if (where === 3 && r.chance(0.3)) {
         // The id cannot be read: then the answer names "-1".
@@ -261,23 +381,35 @@ function generate(seed, conn, index, version) {
     }
     case 'shallow': {
       const inner = nest(1 + r.int(SHALLOW_MAX - 4), r.chance(0.8) ? 'object' : 'array');
-      if (version === 'ocpp1.6') return entry([text(frameText(2, id, 'DataTransfer', `{"vendorId":"x","data":${JSON.stringify(inner)}}`))], { kind: 'result', id });
+      if (version === 'ocpp1.6')
+        return entry([text(frameText(2, id, 'DataTransfer', `{"vendorId":"x","data":${JSON.stringify(inner)}}`))], { kind: 'result', id });
       return entry([text(frameText(2, id, 'Heartbeat', `{"customData":{"vendorId":"x","deep":${inner}}}`))], { kind: 'result', id });
     }
     case 'hugeNumber': {
       const n = r.pick(HUGE_NUMBERS);
-      const t = r.pick(version === 'ocpp1.6' ? [
-        `{"connectorId":${n},"errorCode":"NoError","status":"Available"}`,
-        `{"connectorId":1,"meterValue":[{"timestamp":"${NOW}","sampledValue":[{"value":"${n}"}]}]}`,
-        `{"connectorId":${n},"meterValue":[{"timestamp":"${NOW}","sampledValue":[{"value":${n}}]}]}`,
-        `{"vendorId":"x","data":${n}}`,
-      ] : [
-        `{"timestamp":"${NOW}","connectorStatus":"Available","evseId":${n},"connectorId":${n}}`,
-        `{"evseId":1,"meterValue":[{"timestamp":"${NOW}","sampledValue":[{"value":${n}}]}]}`,
-        `{"customData":{"vendorId":"x","n":${n}}}`,
-        `{"vendorId":"x","data":${n}}`,
-      ]);
-      const action = t.includes('errorCode') || t.includes('connectorStatus') ? 'StatusNotification' : t.includes('meterValue') ? 'MeterValues' : t.includes('customData') ? 'Heartbeat' : 'DataTransfer';
+      const t = r.pick(
+        version === 'ocpp1.6'
+          ? [
+              `{"connectorId":${n},"errorCode":"NoError","status":"Available"}`,
+              `{"connectorId":1,"meterValue":[{"timestamp":"${NOW}","sampledValue":[{"value":"${n}"}]}]}`,
+              `{"connectorId":${n},"meterValue":[{"timestamp":"${NOW}","sampledValue":[{"value":${n}}]}]}`,
+              `{"vendorId":"x","data":${n}}`,
+            ]
+          : [
+              `{"timestamp":"${NOW}","connectorStatus":"Available","evseId":${n},"connectorId":${n}}`,
+              `{"evseId":1,"meterValue":[{"timestamp":"${NOW}","sampledValue":[{"value":${n}}]}]}`,
+              `{"customData":{"vendorId":"x","n":${n}}}`,
+              `{"vendorId":"x","data":${n}}`,
+            ],
+      );
+      const action =
+        t.includes('errorCode') || t.includes('connectorStatus')
+          ? 'StatusNotification'
+          : t.includes('meterValue')
+            ? 'MeterValues'
+            : t.includes('customData')
+              ? 'Heartbeat'
+              : 'DataTransfer';
       return entry([text(frameText(2, id, action, t))], { kind: 'answer', codes: codes.schema, id });
     }
     case 'protoKeys': {
@@ -299,16 +431,31 @@ function generate(seed, conn, index, version) {
       return entry([text(heartbeat), text(heartbeat)], { kind: 'answer', codes: ['GenericError'], id, count: 2 });
     case 'unknownAnswer': {
       const t = r.pick([
-        `[3,"${id}",{}]`, `[3,"${id}",{"currentTime":"${NOW}"}]`, '[3,"-1",{}]', `[4,"${id}","GenericError","",{}]`,
-        `[4,"${id}","NotACode","${'d'.repeat(300)}",{}]`, `[4,"${id}","InternalError","x"]`, `[3,"${id}",{"__proto__":{"polluted":true}}]`,
-        `[3,"${id}",${nest(r.pick(DEEP_LEVELS), 'object')}]`, `[4,"${id}","GenericError","",{"deep":${nest(r.pick(DEEP_LEVELS), 'object')}}]`,
+        `[3,"${id}",{}]`,
+        `[3,"${id}",{"currentTime":"${NOW}"}]`,
+        '[3,"-1",{}]',
+        `[4,"${id}","GenericError","",{}]`,
+        `[4,"${id}","NotACode","${'d'.repeat(300)}",{}]`,
+        `[4,"${id}","InternalError","x"]`,
+        `[3,"${id}",{"__proto__":{"polluted":true}}]`,
+        `[3,"${id}",${nest(r.pick(DEEP_LEVELS), 'object')}]`,
+        `[4,"${id}","GenericError","",{"deep":${nest(r.pick(DEEP_LEVELS), 'object')}}]`,
       ]);
       // A deep one may be refused as malformed; a plain one is ignored.
       if (t.length > 1000) return entry([text(t)], { kind: 'noneOrError', codes: [codes.format, codes.formation], id });
       return entry([text(t)], { kind: 'none' });
     }
     case 'brokenAnswer': {
-      const t = r.pick([`[3,"${id}"]`, `[3,"${id}",null]`, '[3,7,{}]', `[4,"${id}",5,"",{}]`, '[4]', `[3,"${id}",[]]`, `[4,"${id}","GenericError",{},{}]`, `[3,"${id}",{},{}]`]);
+      const t = r.pick([
+        `[3,"${id}"]`,
+        `[3,"${id}",null]`,
+        '[3,7,{}]',
+        `[4,"${id}",5,"",{}]`,
+        '[4]',
+        `[3,"${id}",[]]`,
+        `[4,"${id}","GenericError",{},{}]`,
+        `[3,"${id}",{},{}]`,
+      ]);
       return entry([text(t)], { kind: 'noneOrError', codes: [codes.formation], id: /^\[[34],7/.test(t) || t === '[4]' ? '-1' : id });
     }
     case 'schemaViolation': {
@@ -327,7 +474,10 @@ function generate(seed, conn, index, version) {
     case 'fragmented': {
       const cut1 = 1 + r.int(heartbeat.length - 2);
       const cut2 = cut1 + r.int(heartbeat.length - cut1);
-      return entry([{ data: heartbeat, fragments: [heartbeat.slice(0, cut1), heartbeat.slice(cut1, cut2), heartbeat.slice(cut2)] }], { kind: 'result', id });
+      return entry([{ data: heartbeat, fragments: [heartbeat.slice(0, cut1), heartbeat.slice(cut1, cut2), heartbeat.slice(cut2)] }], {
+        kind: 'result',
+        id,
+      });
     }
     case 'oversize':
       return entry([text(oversizeFrame(id))], { kind: 'close', close: [1009] });
@@ -347,7 +497,12 @@ function answersExpected(expect) {
  * timedOut }. Returns null when it is as expected, else what differs.
  */
 function check(expect, got) {
-  const show = (a) => (a.type === 4 ? `CALLERROR ${a.code} id ${JSON.stringify(a.id)}` : a.type === 3 ? `CALLRESULT id ${JSON.stringify(a.id)}` : `type ${a.type}`);
+  const show = (a) =>
+    a.type === 4
+      ? `CALLERROR ${a.code} id ${JSON.stringify(a.id)}`
+      : a.type === 3
+        ? `CALLRESULT id ${JSON.stringify(a.id)}`
+        : `type ${a.type}`;
   const answers = got.answers;
   const isError = (a) => a.type === 4 && expect.codes.includes(a.code) && a.id === expect.id;
   const described = answers.map(show).join(', ') || (got.closed !== null ? `close ${got.closed}` : 'no answer');
@@ -364,7 +519,8 @@ function check(expect, got) {
         if (a.id !== expect.id) return `answer for id ${JSON.stringify(expect.id)} expected, got ${described}`;
         if (expect.kind === 'result' && a.type !== 3) return `CALLRESULT expected, got ${described}`;
         if (expect.kind === 'error' && !isError(a)) return `CALLERROR ${expect.codes.join('/')} expected, got ${described}`;
-        if (expect.kind === 'answer' && a.type === 4 && !expect.codes.includes(a.code)) return `CALLRESULT or CALLERROR ${expect.codes.join('/')} expected, got ${described}`;
+        if (expect.kind === 'answer' && a.type === 4 && !expect.codes.includes(a.code))
+          return `CALLRESULT or CALLERROR ${expect.codes.join('/')} expected, got ${described}`;
         if (a.type !== 3 && a.type !== 4) return `an answer expected, got ${described}`;
       }
       return null;
@@ -372,12 +528,16 @@ function check(expect, got) {
     case 'none':
       return answers.length ? `no answer expected, got ${described}` : null;
     case 'noneOrError':
-      return answers.length === 0 || (answers.length === 1 && isError(answers[0])) ? null : `no answer or CALLERROR ${expect.codes.join('/')} id ${JSON.stringify(expect.id)} expected, got ${described}`;
+      return answers.length === 0 || (answers.length === 1 && isError(answers[0]))
+        ? null
+        : `no answer or CALLERROR ${expect.codes.join('/')} id ${JSON.stringify(expect.id)} expected, got ${described}`;
     case 'close':
       return expect.close.includes(got.closed) ? null : `close ${expect.close.join('/')} expected, got ${described}`;
     case 'closeOrError':
       if (expect.close.includes(got.closed) && answers.length === 0) return null;
-      return answers.length === 1 && isError(answers[0]) ? null : `close ${expect.close.join('/')} or CALLERROR ${expect.codes.join('/')} expected, got ${described}`;
+      return answers.length === 1 && isError(answers[0])
+        ? null
+        : `close ${expect.close.join('/')} or CALLERROR ${expect.codes.join('/')} expected, got ${described}`;
     case 'any':
       return null;
     default:

@@ -42,18 +42,67 @@ function flow(versions, validation) {
   const tab = 'fuzz-tab';
   return [
     { id: tab, type: 'tab', label: 'fuzz' },
-    { id: IFACE, type: 'ocpp-interface', name: 'fuzz', versions, autoApprove: true, port: '', path: OCPP_PATH, tls: '', security: 'none',
-      heartbeatInterval: 300, callTimeout: 30, unknownIdTags: 'accept', validation, deactivated: false },
-    { id: 'fuzz-in-all', type: 'ocpp-in', z: tab, interface: IFACE, station: '', actions: [], reply: 'auto', wires: [['fuzz-fn', 'fuzz-debug']] },
-    { id: 'fuzz-fn', type: 'function', z: tab, func: "context.set('n', (context.get('n') || 0) + 1);\nmsg.seen = Object.keys(msg.payload || {}).length;\nreturn msg;", outputs: 1, wires: [[]] },
-    { id: 'fuzz-debug', type: 'debug', z: tab, active: true, tosidebar: true, console: false, complete: 'true', targetType: 'full', wires: [] },
+    {
+      id: IFACE,
+      type: 'ocpp-interface',
+      name: 'fuzz',
+      versions,
+      autoApprove: true,
+      port: '',
+      path: OCPP_PATH,
+      tls: '',
+      security: 'none',
+      heartbeatInterval: 300,
+      callTimeout: 30,
+      unknownIdTags: 'accept',
+      validation,
+      deactivated: false,
+    },
+    {
+      id: 'fuzz-in-all',
+      type: 'ocpp-in',
+      z: tab,
+      interface: IFACE,
+      station: '',
+      actions: [],
+      reply: 'auto',
+      wires: [['fuzz-fn', 'fuzz-debug']],
+    },
+    {
+      id: 'fuzz-fn',
+      type: 'function',
+      z: tab,
+      func: "context.set('n', (context.get('n') || 0) + 1);\nmsg.seen = Object.keys(msg.payload || {}).length;\nreturn msg;",
+      outputs: 1,
+      wires: [[]],
+    },
+    {
+      id: 'fuzz-debug',
+      type: 'debug',
+      z: tab,
+      active: true,
+      tosidebar: true,
+      console: false,
+      complete: 'true',
+      targetType: 'full',
+      wires: [],
+    },
     { id: 'fuzz-in-second', type: 'ocpp-in', z: tab, interface: IFACE, station: '', actions: [], reply: 'auto', wires: [[]] },
-    { id: 'fuzz-in-events', type: 'ocpp-in', z: tab, interface: IFACE, station: '', actions: ['connected', 'disconnected', 'rejected', 'invalid', 'frame'], reply: 'auto', wires: [['fuzz-fn']] },
+    {
+      id: 'fuzz-in-events',
+      type: 'ocpp-in',
+      z: tab,
+      interface: IFACE,
+      station: '',
+      actions: ['connected', 'disconnected', 'rejected', 'invalid', 'frame'],
+      reply: 'auto',
+      wires: [['fuzz-fn']],
+    },
   ];
 }
 
 function stationIdFor(seed, conn) {
-  if (conn % 8 === 7 && (conn >> 3) < SPECIAL_IDS.length) return SPECIAL_IDS[conn >> 3];
+  if (conn % 8 === 7 && conn >> 3 < SPECIAL_IDS.length) return SPECIAL_IDS[conn >> 3];
   return `FZ-${seed}-${conn}`;
 }
 
@@ -75,7 +124,9 @@ function percentile(sorted, p) {
 const delay = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function excerpt(data, max = 160) {
-  const text = Buffer.isBuffer(data) ? `<${data.length} bytes ${data.subarray(0, 40).toString('hex')}${data.length > 40 ? '…' : ''}>` : JSON.stringify(data);
+  const text = Buffer.isBuffer(data)
+    ? `<${data.length} bytes ${data.subarray(0, 40).toString('hex')}${data.length > 40 ? '…' : ''}>`
+    : JSON.stringify(data);
   return text.length > max ? `${text.slice(0, max)}… (${data.length} chars)` : text;
 }
 
@@ -83,7 +134,12 @@ function excerpt(data, max = 160) {
 function openSocket(url, protocol) {
   return new Promise((resolve) => {
     const ws = new WebSocket(url, [protocol], { perMessageDeflate: false, handshakeTimeout: 10000 });
-    const fail = (why) => { ws.removeAllListeners('open'); ws.on('error', () => {}); ws.terminate(); resolve({ ws: null, why }); };
+    const fail = (why) => {
+      ws.removeAllListeners('open');
+      ws.on('error', () => {});
+      ws.terminate();
+      resolve({ ws: null, why });
+    };
     ws.once('open', () => resolve({ ws, why: null }));
     ws.once('unexpected-response', (req, res) => fail(`HTTP ${res.statusCode}`));
     ws.once('error', (err) => fail(err.message));
@@ -140,14 +196,21 @@ class HostileConnection {
       return;
     }
     // A CALL from the central system (a command) is no answer to anything sent here.
-    if (a.type === 2) { this.ctx.stats.serverCalls++; return; }
+    if (a.type === 2) {
+      this.ctx.stats.serverCalls++;
+      return;
+    }
     if (this.waiter) this.waiter.onAnswer(a);
     else this.late(a);
   }
 
   late(a) {
     this.ctx.stats.late++;
-    this.ctx.failure(this, null, `an answer that came after its frame was done: ${a.type === 4 ? `CALLERROR ${a.code}` : `type ${a.type}`} id ${JSON.stringify(a.id)}`);
+    this.ctx.failure(
+      this,
+      null,
+      `an answer that came after its frame was done: ${a.type === 4 ? `CALLERROR ${a.code}` : `type ${a.type}`} id ${JSON.stringify(a.id)}`,
+    );
   }
 
   /** Sends one entry's frames and collects what comes back. */
@@ -171,9 +234,15 @@ class HostileConnection {
           else return this.late(a);
           if (need === null ? got.sentinel !== null : got.answers.length >= need) finish();
         },
-        onClose: (code) => { got.closed = code; finish(); },
+        onClose: (code) => {
+          got.closed = code;
+          finish();
+        },
       };
-      const timer = setTimeout(() => { got.timedOut = true; finish(); }, this.ctx.answerTimeout);
+      const timer = setTimeout(() => {
+        got.timedOut = true;
+        finish();
+      }, this.ctx.answerTimeout);
       for (const frame of entry.frames) {
         if (frame.fragments) {
           frame.fragments.forEach((part, i) => ws.send(part, { binary: false, fin: i === frame.fragments.length - 1 }, () => {}));
@@ -218,7 +287,14 @@ class HostileConnection {
 
 /** The strict station that must be served throughout: Heartbeat every `heartbeatMs`. */
 async function goodStation(ctx, spec) {
-  const client = new RPCClient({ endpoint: ctx.base, identity: spec.id, protocols: [spec.version], strictMode: true, reconnect: false, callTimeoutMs: 10000 });
+  const client = new RPCClient({
+    endpoint: ctx.base,
+    identity: spec.id,
+    protocols: [spec.version],
+    strictMode: true,
+    reconnect: false,
+    callTimeoutMs: 10000,
+  });
   const good = ctx.stats.good;
   let stopping = false;
   let timer = null;
@@ -233,10 +309,18 @@ async function goodStation(ctx, spec) {
   timer = setInterval(() => {
     const started = performance.now();
     good.sent++;
-    const p = client.call('Heartbeat', {}).then(
-      () => { good.answered++; good.latencies.push(performance.now() - started); },
-      (err) => { good.failures.push(`${spec.id}: Heartbeat ${good.sent}: ${err.message}`); },
-    ).finally(() => pending.delete(p));
+    const p = client
+      .call('Heartbeat', {})
+      .then(
+        () => {
+          good.answered++;
+          good.latencies.push(performance.now() - started);
+        },
+        (err) => {
+          good.failures.push(`${spec.id}: Heartbeat ${good.sent}: ${err.message}`);
+        },
+      )
+      .finally(() => pending.delete(p));
     pending.add(p);
   }, ctx.heartbeatMs);
   return async () => {
@@ -263,16 +347,33 @@ async function waitForInterface(port, nr) {
  */
 async function fuzz(options = {}) {
   const opts = { ...DEFAULTS, ...options };
-  const seed = opts.seed === null || opts.seed === undefined ? (Date.now() % 1e9) : Number(opts.seed);
+  const seed = opts.seed === null || opts.seed === undefined ? Date.now() % 1e9 : Number(opts.seed);
   const log = opts.log;
   const stats = {
-    frames: 0, sentinels: 0, connections: 0, entries: 0, late: 0, serverCalls: 0,
-    results: 0, errors: {}, noAnswer: 0, closes: {}, timedOut: 0, byKind: {},
+    frames: 0,
+    sentinels: 0,
+    connections: 0,
+    entries: 0,
+    late: 0,
+    serverCalls: 0,
+    results: 0,
+    errors: {},
+    noAnswer: 0,
+    closes: {},
+    timedOut: 0,
+    byKind: {},
     good: { sent: 0, answered: 0, failures: [], latencies: [] },
   };
   const failures = [];
   const mismatches = [];
-  const report = { ok: false, seed, options: { frames: opts.frames, connections: opts.connections, duration: opts.duration, validation: opts.validation }, stats, failures, mismatches };
+  const report = {
+    ok: false,
+    seed,
+    options: { frames: opts.frames, connections: opts.connections, duration: opts.duration, validation: opts.validation },
+    stats,
+    failures,
+    mismatches,
+  };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-fuzz-'));
   let nr = null;
   let nodeRedExit = null;
@@ -285,7 +386,9 @@ async function fuzz(options = {}) {
     fs.writeFileSync(path.join(dir, 'flows.json'), JSON.stringify(flow(opts.versions, opts.validation)));
     nr = startNodeRed(dir);
     const port = await nr.ready;
-    nr.child.once('exit', (code, signal) => { if (!stoppingNodeRed && !opts.interrupted()) nodeRedExit = { code, signal }; });
+    nr.child.once('exit', (code, signal) => {
+      if (!stoppingNodeRed && !opts.interrupted()) nodeRedExit = { code, signal };
+    });
     await waitForInterface(port, nr);
     const base = `ws://127.0.0.1:${port}${OCPP_PATH}`;
     const versions = [];
@@ -294,15 +397,29 @@ async function fuzz(options = {}) {
       else if (v !== 'ocpp2.1') throw new Error(`the interface does not approve ${v}`);
     }
     report.versions = versions;
-    log(`fuzz: seed ${seed}, ${opts.frames} frames over ${opts.connections} connections, ${versions.join(', ')}` +
-      `${opts.versions.includes('ocpp2.1') && !versions.includes('ocpp2.1') ? ' (ocpp2.1: not approved by the interface, left out)' : ''}, validation ${opts.validation}, Node-RED pid ${nr.child.pid}`);
+    log(
+      `fuzz: seed ${seed}, ${opts.frames} frames over ${opts.connections} connections, ${versions.join(', ')}` +
+        `${opts.versions.includes('ocpp2.1') && !versions.includes('ocpp2.1') ? ' (ocpp2.1: not approved by the interface, left out)' : ''}, validation ${opts.validation}, Node-RED pid ${nr.child.pid}`,
+    );
 
     const deadline = started + opts.duration * 1000;
     const ctx = {
-      seed, base, stats, answerTimeout: opts.answerTimeout, heartbeatMs: opts.heartbeatMs,
+      seed,
+      base,
+      stats,
+      answerTimeout: opts.answerTimeout,
+      heartbeatMs: opts.heartbeatMs,
       stopping: () => nodeRedExit !== null || Date.now() > deadline || opts.interrupted(),
       failure(c, entry, what) {
-        failures.push({ conn: c.conn, index: entry ? c.index : null, station: c.stationId, version: c.version, kind: entry ? entry.kind : null, what, frame: entry ? excerpt(entry.frames[0].data) : null });
+        failures.push({
+          conn: c.conn,
+          index: entry ? c.index : null,
+          station: c.stationId,
+          version: c.version,
+          kind: entry ? entry.kind : null,
+          what,
+          frame: entry ? excerpt(entry.frames[0].data) : null,
+        });
       },
       record(c, entry, got) {
         stats.entries++;
@@ -323,7 +440,15 @@ async function fuzz(options = {}) {
         }
         if (what) {
           k.mismatches++;
-          mismatches.push({ conn: c.conn, index: c.index, station: c.stationId, version: c.version, kind: entry.kind, what, frame: excerpt(entry.frames[0].data) });
+          mismatches.push({
+            conn: c.conn,
+            index: c.index,
+            station: c.stationId,
+            version: c.version,
+            kind: entry.kind,
+            what,
+            frame: excerpt(entry.frames[0].data),
+          });
         }
       },
     };
@@ -349,13 +474,20 @@ async function fuzz(options = {}) {
       } else {
         const listed = new Set((await res.json()).map((st) => st.id));
         for (const c of conns) {
-          if (c.connected && !listed.has(c.stationId)) failures.push({ what: `station ${JSON.stringify(c.stationId)} connected but is not in the registry` });
+          if (c.connected && !listed.has(c.stationId))
+            failures.push({ what: `station ${JSON.stringify(c.stationId)} connected but is not in the registry` });
         }
       }
       // What the editor reads about hostile stations must still be served.
       const admin = `http://127.0.0.1:${port}/ocpp-interface/${IFACE}`;
-      const reads = ['/rejected', '/sessions', '/sessions?format=csv',
-        ...conns.filter((c) => c.connected && (c.conn < 2 || SPECIAL_IDS.includes(c.stationId))).map((c) => `/stations/${encodeURIComponent(c.stationId)}/log`)];
+      const reads = [
+        '/rejected',
+        '/sessions',
+        '/sessions?format=csv',
+        ...conns
+          .filter((c) => c.connected && (c.conn < 2 || SPECIAL_IDS.includes(c.stationId)))
+          .map((c) => `/stations/${encodeURIComponent(c.stationId)}/log`),
+      ];
       // A route this version of the package does not have yet answers 404 for the good station too.
       const absent = new Set();
       for (const url of ['/sessions', `/stations/${GOOD[0].id}/log`]) {
@@ -366,14 +498,18 @@ async function fuzz(options = {}) {
         const r = await fetch(admin + url).catch((err) => ({ status: err.message }));
         if (r.status === 404 && absent.has(url.split(/[/?]/)[1])) continue;
         if (r.status !== 200) failures.push({ what: `GET ${url} of the admin API answered ${r.status} after the run` });
-        else if (!/csv/.test(url)) await r.json().catch((err) => failures.push({ what: `GET ${url} of the admin API answered no JSON: ${err.message}` }));
+        else if (!/csv/.test(url))
+          await r.json().catch((err) => failures.push({ what: `GET ${url} of the admin API answered no JSON: ${err.message}` }));
         else await r.text();
       }
     }
   } catch (err) {
     failures.push({ what: `the fuzzer could not run: ${err.stack || err.message}` });
   } finally {
-    while (stopGood.length) await stopGood.pop()().catch(() => {});
+    while (stopGood.length)
+      await stopGood
+        .pop()()
+        .catch(() => {});
     stoppingNodeRed = true;
     if (nr && nr.child) await stopNodeRed(nr.child);
     report.nodeRedLog = nr ? nr.logs() : '';
@@ -388,7 +524,14 @@ async function fuzz(options = {}) {
   good.max = good.latencies.length ? good.latencies[good.latencies.length - 1] : null;
   report.nodeRedExit = nodeRedExit;
   report.interrupted = opts.interrupted();
-  report.ok = !report.interrupted && nodeRedExit === null && failures.length === 0 && mismatches.length === 0 && good.failures.length === 0 && good.answered === good.sent && good.sent > 0;
+  report.ok =
+    !report.interrupted &&
+    nodeRedExit === null &&
+    failures.length === 0 &&
+    mismatches.length === 0 &&
+    good.failures.length === 0 &&
+    good.answered === good.sent &&
+    good.sent > 0;
   return report;
 }
 
@@ -398,35 +541,63 @@ const ms = (v) => (v === null ? '-' : `${v.toFixed(1)} ms`);
 function print(report, log = console.log, showMax = 10) {
   const s = report.stats;
   log('');
-  log(`frames sent         ${fmt(s.frames)} hostile (+ ${fmt(s.sentinels)} Heartbeats to check the connection is still served) over ${fmt(s.connections)} connections in ${((report.durationMs || 0) / 1000).toFixed(1)} s${report.stoppedByDuration ? ' (stopped by --duration)' : ''}`);
+  log(
+    `frames sent         ${fmt(s.frames)} hostile (+ ${fmt(s.sentinels)} Heartbeats to check the connection is still served) over ${fmt(s.connections)} connections in ${((report.durationMs || 0) / 1000).toFixed(1)} s${report.stoppedByDuration ? ' (stopped by --duration)' : ''}`,
+  );
   log('answers');
   log(`  ${'CALLRESULT'.padEnd(40)} ${fmt(s.results).padStart(7)}`);
-  for (const [code, n] of Object.entries(s.errors).sort((a, b) => b[1] - a[1])) log(`  ${('CALLERROR ' + code).padEnd(40)} ${fmt(n).padStart(7)}`);
+  for (const [code, n] of Object.entries(s.errors).sort((a, b) => b[1] - a[1]))
+    log(`  ${('CALLERROR ' + code).padEnd(40)} ${fmt(n).padStart(7)}`);
   log(`  ${'no answer'.padEnd(40)} ${fmt(s.noAnswer).padStart(7)}`);
   for (const [code, n] of Object.entries(s.closes)) log(`  ${('connection closed ' + code).padEnd(40)} ${fmt(n).padStart(7)}`);
   log('frames by kind (mismatches)');
   const kinds = Object.entries(s.byKind).sort((a, b) => a[0].localeCompare(b[0]));
   for (let i = 0; i < kinds.length; i += 4) {
-    log('  ' + kinds.slice(i, i + 4).map(([k, v]) => `${k} ${fmt(v.frames)}${v.mismatches ? ` (${v.mismatches})` : ''}`.padEnd(26)).join(''));
+    log(
+      '  ' +
+        kinds
+          .slice(i, i + 4)
+          .map(([k, v]) => `${k} ${fmt(v.frames)}${v.mismatches ? ` (${v.mismatches})` : ''}`.padEnd(26))
+          .join(''),
+    );
   }
   const g = s.good;
-  log(`good station        ${fmt(g.sent)} Heartbeats, ${fmt(g.answered)} answered, ${g.failures.length} failures; latency p50 ${ms(g.p50)}, p99 ${ms(g.p99)}, max ${ms(g.max)}`);
+  log(
+    `good station        ${fmt(g.sent)} Heartbeats, ${fmt(g.answered)} answered, ${g.failures.length} failures; latency p50 ${ms(g.p50)}, p99 ${ms(g.p99)}, max ${ms(g.max)}`,
+  );
   for (const f of g.failures.slice(0, showMax)) log(`  ${f}`);
-  const rss = report.rssBefore && report.rssAfter ? `, RSS ${report.rssBefore.toFixed(0)} MB before the frames, ${report.rssAfter.toFixed(0)} MB after` : '';
-  log(`Node-RED            ${report.nodeRedExit ? `EXITED (code ${report.nodeRedExit.code}, signal ${report.nodeRedExit.signal})` : `running until the end${rss}`}`);
+  const rss =
+    report.rssBefore && report.rssAfter
+      ? `, RSS ${report.rssBefore.toFixed(0)} MB before the frames, ${report.rssAfter.toFixed(0)} MB after`
+      : '';
+  log(
+    `Node-RED            ${report.nodeRedExit ? `EXITED (code ${report.nodeRedExit.code}, signal ${report.nodeRedExit.signal})` : `running until the end${rss}`}`,
+  );
   if (report.errorsLogged.length) {
     log(`Node-RED errors     ${report.errorsLogged.length} logged, the first:`);
     for (const l of report.errorsLogged.slice(0, 3)) log(`  ${l.slice(0, 300)}`);
   }
-  if (report.nodeRedExit) log(report.nodeRedLog.slice(-3000).split('\n').map((l) => `  | ${l}`).join('\n'));
-  const replay = (m) => (m.index === null ? '' : `\n      replay: node bench/fuzz.js --seed ${report.seed} --show ${m.conn}:${m.index}:${m.version}`);
+  if (report.nodeRedExit)
+    log(
+      report.nodeRedLog
+        .slice(-3000)
+        .split('\n')
+        .map((l) => `  | ${l}`)
+        .join('\n'),
+    );
+  const replay = (m) =>
+    m.index === null ? '' : `\n      replay: node bench/fuzz.js --seed ${report.seed} --show ${m.conn}:${m.index}:${m.version}`;
   if (report.mismatches.length) {
     log(`mismatches          ${report.mismatches.length} (answers other than the Protocol rules prescribe)`);
-    for (const m of report.mismatches.slice(0, showMax)) log(`  connection ${m.conn} (${m.station}, ${m.version}) frame ${m.index} [${m.kind}]: ${m.what}\n      frame: ${m.frame}${replay(m)}`);
+    for (const m of report.mismatches.slice(0, showMax))
+      log(
+        `  connection ${m.conn} (${m.station}, ${m.version}) frame ${m.index} [${m.kind}]: ${m.what}\n      frame: ${m.frame}${replay(m)}`,
+      );
   }
   if (report.failures.length) {
     log(`failures            ${report.failures.length}`);
-    for (const f of report.failures.slice(0, showMax)) log(`  ${f.conn !== undefined ? `connection ${f.conn} (${f.station}): ` : ''}${f.what}`);
+    for (const f of report.failures.slice(0, showMax))
+      log(`  ${f.conn !== undefined ? `connection ${f.conn} (${f.station}): ` : ''}${f.what}`);
   }
   if (report.interrupted) log('interrupted');
   log(report.ok ? 'PASS' : `FAIL (replay this run with --seed ${report.seed})`);
@@ -446,18 +617,31 @@ const HELP = `Usage: node bench/fuzz.js [options]
 async function main() {
   const { values } = parseArgs({
     options: {
-      frames: { type: 'string' }, connections: { type: 'string' }, seed: { type: 'string' }, duration: { type: 'string' },
-      versions: { type: 'string' }, validation: { type: 'string' }, 'answer-timeout': { type: 'string' }, show: { type: 'string' },
-      package: { type: 'string' }, help: { type: 'boolean' },
+      frames: { type: 'string' },
+      connections: { type: 'string' },
+      seed: { type: 'string' },
+      duration: { type: 'string' },
+      versions: { type: 'string' },
+      validation: { type: 'string' },
+      'answer-timeout': { type: 'string' },
+      show: { type: 'string' },
+      package: { type: 'string' },
+      help: { type: 'boolean' },
     },
   });
-  if (values.help) { console.log(HELP); return 0; }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
   if (values.show) {
     const [c, k, v = 'ocpp2.0.1'] = values.show.split(':');
     const e = generate(Number(values.seed || 0), Number(c), Number(k), v);
     console.log(JSON.stringify({ kind: e.kind, expect: e.expect }, null, 2));
     for (const f of e.frames) {
-      const raw = Buffer.isBuffer(f.data) && (f.binary || !isUtf8(f.data)) ? `${f.binary ? 'binary' : 'text (invalid UTF-8)'}, hex: ${f.data.toString('hex')}` : f.data.toString();
+      const raw =
+        Buffer.isBuffer(f.data) && (f.binary || !isUtf8(f.data))
+          ? `${f.binary ? 'binary' : 'text (invalid UTF-8)'}, hex: ${f.data.toString('hex')}`
+          : f.data.toString();
       console.log(raw.length > 4000 ? `${raw.slice(0, 4000)}… (${raw.length} characters in all)` : raw);
     }
     return 0;
@@ -473,13 +657,19 @@ async function main() {
   if (values.connections) options.connections = num(values.connections, 'connections');
   if (values.seed !== undefined) options.seed = Number(values.seed);
   if (values.duration) options.duration = num(values.duration, 'duration');
-  if (values.versions) options.versions = values.versions.split(',').map((v) => v.trim()).filter(Boolean);
+  if (values.versions)
+    options.versions = values.versions
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
   if (values.validation) options.validation = values.validation;
   if (values.package) options.package = values.package;
   if (values['answer-timeout']) options.answerTimeout = num(values['answer-timeout'], 'answer-timeout');
   let interrupted = false;
   // Ctrl-C reaches the Node-RED child as well; the run stops, cleans up and reports.
-  process.once('SIGINT', () => { interrupted = true; });
+  process.once('SIGINT', () => {
+    interrupted = true;
+  });
   options.interrupted = () => interrupted;
   const report = await fuzz(options);
   print(report);
@@ -487,7 +677,15 @@ async function main() {
 }
 
 if (require.main === module) {
-  main().then((code) => { process.exitCode = code; }, (err) => { console.error(err.message); process.exitCode = 2; });
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      console.error(err.message);
+      process.exitCode = 2;
+    },
+  );
 }
 
 module.exports = { fuzz, print, DEFAULTS, hash };

@@ -20,12 +20,18 @@ const argv = process.argv.slice(2);
 const CALLS = argv[0] === '--calls' ? Number(argv[1]) : 1000000;
 
 const METER_VALUES = JSON.stringify({
-  connectorId: 1, transactionId: 1,
-  meterValue: [{ timestamp: '2025-01-01T12:00:00.000Z', sampledValue: [
-    { value: '12345.6', measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
-    { value: '7360', measurand: 'Power.Active.Import', unit: 'W' },
-    { value: '32.0', measurand: 'Current.Import', phase: 'L1', unit: 'A' },
-  ] }],
+  connectorId: 1,
+  transactionId: 1,
+  meterValue: [
+    {
+      timestamp: '2025-01-01T12:00:00.000Z',
+      sampledValue: [
+        { value: '12345.6', measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
+        { value: '7360', measurand: 'Power.Active.Import', unit: 'W' },
+        { value: '32.0', measurand: 'Current.Import', phase: 'L1', unit: 'A' },
+      ],
+    },
+  ],
 });
 
 /** A stand-in for an open `ws` WebSocket: frames go in by emit('message'), replies are counted. */
@@ -34,14 +40,23 @@ function fakeSocket(counter) {
   s.OPEN = 1;
   s.CONNECTING = 0;
   s.readyState = 1;
-  s.send = () => { counter.sent++; };
+  s.send = () => {
+    counter.sent++;
+  };
   return s;
 }
 
 function libSockets(counter) {
   const cs = new lib.CentralSystem({
-    versions: ['ocpp1.6'], autoApprove: true, security: 'none', heartbeatInterval: 300, callTimeout: 30,
-    unknownIdTags: 'accept', path: '/ocpp', registryFile: null, pingIntervalMs: 30000,
+    versions: ['ocpp1.6'],
+    autoApprove: true,
+    security: 'none',
+    heartbeatInterval: 300,
+    callTimeout: 30,
+    unknownIdTags: 'accept',
+    path: '/ocpp',
+    registryFile: null,
+    pingIntervalMs: 30000,
   });
   const sockets = [];
   for (let i = 0; i < STATIONS; i++) {
@@ -78,7 +93,7 @@ function floorSockets(counter) {
 let nextId = 0;
 function drive(sockets, calls) {
   for (let k = 0; k < calls; k++) {
-    const frame = (k & 1) ? `[2,"${++nextId}","Heartbeat",{}]` : `[2,"${++nextId}","MeterValues",${METER_VALUES}]`;
+    const frame = k & 1 ? `[2,"${++nextId}","Heartbeat",{}]` : `[2,"${++nextId}","MeterValues",${METER_VALUES}]`;
     sockets[k % sockets.length].emit('message', Buffer.from(frame), false);
   }
 }

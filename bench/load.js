@@ -9,21 +9,27 @@ const { Samples } = require('./stats');
 const cfg = JSON.parse(process.argv[2]);
 // cfg: { url, stations, prefix, durationMs, rate, concurrency, bootTimeoutMs, closedOnly }
 
-const BOOT = (i) => JSON.stringify({
-  chargePointVendor: 'Bench', chargePointModel: 'Sim-1', chargePointSerialNumber: `SN-${i}`, firmwareVersion: '1.0.0',
-});
+const BOOT = (i) =>
+  JSON.stringify({
+    chargePointVendor: 'Bench',
+    chargePointModel: 'Sim-1',
+    chargePointSerialNumber: `SN-${i}`,
+    firmwareVersion: '1.0.0',
+  });
 // ~310-byte payload: energy register, power and current of a charging session, as wallboxes send them.
 const METER_VALUES = JSON.stringify({
   connectorId: 1,
   transactionId: 1,
-  meterValue: [{
-    timestamp: '2025-01-01T12:00:00.000Z',
-    sampledValue: [
-      { value: '12345.6', measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
-      { value: '7360', measurand: 'Power.Active.Import', unit: 'W' },
-      { value: '32.0', measurand: 'Current.Import', phase: 'L1', unit: 'A' },
-    ],
-  }],
+  meterValue: [
+    {
+      timestamp: '2025-01-01T12:00:00.000Z',
+      sampledValue: [
+        { value: '12345.6', measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
+        { value: '7360', measurand: 'Power.Active.Import', unit: 'W' },
+        { value: '32.0', measurand: 'Current.Import', phase: 'L1', unit: 'A' },
+      ],
+    },
+  ],
 });
 // Pre-built frames: only the message id is spliced in per call.
 const HEARTBEAT_TAIL = '","Heartbeat",{}]';
@@ -37,7 +43,12 @@ const CH_RESULT = 0x33; // '3'
 const CH_ERROR = 0x34; // '4'
 
 // A zero mask lets ws skip masking: the client's cost stays out of the measurement.
-const zeroMask = (mask) => { mask[0] = 0; mask[1] = 0; mask[2] = 0; mask[3] = 0; };
+const zeroMask = (mask) => {
+  mask[0] = 0;
+  mask[1] = 0;
+  mask[2] = 0;
+  mask[3] = 0;
+};
 
 const stations = [];
 let booted = 0;
@@ -73,11 +84,19 @@ class Station {
 
   connect(done) {
     const ws = new WebSocket(cfg.url + encodeURIComponent(this.id), ['ocpp1.6'], {
-      perMessageDeflate: false, skipUTF8Validation: true, generateMask: zeroMask, handshakeTimeout: cfg.bootTimeoutMs,
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+      generateMask: zeroMask,
+      handshakeTimeout: cfg.bootTimeoutMs,
     });
     this.ws = ws;
     let settled = false;
-    const settle = (ok) => { if (!settled) { settled = true; done(ok); } };
+    const settle = (ok) => {
+      if (!settled) {
+        settled = true;
+        done(ok);
+      }
+    };
     ws.on('open', () => {
       this.expected = this.nextId();
       this.sentAt = performance.now();
@@ -139,13 +158,19 @@ class Station {
     const now = performance.now();
     if (this.pending !== null) {
       const scheduled = this.pending.get(id);
-      if (scheduled === undefined) { unexpected++; return; }
+      if (scheduled === undefined) {
+        unexpected++;
+        return;
+      }
       this.pending.delete(id);
       openLatency.add(now - scheduled);
       if (--openOutstanding === 0 && onOpenDrained) onOpenDrained();
       return;
     }
-    if (id !== this.expected) { unexpected++; return; }
+    if (id !== this.expected) {
+      unexpected++;
+      return;
+    }
     closedLatency.add(now - this.sentAt);
     closedDone++;
     if (closedRunning) {
@@ -219,7 +244,10 @@ function closedLoop() {
       // Wait for the last answers so the open loop starts from an idle server.
       if (closedOutstanding === 0) return finish();
       const giveUp = setTimeout(finish, 10000);
-      onClosedDrained = () => { clearTimeout(giveUp); finish(); };
+      onClosedDrained = () => {
+        clearTimeout(giveUp);
+        finish();
+      };
     }, cfg.durationMs);
   });
 }
@@ -228,7 +256,7 @@ function openLoop() {
   return new Promise((resolve) => {
     const live = stations.filter((s) => s.booted);
     for (const s of live) s.pending = new Map();
-    const total = Math.round(cfg.rate * cfg.durationMs / 1000);
+    const total = Math.round((cfg.rate * cfg.durationMs) / 1000);
     const interval = 1000 / cfg.rate;
     let sent = 0;
     let maxLag = 0;
@@ -258,7 +286,10 @@ function openLoop() {
       };
       if (openOutstanding === 0) return finish();
       const giveUp = setTimeout(finish, 10000);
-      onOpenDrained = () => { clearTimeout(giveUp); finish(); };
+      onOpenDrained = () => {
+        clearTimeout(giveUp);
+        finish();
+      };
     };
     tick();
   });
@@ -309,7 +340,7 @@ async function main() {
       callsPerSecond: closed.calls / closed.seconds,
       p50: closedLatency.quantile(0.5),
       p99: closedLatency.quantile(0.99),
-      generatorCpuPercent: 100 * cpuMs(cpu2, cpu3) / (closed.seconds * 1000),
+      generatorCpuPercent: (100 * cpuMs(cpu2, cpu3)) / (closed.seconds * 1000),
     },
     open: {
       rate: cfg.rate,
@@ -319,7 +350,7 @@ async function main() {
       maxLagMs: open.maxLagMs,
       p50: openLatency.quantile(0.5),
       p99: openLatency.quantile(0.99),
-      generatorCpuPercent: 100 * cpuMs(cpu3, cpu4) / (open.seconds * 1000),
+      generatorCpuPercent: (100 * cpuMs(cpu3, cpu4)) / (open.seconds * 1000),
     },
     fanout: { ...(fanout.result || {}), answeredByStations: answeredHere },
     generatorBootCpuMs: cpuMs(cpu0, cpu1),

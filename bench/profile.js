@@ -19,14 +19,29 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const v = () => argv[++i];
     switch (argv[i]) {
-      case '--server': opts.server = v(); break;
-      case '--phase': opts.phase = v(); break;
-      case '--stations': opts.stations = Number(v()); break;
-      case '--duration': opts.duration = Number(v()); break;
-      case '--interval': opts.interval = Number(v()); break;
-      case '--file': opts.file = v(); break;
-      case '--top': opts.top = Number(v()); break;
-      default: throw new Error(`unknown option ${argv[i]}`);
+      case '--server':
+        opts.server = v();
+        break;
+      case '--phase':
+        opts.phase = v();
+        break;
+      case '--stations':
+        opts.stations = Number(v());
+        break;
+      case '--duration':
+        opts.duration = Number(v());
+        break;
+      case '--interval':
+        opts.interval = Number(v());
+        break;
+      case '--file':
+        opts.file = v();
+        break;
+      case '--top':
+        opts.top = Number(v());
+        break;
+      default:
+        throw new Error(`unknown option ${argv[i]}`);
     }
   }
   if (!SERVER_FILES[opts.server]) throw new Error('--server: one of a, b, c, d');
@@ -41,18 +56,40 @@ async function record(opts) {
   const name = `${opts.server}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
   const port = await freePort();
   const prefix = 'CPP-';
-  const server = spawnNode([`--cpu-prof`, `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`, `--cpu-prof-interval=${opts.interval}`,
-    path.join(__dirname, 'servers', SERVER_FILES[opts.server]), String(port), prefix], `server ${opts.server}`);
+  const server = spawnNode(
+    [
+      `--cpu-prof`,
+      `--cpu-prof-dir=${dir}`,
+      `--cpu-prof-name=${name}`,
+      `--cpu-prof-interval=${opts.interval}`,
+      path.join(__dirname, 'servers', SERVER_FILES[opts.server]),
+      String(port),
+      prefix,
+    ],
+    `server ${opts.server}`,
+  );
   let generator = null;
   let calls;
   const marks = {};
   try {
     await waitMessage(server, 'ready', 120000);
     await waitForPort(port, 30000);
-    generator = spawnNode([path.join(__dirname, 'load.js'), JSON.stringify({
-      url: `ws://127.0.0.1:${port}/ocpp/`, stations: opts.stations, prefix, durationMs: opts.duration * 1000,
-      rate: 1, concurrency: 200, bootTimeoutMs: 30000 + opts.stations * 20, closedOnly: true,
-    })], 'load generator');
+    generator = spawnNode(
+      [
+        path.join(__dirname, 'load.js'),
+        JSON.stringify({
+          url: `ws://127.0.0.1:${port}/ocpp/`,
+          stations: opts.stations,
+          prefix,
+          durationMs: opts.duration * 1000,
+          rate: 1,
+          concurrency: 200,
+          bootTimeoutMs: 30000 + opts.stations * 20,
+          closedOnly: true,
+        }),
+      ],
+      'load generator',
+    );
     generator.on('message', async (msg) => {
       if (msg.type !== 'mark') return;
       marks[msg.phase] = (await request(server, { cmd: 'sample' })).sample;
@@ -60,8 +97,10 @@ async function record(opts) {
     });
     const { result } = await waitMessage(generator, 'result', 120000 + opts.duration * 1000 + opts.stations * 20);
     calls = opts.phase === 'boot' ? result.booted : result.closed.calls;
-    console.log(`profiled server ${opts.server}: ${result.booted} stations, closed loop ${Math.round(result.closed.callsPerSecond)} calls/s ` +
-      `(${result.closed.calls} calls, generator ${Math.round(result.closed.generatorCpuPercent)} % CPU)`);
+    console.log(
+      `profiled server ${opts.server}: ${result.booted} stations, closed loop ${Math.round(result.closed.callsPerSecond)} calls/s ` +
+        `(${result.closed.calls} calls, generator ${Math.round(result.closed.generatorCpuPercent)} % CPU)`,
+    );
   } finally {
     if (generator) await stopChild(generator);
     await stopChild(server);
@@ -131,7 +170,10 @@ function analyse(file, window, top, calls) {
     t += prof.timeDeltas[i];
     if (window && (t < window[0] || t > window[1])) continue;
     const leaf = nodes.get(prof.samples[i]);
-    if (leaf.callFrame.functionName === '(idle)') { idle++; continue; }
+    if (leaf.callFrame.functionName === '(idle)') {
+      idle++;
+      continue;
+    }
     counted++;
     const k = key(leaf);
     frames.set(k, leaf.callFrame);
@@ -150,19 +192,31 @@ function analyse(file, window, top, calls) {
   }
   // With the number of calls: also µs per call (busy samples × sampling interval / calls).
   const interval = prof.samples.length > 1 ? (prof.endTime - prof.startTime) / prof.samples.length : 0;
-  const pct = (x) => `${((100 * x) / counted).toFixed(1).padStart(5)} %` + (calls ? `${((x * interval) / calls).toFixed(2).padStart(7)} µs/call` : '');
+  const pct = (x) =>
+    `${((100 * x) / counted).toFixed(1).padStart(5)} %` + (calls ? `${((x * interval) / calls).toFixed(2).padStart(7)} µs/call` : '');
   const out = [];
-  out.push(`${counted} busy samples in the ${window ? 'measured window' : 'whole profile'} (${idle} idle left out); % of busy samples` +
-    (calls ? `; ${calls} calls (or stations booted), ${((counted * interval) / calls).toFixed(1)} µs busy per call (or station)` : ''));
+  out.push(
+    `${counted} busy samples in the ${window ? 'measured window' : 'whole profile'} (${idle} idle left out); % of busy samples` +
+      (calls ? `; ${calls} calls (or stations booted), ${((counted * interval) / calls).toFixed(1)} µs busy per call (or station)` : ''),
+  );
   out.push('\nself time by area:');
   for (const [area, n] of [...areas].sort((x, y) => y[1] - x[1]).slice(0, 12)) out.push(`  ${pct(n)}  ${area}`);
   out.push(`\ntop ${top} functions by self time:`);
-  for (const [k, n] of [...self].sort((x, y) => y[1] - x[1]).slice(0, top)) out.push(`  ${pct(n)}  ${describe(frames.get(k))}  [${areaOf(frames.get(k))}]`);
+  for (const [k, n] of [...self].sort((x, y) => y[1] - x[1]).slice(0, top))
+    out.push(`  ${pct(n)}  ${describe(frames.get(k))}  [${areaOf(frames.get(k))}]`);
   const ours = (k) => frames.get(k).url.includes('/dist/lib/') || frames.get(k).url.includes('/dist/nodes/');
   out.push('\nour code, by self time:');
-  for (const [k, n] of [...self].filter(([k]) => ours(k)).sort((x, y) => y[1] - x[1]).slice(0, top)) out.push(`  ${pct(n)}  ${describe(frames.get(k))}`);
+  for (const [k, n] of [...self]
+    .filter(([k]) => ours(k))
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, top))
+    out.push(`  ${pct(n)}  ${describe(frames.get(k))}`);
   out.push('\nour code, by inclusive time (self + what it calls):');
-  for (const [k, n] of [...inclusive].filter(([k]) => ours(k)).sort((x, y) => y[1] - x[1]).slice(0, top)) out.push(`  ${pct(n)}  ${describe(frames.get(k))}`);
+  for (const [k, n] of [...inclusive]
+    .filter(([k]) => ours(k))
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, top))
+    out.push(`  ${pct(n)}  ${describe(frames.get(k))}`);
   return out.join('\n');
 }
 

@@ -37,7 +37,19 @@ const SERVERS = {
 const ROOT = path.join(__dirname, '..');
 
 function parseArgs(argv) {
-  const opts = { quick: false, stations: null, duration: null, rate: null, reps: 3, servers: 'asbcd', concurrency: 200, out: null, quietWait: null, nodeFlags: [], store: 'file' };
+  const opts = {
+    quick: false,
+    stations: null,
+    duration: null,
+    rate: null,
+    reps: 3,
+    servers: 'asbcd',
+    concurrency: 200,
+    out: null,
+    quietWait: null,
+    nodeFlags: [],
+    store: 'file',
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -46,25 +58,58 @@ function parseArgs(argv) {
       return v;
     };
     switch (arg) {
-      case '--quick': opts.quick = true; break;
-      case '--stations': case '-n': opts.stations = positiveInt(value(), arg); break;
-      case '--duration': case '-d': opts.duration = positiveNumber(value(), arg); break;
-      case '--rate': case '-r': opts.rate = positiveNumber(value(), arg); break;
-      case '--reps': opts.reps = positiveInt(value(), arg); break;
-      case '--servers': opts.servers = value().replace(/[^a-ds]/g, ''); break;
-      case '--concurrency': opts.concurrency = positiveInt(value(), arg); break;
-      case '--out': opts.out = value(); break;
-      case '--quiet-wait': opts.quietWait = Number(value()); break;
-      case '--node-flags': opts.nodeFlags = value().split(/\s+/).filter(Boolean); break;
+      case '--quick':
+        opts.quick = true;
+        break;
+      case '--stations':
+      case '-n':
+        opts.stations = positiveInt(value(), arg);
+        break;
+      case '--duration':
+      case '-d':
+        opts.duration = positiveNumber(value(), arg);
+        break;
+      case '--rate':
+      case '-r':
+        opts.rate = positiveNumber(value(), arg);
+        break;
+      case '--reps':
+        opts.reps = positiveInt(value(), arg);
+        break;
+      case '--servers':
+        opts.servers = value().replace(/[^a-ds]/g, '');
+        break;
+      case '--concurrency':
+        opts.concurrency = positiveInt(value(), arg);
+        break;
+      case '--out':
+        opts.out = value();
+        break;
+      case '--quiet-wait':
+        opts.quietWait = Number(value());
+        break;
+      case '--node-flags':
+        opts.nodeFlags = value().split(/\s+/).filter(Boolean);
+        break;
       case '--store':
         opts.store = value();
         if (opts.store !== 'file' && opts.store !== 'redis') throw new Error('--store is file or redis');
         break;
-      case '--help': case '-h':
-        console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1).filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith('//'))).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+      case '--help':
+      case '-h':
+        console.log(
+          fs
+            .readFileSync(__filename, 'utf8')
+            .split('\n')
+            .slice(1)
+            .filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith('//')))
+            .map((l) => l.replace(/^\/\/ ?/, ''))
+            .join('\n'),
+        );
         process.exit(0);
         break;
-      default: throw new Error(`unknown option ${arg}`);
+      default:
+        throw new Error(`unknown option ${arg}`);
     }
   }
   const quick = opts.quick;
@@ -94,8 +139,15 @@ function positiveNumber(v, name) {
 /** Open-files limits of this process (Linux), or null. */
 function fdLimits() {
   try {
-    const line = fs.readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
-    const [soft, hard] = line.trim().split(/\s+/).slice(3, 5).map((x) => (x === 'unlimited' ? Infinity : Number(x)));
+    const line = fs
+      .readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const [soft, hard] = line
+      .trim()
+      .split(/\s+/)
+      .slice(3, 5)
+      .map((x) => (x === 'unlimited' ? Infinity : Number(x)));
     return { soft, hard };
   } catch {
     return null;
@@ -143,8 +195,11 @@ async function runOnce(key, opts, rep, redis) {
   const port = await freePort();
   const prefix = `CP${rep}${key}-`;
   if (spec.redis) await redis.flush();
-  const server = spawnNode(['--expose-gc', ...opts.nodeFlags, path.join(__dirname, 'servers', spec.file), String(port), prefix, ...(spec.args || [])], spec.label,
-    spec.redis ? { BENCH_REDIS_URL: redis.url } : {});
+  const server = spawnNode(
+    ['--expose-gc', ...opts.nodeFlags, path.join(__dirname, 'servers', spec.file), String(port), prefix, ...(spec.args || [])],
+    spec.label,
+    spec.redis ? { BENCH_REDIS_URL: redis.url } : {},
+  );
   let generator = null;
   try {
     await waitMessage(server, 'ready', 120000);
@@ -153,10 +208,21 @@ async function runOnce(key, opts, rep, redis) {
     const samples = { idle };
     const machine = {};
     const bootTimeoutMs = 30000 + opts.stations * 20;
-    generator = spawnNode([path.join(__dirname, 'load.js'), JSON.stringify({
-      url: `ws://127.0.0.1:${port}/ocpp/`, stations: opts.stations, prefix, durationMs: opts.duration * 1000,
-      rate: opts.rate, concurrency: opts.concurrency, bootTimeoutMs,
-    })], 'load generator');
+    generator = spawnNode(
+      [
+        path.join(__dirname, 'load.js'),
+        JSON.stringify({
+          url: `ws://127.0.0.1:${port}/ocpp/`,
+          stations: opts.stations,
+          prefix,
+          durationMs: opts.duration * 1000,
+          rate: opts.rate,
+          concurrency: opts.concurrency,
+          bootTimeoutMs,
+        }),
+      ],
+      'load generator',
+    );
     generator.on('message', async (msg) => {
       if (msg.type !== 'mark') return;
       machine[msg.phase] = procStat();
@@ -271,11 +337,19 @@ function table(keys, med) {
   const rows = ROWS.map(([field, title, decimals]) => [title, ...keys.map((k) => (med[k] ? fmt(med[k][field], decimals) : 'failed'))]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
-  return [line(head), '|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|', ...rows.map(line)].join('\n');
+  return [
+    line(head),
+    '|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|',
+    ...rows.map(line),
+  ].join('\n');
 }
 
 function ratios(med, opts) {
-  const a = med.a, b = med.b, c = med.c, d = med.d, s = med.s;
+  const a = med.a,
+    b = med.b,
+    c = med.c,
+    d = med.d,
+    s = med.s;
   const lines = [];
   const ratio = (name, x, y, field, op, target) => {
     if (!x || !y || !x[field] || !y[field]) return lines.push({ name, value: null, target: `${op} ${target}×`, met: null });
@@ -292,14 +366,29 @@ function ratios(med, opts) {
   if (med.r) ratio('(b) Redis/(b) file closed-loop calls/s', med.r, b, 'closedCallsPerSecond', '≥', 0.8);
   // Not a target: calls per server CPU-second depends less on what else the machine runs.
   if (a && c && a.cpuMsPer1000Calls && c.cpuMsPer1000Calls) {
-    lines.push({ name: '(a)/(c) calls per server CPU-second', value: c.cpuMsPer1000Calls / a.cpuMsPer1000Calls, target: '(information)', met: null });
+    lines.push({
+      name: '(a)/(c) calls per server CPU-second',
+      value: c.cpuMsPer1000Calls / a.cpuMsPer1000Calls,
+      target: '(information)',
+      met: null,
+    });
   }
   if (a && s && a.cpuMsPer1000Calls && s.cpuMsPer1000Calls) {
     // the same comparison by server CPU per call: less at the mercy of other load on a shared machine
-    lines.push({ name: '(a) lenient / strict calls per CPU-second', value: s.cpuMsPer1000Calls / a.cpuMsPer1000Calls, target: '(information)', met: null });
+    lines.push({
+      name: '(a) lenient / strict calls per CPU-second',
+      value: s.cpuMsPer1000Calls / a.cpuMsPer1000Calls,
+      target: '(information)',
+      met: null,
+    });
   }
   if (b && c && b.cpuMsPer1000Calls && c.cpuMsPer1000Calls) {
-    lines.push({ name: '(b)/(c) calls per server CPU-second', value: c.cpuMsPer1000Calls / b.cpuMsPer1000Calls, target: '(information)', met: null });
+    lines.push({
+      name: '(b)/(c) calls per server CPU-second',
+      value: c.cpuMsPer1000Calls / b.cpuMsPer1000Calls,
+      target: '(information)',
+      met: null,
+    });
   }
   const big = opts.stations >= 10000;
   lines.push({
@@ -364,7 +453,11 @@ async function routedCommands(redis, opts) {
   try {
     for (const name of ['A', 'B']) {
       const port = await freePort();
-      const child = spawnNode([path.join(__dirname, 'servers', 'node-red.js'), String(port), 'ROUTE-'], `(b) Node-RED, Redis, instance ${name}`, { BENCH_REDIS_URL: redis.url });
+      const child = spawnNode(
+        [path.join(__dirname, 'servers', 'node-red.js'), String(port), 'ROUTE-'],
+        `(b) Node-RED, Redis, instance ${name}`,
+        { BENCH_REDIS_URL: redis.url },
+      );
       members.push({ child, port });
     }
     for (const m of members) {
@@ -372,7 +465,13 @@ async function routedCommands(redis, opts) {
       await waitForPort(m.port, 30000, m.child);
     }
     for (const [i, name] of ['ROUTE-A', 'ROUTE-B'].entries()) {
-      const client = new RPCClient({ endpoint: `ws://127.0.0.1:${members[i].port}/ocpp`, identity: name, protocols: ['ocpp1.6'], strictMode: true, reconnect: false });
+      const client = new RPCClient({
+        endpoint: `ws://127.0.0.1:${members[i].port}/ocpp`,
+        identity: name,
+        protocols: ['ocpp1.6'],
+        strictMode: true,
+        reconnect: false,
+      });
       client.handle('RemoteStartTransaction', () => ({ status: 'Accepted' }));
       await client.connect();
       clients.push(client);
@@ -380,7 +479,8 @@ async function routedCommands(redis, opts) {
     }
     const [a] = members;
     await request(a.child, { cmd: 'held', station: 'ROUTE-B' }, 15000);
-    const route = async (station, count, concurrency) => (await request(a.child, { cmd: 'route', station, count, concurrency }, 120000)).result;
+    const route = async (station, count, concurrency) =>
+      (await request(a.child, { cmd: 'route', station, count, concurrency }, 120000)).result;
     // a short warm-up on both paths, not counted
     await route('ROUTE-A', 50, 1);
     await route('ROUTE-B', 50, 1);
@@ -396,12 +496,16 @@ async function routedCommands(redis, opts) {
 }
 
 function printRouting(r) {
-  const line = (title, x) => `${title.padEnd(50)} ${fmt(x.count, 0).padStart(5)} commands  ${fmt(x.perSecond, 0).padStart(6)}/s  ` +
+  const line = (title, x) =>
+    `${title.padEnd(50)} ${fmt(x.count, 0).padStart(5)} commands  ${fmt(x.perSecond, 0).padStart(6)}/s  ` +
     `p50 ${fmt(x.p50Ms, 2)} ms  p99 ${fmt(x.p99Ms, 2)} ms  max ${fmt(x.maxMs, 2)} ms${x.failed ? `  FAILED ${x.failed} (${x.lastError})` : ''}`;
-  return ['', 'ocpp-command on instance A (store: redis), RemoteStartTransaction:',
+  return [
+    '',
+    'ocpp-command on instance A (store: redis), RemoteStartTransaction:',
     line('  to a station on A (not routed), one at a time', r.local),
     line('  to a station on B (routed), one at a time', r.routed),
-    line(`  to a station on B (routed), ${r.routedConcurrent.concurrency} in flight`, r.routedConcurrent)].join('\n');
+    line(`  to a station on B (routed), ${r.routedConcurrent.concurrency} in flight`, r.routedConcurrent),
+  ].join('\n');
 }
 
 async function main() {
@@ -413,11 +517,20 @@ async function main() {
   }
   const limits = fdLimits();
   if (limits && opts.stations + 200 > limits.hard) {
-    console.warn(`warning: ${opts.stations} stations need about ${opts.stations + 200} open files per process, the hard limit is ${limits.hard}; raise it (ulimit -Hn, as root) or expect failed connections`);
+    console.warn(
+      `warning: ${opts.stations} stations need about ${opts.stations + 200} open files per process, the hard limit is ${limits.hard}; raise it (ulimit -Hn, as root) or expect failed connections`,
+    );
   }
   const info = machineInfo();
-  console.log(`OCPP-J bench: N=${opts.stations} stations, D=${opts.duration} s, R=${opts.rate} calls/s, ${opts.reps} repetitions, servers ${opts.servers.join(',')}`);
-  console.log(`machine: ${info.cpu}, ${info.cores} cores, ${info.memoryGiB} GiB, ${info.os}, node ${info.node}; load average before: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `OCPP-J bench: N=${opts.stations} stations, D=${opts.duration} s, R=${opts.rate} calls/s, ${opts.reps} repetitions, servers ${opts.servers.join(',')}`,
+  );
+  console.log(
+    `machine: ${info.cpu}, ${info.cores} cores, ${info.memoryGiB} GiB, ${info.os}, node ${info.node}; load average before: ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
 
   const started = Date.now();
   const runs = [];
@@ -435,16 +548,22 @@ async function main() {
           const run = await runOnce(key, opts, rep, redis);
           run.quietWaitSeconds = quiet.waited;
           runs.push(run);
-          console.log(`  rep ${rep + 1} ${SERVERS[key].label.padEnd(20)} ${fmt(run.closedCallsPerSecond, 0).padStart(7)} calls/s  p99 ${fmt(run.closedP99Ms, 2)} ms  ` +
-            `booted ${run.booted}/${run.stations}  server ${fmt(run.serverCpuPercent, 0)} % / generator ${fmt(run.generatorCpuPercent, 0)} % CPU  ` +
-            `other load ${fmt(run.foreignCores, 2)} cores  (${((Date.now() - t0) / 1000).toFixed(1)} s` +
-            `${quiet.waited >= 1 ? `, waited ${quiet.waited.toFixed(0)} s for a quiet machine` : ''})`);
+          console.log(
+            `  rep ${rep + 1} ${SERVERS[key].label.padEnd(20)} ${fmt(run.closedCallsPerSecond, 0).padStart(7)} calls/s  p99 ${fmt(run.closedP99Ms, 2)} ms  ` +
+              `booted ${run.booted}/${run.stations}  server ${fmt(run.serverCpuPercent, 0)} % / generator ${fmt(run.generatorCpuPercent, 0)} % CPU  ` +
+              `other load ${fmt(run.foreignCores, 2)} cores  (${((Date.now() - t0) / 1000).toFixed(1)} s` +
+              `${quiet.waited >= 1 ? `, waited ${quiet.waited.toFixed(0)} s for a quiet machine` : ''})`,
+          );
           if (run.callErrors || run.unexpected || run.connectFailures || run.fanoutFailed) {
-            console.log(`        call errors ${run.callErrors}, unexpected frames ${run.unexpected}, failed connections ${run.connectFailures}, failed commands ${run.fanoutFailed}`);
+            console.log(
+              `        call errors ${run.callErrors}, unexpected frames ${run.unexpected}, failed connections ${run.connectFailures}, failed commands ${run.fanoutFailed}`,
+            );
           }
         } catch (err) {
           failures.push({ server: key, rep, error: err.message });
-          console.log(`  rep ${rep + 1} ${SERVERS[key].label.padEnd(20)} FAILED: ${err.message.split('\n').slice(0, 12).join('\n        ')}`);
+          console.log(
+            `  rep ${rep + 1} ${SERVERS[key].label.padEnd(20)} FAILED: ${err.message.split('\n').slice(0, 12).join('\n        ')}`,
+          );
         }
       }
     }
@@ -470,12 +589,16 @@ async function main() {
   const generatorBound = runs.filter((r) => r.generatorCpuPercent >= 85);
   const lines = ratios(med, opts);
   console.log('');
-  console.log(`N=${opts.stations}, D=${opts.duration} s, R=${opts.rate}/s, medians of ${opts.reps} runs; ${info.cpu}, ${info.cores} cores, node ${info.node}` +
-    (opts.nodeFlags.length ? `; servers run with ${opts.nodeFlags.join(' ')}` : ''));
+  console.log(
+    `N=${opts.stations}, D=${opts.duration} s, R=${opts.rate}/s, medians of ${opts.reps} runs; ${info.cpu}, ${info.cores} cores, node ${info.node}` +
+      (opts.nodeFlags.length ? `; servers run with ${opts.nodeFlags.join(' ')}` : ''),
+  );
   console.log(table(opts.servers, med));
   console.log('');
   if (generatorBound.length) {
-    console.log(`note: the load generator used ≥ 85 % of a core in ${generatorBound.length} of ${runs.length} closed-loop runs (${[...new Set(generatorBound.map((r) => r.server))].join(', ')}): there it may be the bottleneck.`);
+    console.log(
+      `note: the load generator used ≥ 85 % of a core in ${generatorBound.length} of ${runs.length} closed-loop runs (${[...new Set(generatorBound.map((r) => r.server))].join(', ')}): there it may be the bottleneck.`,
+    );
   }
   const noisy = runs.filter((r) => r.foreignCores !== null && r.foreignCores > 0.25);
   if (noisy.length) {
@@ -485,17 +608,36 @@ async function main() {
   if (routing) console.log(printRouting(routing));
 
   const total = (Date.now() - started) / 1000;
-  console.log(`\n${runs.length} runs, ${failures.length} failed, ${total.toFixed(0)} s; load average after: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `\n${runs.length} runs, ${failures.length} failed, ${total.toFixed(0)} s; load average after: ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
 
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
   const file = opts.out || path.join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}${opts.quick ? '-quick' : ''}.json`);
-  fs.writeFileSync(file, JSON.stringify({
-    date: new Date().toISOString(), options: opts, machine: info, seconds: total,
-    versions: { ws: packageVersion('ws'), 'ocpp-rpc': packageVersion('ocpp-rpc'), 'node-red': packageVersion('node-red') },
-    labels: Object.fromEntries(opts.servers.map((k) => [k, SERVERS[k].label])),
-    medians: med, ratios: lines, routing, runs, failures,
-  }, null, 2));
+  fs.writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        options: opts,
+        machine: info,
+        seconds: total,
+        versions: { ws: packageVersion('ws'), 'ocpp-rpc': packageVersion('ocpp-rpc'), 'node-red': packageVersion('node-red') },
+        labels: Object.fromEntries(opts.servers.map((k) => [k, SERVERS[k].label])),
+        medians: med,
+        ratios: lines,
+        routing,
+        runs,
+        failures,
+      },
+      null,
+      2,
+    ),
+  );
   console.log(`results: ${path.relative(ROOT, file)}`);
 }
 

@@ -5,7 +5,15 @@ export * from './rpc/errors';
 export * from './rpc/frames';
 export * from './rpc/logger';
 export * from './rpc/call-queue';
-export { StationConnection, IncomingCall, CallOutcome, ConnectionOptions, RefusedFrame, FrameTap, REFUSED_FRAME_CHARS } from './rpc/connection';
+export {
+  StationConnection,
+  IncomingCall,
+  CallOutcome,
+  ConnectionOptions,
+  RefusedFrame,
+  FrameTap,
+  REFUSED_FRAME_CHARS,
+} from './rpc/connection';
 export * from './endpoint/handshake';
 export * from './endpoint/passwords';
 export * from './endpoint/auth-throttle';

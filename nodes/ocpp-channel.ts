@@ -1,5 +1,16 @@
 import type { NodeAPI, NodeDef, NodeMessage } from 'node-red';
-import { buildWrite, ChannelEvent, clusterFault, channelValue, interpretResult, isReadChannel, isWriteChannel, ReadChannel, RpcError, StationValues } from '../lib';
+import {
+  buildWrite,
+  ChannelEvent,
+  clusterFault,
+  channelValue,
+  interpretResult,
+  isReadChannel,
+  isWriteChannel,
+  ReadChannel,
+  RpcError,
+  StationValues,
+} from '../lib';
 import { InterfaceNode, InterfaceState, InterfaceUser, StatusText, statusFor, statusText } from './types';
 import { keepErrorCodes, reportError } from './report-error';
 
@@ -53,7 +64,11 @@ export = function register(RED: NodeAPI): void {
       return { value: channelValue(system.valuesOf(id) as StationValues | undefined, connector, channel as ReadChannel), stale: !live };
     };
     const message = (id: string, value: unknown, stale: boolean): ChannelMessage => {
-      const msg: ChannelMessage = { topic: channel, payload: value, ocpp: { interface: iface.id, station: id, version: system.versionOf(id), action: null, messageId: null, connector, channel } };
+      const msg: ChannelMessage = {
+        topic: channel,
+        payload: value,
+        ocpp: { interface: iface.id, station: id, version: system.versionOf(id), action: null, messageId: null, connector, channel },
+      };
       if (stale) msg.stale = true;
       return msg;
     };
@@ -68,7 +83,11 @@ export = function register(RED: NodeAPI): void {
         const text = shortText(value, t);
         node.status({ fill: stale ? 'grey' : 'green', shape: stale ? 'ring' : 'dot', text: stale ? t('stale', { value: text }) : text });
       } else {
-        node.status({ fill: system.isConnected(station) ? 'green' : 'grey', shape: 'dot', text: lastWrite ?? (system.isConnected(station) ? 'node-red:common.status.connected' : 'node-red:common.status.disconnected') });
+        node.status({
+          fill: system.isConnected(station) ? 'green' : 'grey',
+          shape: 'dot',
+          text: lastWrite ?? (system.isConnected(station) ? 'node-red:common.status.connected' : 'node-red:common.status.disconnected'),
+        });
       }
     };
     const refresh = () => node.interfaceChanged(iface.state);
@@ -110,8 +129,15 @@ export = function register(RED: NodeAPI): void {
       }
       const version = system.versionOf(id);
       if (!version) {
-        reportError(done, new RpcError(system.registry.has(id) ? 'notConnected' : 'unknownStation',
-          system.registry.has(id) ? RED._('ocpp-channel.errors.notConnected', { station: id }) : RED._('ocpp-channel.errors.unknownStation', { station: JSON.stringify(id) })));
+        reportError(
+          done,
+          new RpcError(
+            system.registry.has(id) ? 'notConnected' : 'unknownStation',
+            system.registry.has(id)
+              ? RED._('ocpp-channel.errors.notConnected', { station: id })
+              : RED._('ocpp-channel.errors.unknownStation', { station: JSON.stringify(id) }),
+          ),
+        );
         return;
       }
       let write;
@@ -132,22 +158,31 @@ export = function register(RED: NodeAPI): void {
         return;
       }
       const { action, payload } = write;
-      system.command(id, action, payload).then((outcome) => {
-        const result = interpretResult(version, action, outcome.payload);
-        lastWrite = t('written', { value: shortText(msg.payload, t), status: result.status });
-        refresh();
-        const out = Object.assign(msg, message(id, result, false));
-        out.ocpp = { ...out.ocpp, action, messageId: outcome.messageId, durationMs: Math.round(outcome.durationMs * 1000) / 1000 };
-        send(out);
-        done();
-      }, (err: RpcError) => {
-        // a write routed to another instance: why it could not get there, in the user's language
-        const fault = clusterFault(err);
-        if (fault) err = new RpcError(err.code, fault === 'holderGone'
-          ? RED._('ocpp-channel.errors.holderGone', { station: id }) : RED._('ocpp-channel.errors.redisUnreachable', { station: id }), err.details);
-        node.status({ fill: 'red', shape: 'ring', text: t('failed', { channel, code: err.code }) });
-        reportError(done, err);
-      });
+      system.command(id, action, payload).then(
+        (outcome) => {
+          const result = interpretResult(version, action, outcome.payload);
+          lastWrite = t('written', { value: shortText(msg.payload, t), status: result.status });
+          refresh();
+          const out = Object.assign(msg, message(id, result, false));
+          out.ocpp = { ...out.ocpp, action, messageId: outcome.messageId, durationMs: Math.round(outcome.durationMs * 1000) / 1000 };
+          send(out);
+          done();
+        },
+        (err: RpcError) => {
+          // a write routed to another instance: why it could not get there, in the user's language
+          const fault = clusterFault(err);
+          if (fault)
+            err = new RpcError(
+              err.code,
+              fault === 'holderGone'
+                ? RED._('ocpp-channel.errors.holderGone', { station: id })
+                : RED._('ocpp-channel.errors.redisUnreachable', { station: id }),
+              err.details,
+            );
+          node.status({ fill: 'red', shape: 'ring', text: t('failed', { channel, code: err.code }) });
+          reportError(done, err);
+        },
+      );
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {

@@ -48,26 +48,43 @@ export = function register(RED: NodeAPI): void {
       }
       const payload = msg.payload === undefined || msg.payload === null || msg.payload === '' ? {} : msg.payload;
       node.status({ fill: 'yellow', shape: 'ring', text: t('sending', { action, station }) });
-      iface.system.command(station, action, payload, timeout).then((outcome) => {
-        const status = outcome.payload.status;
-        lastResult = typeof status === 'string' ? t('done', { action, status }) : t('answered', { action });
-        node.status({ fill: 'green', shape: 'dot', text: lastResult });
-        msg.payload = outcome.payload;
-        msg.ocpp = {
-          interface: iface.id, station, version: iface.system.versionOf(station), action,
-          messageId: outcome.messageId, durationMs: Math.round(outcome.durationMs * 1000) / 1000,
-        };
-        send(msg);
-        done();
-      }, (err: RpcError) => {
-        // a command routed to another instance: why it could not get there, in the user's language
-        const fault = clusterFault(err);
-        if (fault) err = new RpcError(err.code, fault === 'holderGone'
-          ? RED._('ocpp-command.errors.holderGone', { station }) : RED._('ocpp-command.errors.redisUnreachable', { station }), err.details);
-        lastResult = null;
-        node.status(err.code === 'deactivated' ? statusFor({ state: 'deactivated' }, t) : { fill: 'red', shape: 'ring', text: t('failed', { action, code: err.code }) });
-        reportError(done, err);
-      });
+      iface.system.command(station, action, payload, timeout).then(
+        (outcome) => {
+          const status = outcome.payload.status;
+          lastResult = typeof status === 'string' ? t('done', { action, status }) : t('answered', { action });
+          node.status({ fill: 'green', shape: 'dot', text: lastResult });
+          msg.payload = outcome.payload;
+          msg.ocpp = {
+            interface: iface.id,
+            station,
+            version: iface.system.versionOf(station),
+            action,
+            messageId: outcome.messageId,
+            durationMs: Math.round(outcome.durationMs * 1000) / 1000,
+          };
+          send(msg);
+          done();
+        },
+        (err: RpcError) => {
+          // a command routed to another instance: why it could not get there, in the user's language
+          const fault = clusterFault(err);
+          if (fault)
+            err = new RpcError(
+              err.code,
+              fault === 'holderGone'
+                ? RED._('ocpp-command.errors.holderGone', { station })
+                : RED._('ocpp-command.errors.redisUnreachable', { station }),
+              err.details,
+            );
+          lastResult = null;
+          node.status(
+            err.code === 'deactivated'
+              ? statusFor({ state: 'deactivated' }, t)
+              : { fill: 'red', shape: 'ring', text: t('failed', { action, code: err.code }) },
+          );
+          reportError(done, err);
+        },
+      );
     });
     node.on('close', (_removed: boolean, done: () => void) => {
       iface?.deregister(node);

@@ -34,7 +34,11 @@ export = function register(RED: NodeAPI): void {
 
     node.interfaceChanged = (state: InterfaceState) => {
       if (conflict) return;
-      const live = station ? (system.isConnected(station) ? 'node-red:common.status.connected' : 'node-red:common.status.disconnected') : undefined;
+      const live = station
+        ? system.isConnected(station)
+          ? 'node-red:common.status.connected'
+          : 'node-red:common.status.disconnected'
+        : undefined;
       node.status(statusFor(state, t, live));
     };
 
@@ -81,8 +85,14 @@ export = function register(RED: NodeAPI): void {
     };
     const onTimeout = (event: StationEvent) => {
       if (event.replyOwner !== node) return;
-      node.error(RED._('ocpp-in.errors.replyTimeout', { action: event.topic, station: event.station, seconds: system.options.callTimeout }),
-        { topic: event.topic, payload: event.payload, ocpp: { interface: iface.id, station: event.station, version: event.version, action: event.topic, messageId: event.messageId } } as NodeMessage);
+      node.error(
+        RED._('ocpp-in.errors.replyTimeout', { action: event.topic, station: event.station, seconds: system.options.callTimeout }),
+        {
+          topic: event.topic,
+          payload: event.payload,
+          ocpp: { interface: iface.id, station: event.station, version: event.version, action: event.topic, messageId: event.messageId },
+        } as NodeMessage,
+      );
     };
     // Session events only where the node lists them.
     const onSession = (event: SessionEvent) => {
@@ -102,13 +112,19 @@ export = function register(RED: NodeAPI): void {
     const onInvalid = (event: RefusedEvent) => {
       if (station && event.station !== station) return;
       const frame = event.frame.length > REFUSED_FRAME_CHARS ? event.frame.slice(0, REFUSED_FRAME_CHARS) : event.frame;
-      node.send({ topic: 'invalid', payload: { code: event.code, description: event.description, frame },
-        ocpp: { interface: iface.id, station: event.station, version: event.version, action: 'invalid', messageId: null } } as NodeMessage);
+      node.send({
+        topic: 'invalid',
+        payload: { code: event.code, description: event.description, frame },
+        ocpp: { interface: iface.id, station: event.station, version: event.version, action: 'invalid', messageId: null },
+      } as NodeMessage);
     };
     const onFrame = (event: FrameEvent) => {
       if (station && event.station !== station) return;
-      node.send({ topic: 'frame', payload: { direction: event.direction, frame: event.frame },
-        ocpp: { interface: iface.id, station: event.station, version: event.version, action: 'frame', messageId: null } } as NodeMessage);
+      node.send({
+        topic: 'frame',
+        payload: { direction: event.direction, frame: event.frame },
+        ocpp: { interface: iface.id, station: event.station, version: event.version, action: 'frame', messageId: null },
+      } as NodeMessage);
     };
     const wantsInvalid = actions.includes('invalid');
     const wantsFrame = actions.includes('frame');

@@ -2,7 +2,18 @@ import fs from 'fs';
 import path from 'path';
 import type { NodeAPI } from 'node-red';
 import type { Request, Response } from 'express';
-import { CentralSystem, CertificateAuthority, DEFAULT_SESSION_RETENTION_DAYS, isVersion, sessionsCsv, OcppVersion, payloadTemplate, MAX_STATION_ID_LENGTH, isValidStationId, versionCatalogue } from '../lib';
+import {
+  CentralSystem,
+  CertificateAuthority,
+  DEFAULT_SESSION_RETENTION_DAYS,
+  isVersion,
+  sessionsCsv,
+  OcppVersion,
+  payloadTemplate,
+  MAX_STATION_ID_LENGTH,
+  isValidStationId,
+  versionCatalogue,
+} from '../lib';
 import { InterfaceConfig, InterfaceNode, InterfaceState, InterfaceUser } from './types';
 
 /** The nodes' status texts follow the number of connected stations this often at most. */
@@ -116,9 +127,10 @@ export = function register(RED: NodeAPI): void {
     };
     // With store: redis the interface is red while Redis is unreachable, and green again once it is back.
     let storeDown = false;
-    const live = (): InterfaceState => storeDown
-      ? { state: 'error', message: RED._('ocpp-interface.status.storeUnavailable') }
-      : { state: 'listening', connected: node.system.connectedCount };
+    const live = (): InterfaceState =>
+      storeDown
+        ? { state: 'error', message: RED._('ocpp-interface.status.storeUnavailable') }
+        : { state: 'listening', connected: node.system.connectedCount };
     const isLive = () => node.state.state === 'listening' || (storeDown && node.state.state === 'error');
     // Status texts follow the station count at most every STATUS_EVERY_MS: in a reconnect storm, one
     // redraw of every node per station (each a catalogue lookup) took a quarter of the handshake-to-booted CPU.
@@ -169,7 +181,8 @@ export = function register(RED: NodeAPI): void {
           setState(live());
         },
         (err: NodeJS.ErrnoException) => {
-          const message = err.code === 'EADDRINUSE' ? RED._('ocpp-interface.status.portInUse', { port: ownPort }) : RED._('ocpp-interface.status.error');
+          const message =
+            err.code === 'EADDRINUSE' ? RED._('ocpp-interface.status.portInUse', { port: ownPort }) : RED._('ocpp-interface.status.error');
           setState({ state: 'error', message });
           node.error(RED._('ocpp-interface.errors.listen', { port: ownPort, error: err.message }));
         },
@@ -179,16 +192,23 @@ export = function register(RED: NodeAPI): void {
     node.on('close', (_removed: boolean, done: () => void) => {
       if (statusTimer) clearTimeout(statusTimer);
       statusTimer = null;
-      node.system.close().then(() => done(), (err) => {
-        node.error(RED._('ocpp-interface.errors.close', { error: (err as Error).message }));
-        done();
-      });
+      node.system.close().then(
+        () => done(),
+        (err) => {
+          node.error(RED._('ocpp-interface.errors.close', { error: (err as Error).message }));
+          done();
+        },
+      );
     });
   }
 
-  RED.nodes.registerType('ocpp-interface', OcppInterfaceNode as unknown as Parameters<NodeAPI['nodes']['registerType']>[1], {
-    credentials: { redisPassword: { type: 'password' } },
-  } as unknown as Parameters<NodeAPI['nodes']['registerType']>[2]);
+  RED.nodes.registerType(
+    'ocpp-interface',
+    OcppInterfaceNode as unknown as Parameters<NodeAPI['nodes']['registerType']>[1],
+    {
+      credentials: { redisPassword: { type: 'password' } },
+    } as unknown as Parameters<NodeAPI['nodes']['registerType']>[2],
+  );
 
   // Admin HTTP API (README: Station registry), under Node-RED's admin root and permissions.
   const read = RED.auth.needsPermission('ocpp-interface.read');
@@ -204,7 +224,11 @@ export = function register(RED: NodeAPI): void {
 
   RED.httpAdmin.get('/ocpp-interface/:id/stations', read, (req, res) => {
     const n = interfaceOf(req, res);
-    if (n) n.system.stationTable().then((list) => res.json(list), (err) => res.status(500).json({ error: (err as Error).message }));
+    if (n)
+      n.system.stationTable().then(
+        (list) => res.json(list),
+        (err) => res.status(500).json({ error: (err as Error).message }),
+      );
   });
   RED.httpAdmin.post('/ocpp-interface/:id/stations', write, (req, res) => {
     const n = interfaceOf(req, res);
@@ -226,10 +250,13 @@ export = function register(RED: NodeAPI): void {
   RED.httpAdmin.delete('/ocpp-interface/:id/stations/:station', write, (req, res) => {
     const n = interfaceOf(req, res);
     if (!n) return;
-    n.system.remove(String(req.params.station)).then((removed) => {
-      if (removed) res.json({ removed: req.params.station });
-      else res.status(404).json({ error: RED._('ocpp-interface.api.noStation', { station: String(req.params.station) }) });
-    }, (err) => res.status(500).json({ error: (err as Error).message }));
+    n.system.remove(String(req.params.station)).then(
+      (removed) => {
+        if (removed) res.json({ removed: req.params.station });
+        else res.status(404).json({ error: RED._('ocpp-interface.api.noStation', { station: String(req.params.station) }) });
+      },
+      (err) => res.status(500).json({ error: (err as Error).message }),
+    );
   });
   RED.httpAdmin.get('/ocpp-interface/:id/stations/:station', read, (req, res) => {
     const n = interfaceOf(req, res);
@@ -247,7 +274,11 @@ export = function register(RED: NodeAPI): void {
   });
   RED.httpAdmin.get('/ocpp-interface/:id/rejected', read, (req, res) => {
     const n = interfaceOf(req, res);
-    if (n) n.system.rejectedList().then((list) => res.json(list), (err) => res.status(500).json({ error: (err as Error).message }));
+    if (n)
+      n.system.rejectedList().then(
+        (list) => res.json(list),
+        (err) => res.status(500).json({ error: (err as Error).message }),
+      );
   });
   RED.httpAdmin.get('/ocpp-interface/:id/sessions', read, (req, res) => {
     const n = interfaceOf(req, res);
@@ -260,15 +291,18 @@ export = function register(RED: NodeAPI): void {
     }
     const station = typeof req.query.station === 'string' ? req.query.station : null;
     const limit = typeof req.query.limit === 'string' && /^\d+$/.test(req.query.limit) ? Number(req.query.limit) : null;
-    n.system.querySessions({ from, to, station, limit }).then((records) => {
-      if (req.query.format === 'csv') {
-        res.set('Content-Type', 'text/csv; charset=utf-8');
-        res.set('Content-Disposition', `attachment; filename="sessions-${String(req.params.id).replace(/[^A-Za-z0-9_.-]/g, '_')}.csv"`);
-        res.send(sessionsCsv(records));
-      } else {
-        res.json(records);
-      }
-    }, (err) => res.status(500).json({ error: (err as Error).message }));
+    n.system.querySessions({ from, to, station, limit }).then(
+      (records) => {
+        if (req.query.format === 'csv') {
+          res.set('Content-Type', 'text/csv; charset=utf-8');
+          res.set('Content-Disposition', `attachment; filename="sessions-${String(req.params.id).replace(/[^A-Za-z0-9_.-]/g, '_')}.csv"`);
+          res.send(sessionsCsv(records));
+        } else {
+          res.json(records);
+        }
+      },
+      (err) => res.status(500).json({ error: (err as Error).message }),
+    );
   });
   // For the editor: the versions (in order, with their names) and the actions of each, and a payload template per command.
   RED.httpAdmin.get('/ocpp-interface-meta/actions', read, (_req, res) => {
@@ -278,6 +312,9 @@ export = function register(RED: NodeAPI): void {
     const version = req.params.version;
     const template = isVersion(version) ? payloadTemplate(version, String(req.params.action)) : undefined;
     if (template) res.json(template);
-    else res.status(404).json({ error: RED._('ocpp-interface.api.noAction', { action: String(req.params.action), version: String(version) }) });
+    else
+      res
+        .status(404)
+        .json({ error: RED._('ocpp-interface.api.noAction', { action: String(req.params.action), version: String(version) }) });
   });
 };

@@ -4,7 +4,13 @@ import { InterfaceNode } from './types';
 import { keepErrorCodes, reportError } from './report-error';
 
 interface OcppMessage extends NodeMessage {
-  ocpp?: { interface?: string; station?: string; action?: string; messageId?: string; error?: { code?: string; description?: string; details?: Record<string, unknown> } };
+  ocpp?: {
+    interface?: string;
+    station?: string;
+    action?: string;
+    messageId?: string;
+    error?: { code?: string; description?: string; details?: Record<string, unknown> };
+  };
 }
 
 export = function register(RED: NodeAPI): void {
@@ -38,13 +44,16 @@ export = function register(RED: NodeAPI): void {
         reportError(done, new RpcError('invalidPayload', RED._('ocpp-response.errors.notObject', { action: call.action })));
         return;
       }
-      call.reply(payload as Record<string, unknown>).then(() => {
-        node.status({ fill: 'green', shape: 'dot', text: RED._('ocpp-response.status.sent', { action: call.action }) });
-        done();
-      }, (err: Error) => {
-        node.status({ fill: 'red', shape: 'ring', text: RED._('ocpp-response.status.invalid') });
-        reportError(done, err);
-      });
+      call.reply(payload as Record<string, unknown>).then(
+        () => {
+          node.status({ fill: 'green', shape: 'dot', text: RED._('ocpp-response.status.sent', { action: call.action }) });
+          done();
+        },
+        (err: Error) => {
+          node.status({ fill: 'red', shape: 'ring', text: RED._('ocpp-response.status.invalid') });
+          reportError(done, err);
+        },
+      );
     });
   }
   RED.nodes.registerType('ocpp-response', OcppResponseNode as unknown as Parameters<NodeAPI['nodes']['registerType']>[1]);

@@ -3,10 +3,7 @@ import type { CentralSystem } from '../lib';
 
 /** What the interface reports to the nodes that use it. */
 export type InterfaceState =
-  | { state: 'starting' }
-  | { state: 'listening'; connected: number }
-  | { state: 'deactivated' }
-  | { state: 'error'; message: string };
+  { state: 'starting' } | { state: 'listening'; connected: number } | { state: 'deactivated' } | { state: 'error'; message: string };
 
 /** A flow node that uses an interface: it is told whenever the interface's state changes. */
 export interface InterfaceUser extends Node {
@@ -51,7 +48,11 @@ export function statusText(RED: { _: (key: string, params?: Record<string, strin
 }
 
 /** Node-RED's conventional status for an interface state, optionally with the node's own text when live. */
-export function statusFor(state: InterfaceState, t: StatusText, liveText?: string): { fill: 'green' | 'yellow' | 'red' | 'grey'; shape: 'dot' | 'ring'; text: string } {
+export function statusFor(
+  state: InterfaceState,
+  t: StatusText,
+  liveText?: string,
+): { fill: 'green' | 'yellow' | 'red' | 'grey'; shape: 'dot' | 'ring'; text: string } {
   switch (state.state) {
     case 'starting':
       return { fill: 'yellow', shape: 'ring', text: t('starting') };

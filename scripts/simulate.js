@@ -34,7 +34,7 @@ const VOLTAGE = 230;
 const PHASES = 3;
 /** Below this current per phase a car cannot charge (IEC 61851). */
 const MIN_CURRENT = 6;
-const VERSIONS = { '1.6': 'ocpp1.6', 'ocpp1.6': 'ocpp1.6', '2.0.1': 'ocpp2.0.1', 'ocpp2.0.1': 'ocpp2.0.1' };
+const VERSIONS = { 1.6: 'ocpp1.6', 'ocpp1.6': 'ocpp1.6', '2.0.1': 'ocpp2.0.1', 'ocpp2.0.1': 'ocpp2.0.1' };
 
 function fail(message) {
   console.error(`${message}\n\n${USAGE}`);
@@ -43,7 +43,14 @@ function fail(message) {
 
 function parseArgs(argv) {
   const opts = { version: 'ocpp1.6', id: 'CP001', password: undefined, tag: undefined, maxCurrent: 32, meterInterval: 5 };
-  const names = { '--version': 'version', '--id': 'id', '--password': 'password', '--tag': 'tag', '--max-current': 'maxCurrent', '--meter-interval': 'meterInterval' };
+  const names = {
+    '--version': 'version',
+    '--id': 'id',
+    '--password': 'password',
+    '--tag': 'tag',
+    '--max-current': 'maxCurrent',
+    '--meter-interval': 'meterInterval',
+  };
   let url;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -72,7 +79,8 @@ function parseArgs(argv) {
   if (!opts.version) fail('--version must be 1.6 or 2.0.1');
   if (!opts.id || opts.id.length > 48 || /[:/]/.test(opts.id)) fail('--id must be 1 to 48 characters without ":" or "/"');
   const maxTag = opts.version === 'ocpp1.6' ? 20 : 36;
-  if (opts.tag !== undefined && (opts.tag === '' || opts.tag.length > maxTag)) fail(`--tag must be 1 to ${maxTag} characters in ${opts.version}`);
+  if (opts.tag !== undefined && (opts.tag === '' || opts.tag.length > maxTag))
+    fail(`--tag must be 1 to ${maxTag} characters in ${opts.version}`);
   opts.maxCurrent = Number(opts.maxCurrent);
   if (!(opts.maxCurrent >= MIN_CURRENT && opts.maxCurrent <= 80)) fail(`--max-current must be between ${MIN_CURRENT} and 80`);
   opts.meterInterval = Number(opts.meterInterval);
@@ -86,8 +94,10 @@ let RPCClient;
 try {
   ({ RPCClient } = require('ocpp-rpc'));
 } catch {
-  console.error('The simulator needs ocpp-rpc, a devDependency of node-red-contrib-ocpp-interface:\n' +
-    'run it from a clone of the package after "npm install".');
+  console.error(
+    'The simulator needs ocpp-rpc, a devDependency of node-red-contrib-ocpp-interface:\n' +
+      'run it from a clone of the package after "npm install".',
+  );
   process.exit(1);
 }
 
@@ -147,7 +157,9 @@ client.on('callResult', ({ outbound, method, params, result }) => {
   log(`${outbound ? '->' : '<-'} ${method} ${brief(params)}  ${outbound ? '<-' : '->'} ${brief(result)}`);
 });
 client.on('callError', ({ outbound, method, params, error }) => {
-  log(`${outbound ? '->' : '<-'} ${method} ${brief(params)}  ${outbound ? '<-' : '->'} ${error.rpcErrorCode || error.name}: ${error.message}`);
+  log(
+    `${outbound ? '->' : '<-'} ${method} ${brief(params)}  ${outbound ? '<-' : '->'} ${error.rpcErrorCode || error.name}: ${error.message}`,
+  );
 });
 client.on('strictValidationFailure', ({ outbound, isCall, method, error }) => {
   log(`! ${outbound ? 'sent' : 'received'} an invalid ${method} ${isCall ? 'call' : 'result'}: ${error.message}`);
@@ -207,9 +219,12 @@ async function connect() {
       await client.connect();
       return;
     } catch (err) {
-      const why = typeof err.code === 'number'
-        ? `HTTP ${err.code}${HTTP_HINTS[err.code] ? ': ' + HTTP_HINTS[err.code] : ''}`
-        : err.code === 'ECONNREFUSED' ? 'nothing listens there (is Node-RED running? npm start)' : err.message;
+      const why =
+        typeof err.code === 'number'
+          ? `HTTP ${err.code}${HTTP_HINTS[err.code] ? ': ' + HTTP_HINTS[err.code] : ''}`
+          : err.code === 'ECONNREFUSED'
+            ? 'nothing listens there (is Node-RED running? npm start)'
+            : err.message;
       log(`cannot connect to ${opts.url}/${opts.id}: ${why}; retrying in ${wait / 1000} s`);
       await delay(wait);
       wait = Math.min(wait * 2, 30000);
@@ -220,8 +235,21 @@ async function connect() {
 async function boot(reason) {
   stopTimer('bootRetry');
   const payload = v16
-    ? { chargePointVendor: 'Node-RED OCPP', chargePointModel: 'Simulator', chargePointSerialNumber: `SIM-${opts.id}`.slice(0, 25), firmwareVersion: '1.0.0' }
-    : { reason, chargingStation: { vendorName: 'Node-RED OCPP', model: 'Simulator', serialNumber: `SIM-${opts.id}`.slice(0, 25), firmwareVersion: '1.0.0' } };
+    ? {
+        chargePointVendor: 'Node-RED OCPP',
+        chargePointModel: 'Simulator',
+        chargePointSerialNumber: `SIM-${opts.id}`.slice(0, 25),
+        firmwareVersion: '1.0.0',
+      }
+    : {
+        reason,
+        chargingStation: {
+          vendorName: 'Node-RED OCPP',
+          model: 'Simulator',
+          serialNumber: `SIM-${opts.id}`.slice(0, 25),
+          firmwareVersion: '1.0.0',
+        },
+      };
   const res = await send('BootNotification', payload);
   const interval = res && Number.isInteger(res.interval) && res.interval > 0 ? res.interval : 0;
   if (!res || res.status !== 'Accepted') {
@@ -391,12 +419,19 @@ function storeProfile(connector, profile) {
   const purpose = profile.chargingProfilePurpose;
   for (const [id, p] of state.profiles) {
     // a profile with the same id, or the same purpose and stack level on the same connector, is replaced
-    if (id === profile.id || (p.purpose === purpose && p.stackLevel === profile.stackLevel && p.connector === connector)) state.profiles.delete(id);
+    if (id === profile.id || (p.purpose === purpose && p.stackLevel === profile.stackLevel && p.connector === connector))
+      state.profiles.delete(id);
   }
   const schedule = v16 ? profile.chargingSchedule : profile.chargingSchedule[0];
   state.profiles.set(profile.id, {
-    id: profile.id, connector, purpose, stackLevel: profile.stackLevel, kind: profile.chargingProfileKind,
-    recurrency: profile.recurrencyKind, schedule, receivedAt: Date.now(),
+    id: profile.id,
+    connector,
+    purpose,
+    stackLevel: profile.stackLevel,
+    kind: profile.chargingProfileKind,
+    recurrency: profile.recurrencyKind,
+    schedule,
+    receivedAt: Date.now(),
   });
 }
 
@@ -430,7 +465,8 @@ function canStart() {
 async function transactionEvent(eventType, triggerReason, extra = {}) {
   const tx = state.tx;
   if (!tx) return undefined;
-  const chargingState = extra.chargingState || (state.currentA > 0 ? 'Charging' : state.status === 'SuspendedEVSE' ? 'SuspendedEVSE' : 'EVConnected');
+  const chargingState =
+    extra.chargingState || (state.currentA > 0 ? 'Charging' : state.status === 'SuspendedEVSE' ? 'SuspendedEVSE' : 'EVConnected');
   return send('TransactionEvent', {
     eventType,
     timestamp: isoNow(),
@@ -496,7 +532,10 @@ async function stopTransaction(why) {
   if (v16) {
     state.tx = null;
     await send('StopTransaction', {
-      transactionId: tx.id, meterStop: Math.round(state.energyWh), timestamp: isoNow(), reason: reason16,
+      transactionId: tx.id,
+      meterStop: Math.round(state.energyWh),
+      timestamp: isoNow(),
+      reason: reason16,
       transactionData: meterValue('Transaction.End', true),
     });
     await setStatus('Finishing');
@@ -535,9 +574,7 @@ async function presentTag(tag) {
     return;
   }
   log(`* card ${tag} presented`);
-  const res = v16
-    ? await send('Authorize', { idTag: tag })
-    : await send('Authorize', { idToken: { idToken: tag, type: 'ISO14443' } });
+  const res = v16 ? await send('Authorize', { idTag: tag }) : await send('Authorize', { idToken: { idToken: tag, type: 'ISO14443' } });
   if (!res) return;
   const status = v16 ? res.idTagInfo.status : res.idTokenInfo.status;
   if (status !== 'Accepted') {
@@ -573,7 +610,13 @@ async function reboot(kind) {
 
 /** Runs `fn` just after the answer has gone out, as a station does. */
 function afterReply(fn) {
-  setTimeout(() => Promise.resolve().then(fn).catch((err) => log(`! ${err.message}`)), 100);
+  setTimeout(
+    () =>
+      Promise.resolve()
+        .then(fn)
+        .catch((err) => log(`! ${err.message}`)),
+    100,
+  );
 }
 
 function changeAvailability(operative) {
@@ -601,7 +644,10 @@ function trigger(requested) {
     FirmwareStatusNotification: () => send('FirmwareStatusNotification', { status: 'Idle' }),
     ...(v16
       ? { DiagnosticsStatusNotification: () => send('DiagnosticsStatusNotification', { status: 'Idle' }) }
-      : { LogStatusNotification: () => send('LogStatusNotification', { status: 'Idle' }), TransactionEvent: () => sendMeterValues('Trigger') }),
+      : {
+          LogStatusNotification: () => send('LogStatusNotification', { status: 'Idle' }),
+          TransactionEvent: () => sendMeterValues('Trigger'),
+        }),
   };
   const message = messages[requested];
   if (!message) return 'NotImplemented';
@@ -630,10 +676,13 @@ const HANDLERS_16 = {
     return { status: 'Accepted' };
   },
   ClearChargingProfile({ id, connectorId, chargingProfilePurpose, stackLevel }) {
-    const removed = clearProfiles((p) => (id === undefined || p.id === id)
-      && (connectorId === undefined || p.connector === connectorId)
-      && (chargingProfilePurpose === undefined || p.purpose === chargingProfilePurpose)
-      && (stackLevel === undefined || p.stackLevel === stackLevel));
+    const removed = clearProfiles(
+      (p) =>
+        (id === undefined || p.id === id) &&
+        (connectorId === undefined || p.connector === connectorId) &&
+        (chargingProfilePurpose === undefined || p.purpose === chargingProfilePurpose) &&
+        (stackLevel === undefined || p.stackLevel === stackLevel),
+    );
     if (removed) afterReply(() => applyLimits('limit'));
     return { status: removed ? 'Accepted' : 'Unknown' };
   },
@@ -678,10 +727,13 @@ const HANDLERS_201 = {
   },
   ClearChargingProfile({ chargingProfileId, chargingProfileCriteria }) {
     const c = chargingProfileCriteria || {};
-    const removed = clearProfiles((p) => (chargingProfileId === undefined || p.id === chargingProfileId)
-      && (c.evseId === undefined || p.connector === c.evseId)
-      && (c.chargingProfilePurpose === undefined || p.purpose === c.chargingProfilePurpose)
-      && (c.stackLevel === undefined || p.stackLevel === c.stackLevel));
+    const removed = clearProfiles(
+      (p) =>
+        (chargingProfileId === undefined || p.id === chargingProfileId) &&
+        (c.evseId === undefined || p.connector === c.evseId) &&
+        (c.chargingProfilePurpose === undefined || p.purpose === c.chargingProfilePurpose) &&
+        (c.stackLevel === undefined || p.stackLevel === c.stackLevel),
+    );
     if (removed) afterReply(() => applyLimits('limit'));
     return { status: removed ? 'Accepted' : 'Unknown' };
   },

@@ -51,7 +51,8 @@ function buildIfNeeded() {
 /** This computer's IPv4 addresses on the network, for a wallbox's configuration. */
 function networkAddresses() {
   if (host && host !== '0.0.0.0' && host !== '::') return [];
-  return Object.values(os.networkInterfaces()).flat()
+  return Object.values(os.networkInterfaces())
+    .flat()
     .filter((a) => a && a.family === 'IPv4' && !a.internal)
     .map((a) => a.address);
 }
@@ -65,8 +66,13 @@ function deployFirstExamples() {
     // the examples share their ocpp-interface: it goes in once
     const nodes = JSON.parse(fs.readFileSync(file, 'utf8')).filter((n) => !ids.has(n.id));
     // examples leave out their tab (the editor imports them into the open one); a flow file needs it
-    const tabs = [...new Set(nodes.filter((n) => n.z).map((n) => n.z))]
-      .map((id) => ({ id, type: 'tab', label, disabled: false, info: '' }));
+    const tabs = [...new Set(nodes.filter((n) => n.z).map((n) => n.z))].map((id) => ({
+      id,
+      type: 'tab',
+      label,
+      disabled: false,
+      info: '',
+    }));
     for (const n of [...tabs, ...nodes]) ids.add(n.id);
     flows.push(...tabs, ...nodes);
   }
@@ -102,7 +108,9 @@ function stationUrls(settings) {
       const where = `:${own ? n.port : port}${own ? base : nodeRoot + base}`;
       const scheme = n.tls ? 'wss' : 'ws';
       return {
-        name: n.name || n.id, url: `${scheme}://localhost${where}`, deactivated: !!n.deactivated,
+        name: n.name || n.id,
+        url: `${scheme}://localhost${where}`,
+        deactivated: !!n.deactivated,
         network: networkAddresses().map((a) => `${scheme}://${a}${where}`),
       };
     });
@@ -159,18 +167,28 @@ async function main() {
     lines.push(`Station URL:       ${u.url}/<stationId>   (${u.name}${u.deactivated ? ', deactivated' : ''})`);
     for (const n of u.network) lines.push(`  from the network: ${n}/<stationId>`);
   }
-  lines.push('', host
-    ? `Listening on ${host}.`
-    : 'Node-RED listens on every network interface, without a login (as Node-RED does by default);\n' +
-      'HOST=127.0.0.1 npm start keeps it on this computer.');
+  lines.push(
+    '',
+    host
+      ? `Listening on ${host}.`
+      : 'Node-RED listens on every network interface, without a login (as Node-RED does by default);\n' +
+          'HOST=127.0.0.1 npm start keeps it on this computer.',
+  );
   if (urls.length) {
-    lines.push('', 'Try a simulated charging station (in another terminal):', '',
+    lines.push(
+      '',
+      'Try a simulated charging station (in another terminal):',
+      '',
       `    npm run simulate -- ${urls[0].url} --id CP001`,
-      `    npm run simulate -- ${urls[0].url} --id CP002 --version 2.0.1`);
+      `    npm run simulate -- ${urls[0].url} --id CP002 --version 2.0.1`,
+    );
   }
   if (deployed) {
-    lines.push('', 'First start: example 1 "Monitor all stations" is deployed; open the debug sidebar to watch the stations.',
-      'Example 5 "Charging park dashboard" too, on a tab of its own: open the dashboard URL above.');
+    lines.push(
+      '',
+      'First start: example 1 "Monitor all stations" is deployed; open the debug sidebar to watch the stations.',
+      'Example 5 "Charging park dashboard" too, on a tab of its own: open the dashboard URL above.',
+    );
   }
   lines.push('More examples: menu > Import > Examples > node-red-contrib-ocpp-interface. Ctrl-C stops Node-RED.', '');
   console.log(lines.join('\n'));

@@ -29,7 +29,9 @@ const MATRIX = [
 function install(folder, spec) {
   const dir = path.join(cache, folder);
   fs.mkdirSync(dir, { recursive: true });
-  execFileSync(NPM, ['install', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error', spec], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(NPM, ['install', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error', spec], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return dir;
 }
 
@@ -47,7 +49,10 @@ const versionOf = (bin) => execFileSync(bin, ['--version'], { encoding: 'utf8' }
 /** The test files that start Node-RED, in the helper or as a process. */
 function nodeRedTests() {
   const dir = path.join(root, 'test');
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort()
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort()
     .filter((f) => /require\('\.\/(runtime|nodered-process|node-red-under-test)'\)/.test(fs.readFileSync(path.join(dir, f), 'utf8')))
     .map((f) => path.join('test', f));
 }
@@ -57,10 +62,15 @@ function runMocha(bin, files, env) {
   const mocha = require.resolve('mocha/bin/mocha.js', { paths: [root] });
   return new Promise((resolve) => {
     const child = spawn(bin, [mocha, '--no-config', '--timeout', String(timeout), '--exit', '--reporter', 'spec', ...files], {
-      cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
+    child.stdout.on('data', (d) => {
+      out += d;
+      process.stdout.write(d);
+    });
     child.on('close', (code, signal) => {
       const count = (word) => Number((out.match(new RegExp(`^ +(\\d+) ${word}`, 'm')) || [0, 0])[1]);
       resolve({ code: code ?? signal, passed: count('passing'), failed: count('failing'), pending: count('pending') });
@@ -100,7 +110,15 @@ async function main() {
   console.log('\n=== test matrix');
   for (const r of results) {
     const state = r.ok ? 'ok    ' : 'FAILED';
-    const why = r.error ? `: ${r.error}` : r.ok ? '' : r.passed === 0 ? ': no test ran' : r.failed === 0 ? `: mocha exited with ${r.code}` : '';
+    const why = r.error
+      ? `: ${r.error}`
+      : r.ok
+        ? ''
+        : r.passed === 0
+          ? ': no test ran'
+          : r.failed === 0
+            ? `: mocha exited with ${r.code}`
+            : '';
     console.log(`${state} ${r.label}: ${r.passed} passed, ${r.failed} failed, ${r.pending} pending (${r.seconds} s)${why}`);
   }
   const sum = (key) => results.reduce((n, r) => n + r[key], 0);

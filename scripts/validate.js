@@ -37,7 +37,11 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-validate-'));
   try {
     execFileSync(npm, ['run', 'build'], { cwd: root, stdio: 'inherit' });
-    const tgz = execFileSync(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], { cwd: root }).toString().trim().split('\n').pop();
+    const tgz = execFileSync(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], { cwd: root })
+      .toString()
+      .trim()
+      .split('\n')
+      .pop();
     execFileSync('tar', ['xzf', path.join(dir, tgz), '-C', dir]);
     const env = { ...process.env };
     const server = offline ? await catalogueStandIn() : null;

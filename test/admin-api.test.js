@@ -13,14 +13,22 @@ async function request(port, method, urlPath, { token, body } = {}) {
   const headers = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = typeof body === 'string' ? 'application/x-www-form-urlencoded' : 'application/json';
-  const res = await fetch(`http://127.0.0.1:${port}${urlPath}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`http://127.0.0.1:${port}${urlPath}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
   return { status: res.status, body: json, text };
 }
 
-describe('admin HTTP API with Node-RED\'s permissions', function () {
+describe("admin HTTP API with Node-RED's permissions", function () {
   this.timeout(60000);
   let userDir;
   let nr;
@@ -31,19 +39,41 @@ describe('admin HTTP API with Node-RED\'s permissions', function () {
   before(async function () {
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-admin-'));
     installInto(userDir);
-    fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify([
-      { id: 'tab1', type: 'tab', label: 'Flow 1' },
-      { id: 'iface1', type: 'ocpp-interface', name: 'Site', versions: ['ocpp1.6', 'ocpp2.0.1'], autoApprove: false, port: '', path: '/ocpp',
-        security: 'none', heartbeatInterval: 300, callTimeout: 30, unknownIdTags: 'accept', deactivated: false },
-    ]));
+    fs.writeFileSync(
+      path.join(userDir, 'flows.json'),
+      JSON.stringify([
+        { id: 'tab1', type: 'tab', label: 'Flow 1' },
+        {
+          id: 'iface1',
+          type: 'ocpp-interface',
+          name: 'Site',
+          versions: ['ocpp1.6', 'ocpp2.0.1'],
+          autoApprove: false,
+          port: '',
+          path: '/ocpp',
+          security: 'none',
+          heartbeatInterval: 300,
+          callTimeout: 30,
+          unknownIdTags: 'accept',
+          deactivated: false,
+        },
+      ]),
+    );
     const hash = bcrypt.hashSync('password1', 8);
-    nr = startNodeRed(userDir, { adminAuth: { type: 'credentials', users: [
-      { username: 'admin', password: hash, permissions: '*' },
-      { username: 'viewer', password: hash, permissions: 'read' },
-    ] } });
+    nr = startNodeRed(userDir, {
+      adminAuth: {
+        type: 'credentials',
+        users: [
+          { username: 'admin', password: hash, permissions: '*' },
+          { username: 'viewer', password: hash, permissions: 'read' },
+        ],
+      },
+    });
     port = await nr.ready;
     const token = async (username, scope) => {
-      const res = await request(port, 'POST', '/auth/token', { body: `client_id=node-red-admin&grant_type=password&scope=${scope}&username=${username}&password=password1` });
+      const res = await request(port, 'POST', '/auth/token', {
+        body: `client_id=node-red-admin&grant_type=password&scope=${scope}&username=${username}&password=password1`,
+      });
       assert.strictEqual(res.status, 200, res.text);
       return res.body.access_token;
     };
@@ -78,7 +108,7 @@ describe('admin HTTP API with Node-RED\'s permissions', function () {
     assert.ok(!list.body.some((s) => s.id === 'X'), 'a read-only user added a station');
   });
 
-  it('serves a station\'s log with read permission: oldest first, 404 for an unknown station', async function () {
+  it("serves a station's log with read permission: oldest first, 404 for an unknown station", async function () {
     const url = `ws://127.0.0.1:${port}/ocpp`;
     const added = await request(port, 'POST', '/ocpp-interface/iface1/stations', { token: admin, body: { id: 'LOG1' } });
     assert.strictEqual(added.status, 200);
@@ -87,7 +117,15 @@ describe('admin HTTP API with Node-RED\'s permissions', function () {
     await cp.call('Heartbeat', {});
     const log = await request(port, 'GET', '/ocpp-interface/iface1/stations/LOG1/log', { token: viewer });
     assert.strictEqual(log.status, 200);
-    assert.deepStrictEqual(log.body.map((e) => [e.direction, JSON.parse(e.frame)[0]]), [['in', 2], ['out', 3], ['in', 2], ['out', 3]]);
+    assert.deepStrictEqual(
+      log.body.map((e) => [e.direction, JSON.parse(e.frame)[0]]),
+      [
+        ['in', 2],
+        ['out', 3],
+        ['in', 2],
+        ['out', 3],
+      ],
+    );
     assert.strictEqual(JSON.parse(log.body[0].frame)[2], 'BootNotification');
     assert.strictEqual((await request(port, 'GET', '/ocpp-interface/iface1/stations/LOG1/log')).status, 401, 'anonymous');
     assert.strictEqual((await request(port, 'GET', '/ocpp-interface/iface1/stations/NOPE/log', { token: viewer })).status, 404);
@@ -107,9 +145,15 @@ describe('admin HTTP API with Node-RED\'s permissions', function () {
     const url = `ws://127.0.0.1:${port}/ocpp`;
     await assert.rejects(station(url, 'CP<1>', ['ocpp2.0.1']), (err) => err.code === 404);
     const rejected = await request(port, 'GET', '/ocpp-interface/iface1/rejected', { token: admin });
-    assert.deepStrictEqual(rejected.body.map((r) => r.id), ['CP<1>']);
+    assert.deepStrictEqual(
+      rejected.body.map((r) => r.id),
+      ['CP<1>'],
+    );
     assert.strictEqual(rejected.body[0].address, '127.0.0.1');
-    const added = await request(port, 'POST', '/ocpp-interface/iface1/stations', { token: admin, body: { id: 'CP<1>', password: 'pw-123' } });
+    const added = await request(port, 'POST', '/ocpp-interface/iface1/stations', {
+      token: admin,
+      body: { id: 'CP<1>', password: 'pw-123' },
+    });
     assert.strictEqual(added.status, 200);
     assert.strictEqual(added.body.id, 'CP<1>');
     assert.strictEqual(added.body.addedBy, 'manual');
@@ -127,7 +171,10 @@ describe('admin HTTP API with Node-RED\'s permissions', function () {
     assert.strictEqual(removed.status, 200);
     await closed;
     const after = await request(port, 'GET', '/ocpp-interface/iface1/stations', { token: admin });
-    assert.deepStrictEqual(after.body.map((x) => x.id), []);
+    assert.deepStrictEqual(
+      after.body.map((x) => x.id),
+      [],
+    );
     assert.strictEqual(await httpStatus(`http://127.0.0.1:${port}/`), 200);
   });
 });

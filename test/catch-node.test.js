@@ -18,7 +18,9 @@ describe(`a catch node receives ocpp-command's error code (Node-RED ${NODE_RED_V
   /** Sends one command through the flow: the answer of the http response after ocpp-command, or the catch node's report. */
   async function command(stationId, action, payload) {
     const res = await fetch(`http://127.0.0.1:${port}/command`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ station: stationId, action, payload }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ station: stationId, action, payload }),
     });
     return { status: res.status, body: await res.json() };
   }
@@ -26,20 +28,47 @@ describe(`a catch node receives ocpp-command's error code (Node-RED ${NODE_RED_V
   before(async function () {
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-catch-'));
     installInto(userDir);
-    fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify([
-      { id: 'tab1', type: 'tab', label: 'Flow 1' },
-      { id: 'iface', type: 'ocpp-interface', name: 'Site', versions: ['ocpp1.6'], autoApprove: true, port: '', path: '/ocpp',
-        security: 'none', heartbeatInterval: 300, callTimeout: 30, unknownIdTags: 'accept', deactivated: false },
-      { id: 'req', z: 'tab1', type: 'http in', url: '/command', method: 'post', upload: false, swaggerDoc: '', wires: [['prep']] },
-      { id: 'prep', z: 'tab1', type: 'function', outputs: 1, wires: [['cmd']],
-        func: 'msg.ocpp = { station: msg.payload.station }; msg.topic = msg.payload.action; msg.payload = msg.payload.payload; return msg;' },
-      { id: 'cmd', z: 'tab1', type: 'ocpp-command', interface: 'iface', station: '', action: '', timeout: '1', wires: [['answered']] },
-      { id: 'answered', z: 'tab1', type: 'http response', statusCode: '200', headers: {}, wires: [] },
-      { id: 'catcher', z: 'tab1', type: 'catch', scope: ['cmd'], uncaught: false, wires: [['report']] },
-      { id: 'report', z: 'tab1', type: 'function', outputs: 1, wires: [['failed']],
-        func: 'msg.payload = { code: msg.error.code === undefined ? null : msg.error.code, message: msg.error.message }; return msg;' },
-      { id: 'failed', z: 'tab1', type: 'http response', statusCode: '500', headers: {}, wires: [] },
-    ]));
+    fs.writeFileSync(
+      path.join(userDir, 'flows.json'),
+      JSON.stringify([
+        { id: 'tab1', type: 'tab', label: 'Flow 1' },
+        {
+          id: 'iface',
+          type: 'ocpp-interface',
+          name: 'Site',
+          versions: ['ocpp1.6'],
+          autoApprove: true,
+          port: '',
+          path: '/ocpp',
+          security: 'none',
+          heartbeatInterval: 300,
+          callTimeout: 30,
+          unknownIdTags: 'accept',
+          deactivated: false,
+        },
+        { id: 'req', z: 'tab1', type: 'http in', url: '/command', method: 'post', upload: false, swaggerDoc: '', wires: [['prep']] },
+        {
+          id: 'prep',
+          z: 'tab1',
+          type: 'function',
+          outputs: 1,
+          wires: [['cmd']],
+          func: 'msg.ocpp = { station: msg.payload.station }; msg.topic = msg.payload.action; msg.payload = msg.payload.payload; return msg;',
+        },
+        { id: 'cmd', z: 'tab1', type: 'ocpp-command', interface: 'iface', station: '', action: '', timeout: '1', wires: [['answered']] },
+        { id: 'answered', z: 'tab1', type: 'http response', statusCode: '200', headers: {}, wires: [] },
+        { id: 'catcher', z: 'tab1', type: 'catch', scope: ['cmd'], uncaught: false, wires: [['report']] },
+        {
+          id: 'report',
+          z: 'tab1',
+          type: 'function',
+          outputs: 1,
+          wires: [['failed']],
+          func: 'msg.payload = { code: msg.error.code === undefined ? null : msg.error.code, message: msg.error.message }; return msg;',
+        },
+        { id: 'failed', z: 'tab1', type: 'http response', statusCode: '500', headers: {}, wires: [] },
+      ]),
+    );
     nr = startNodeRed(userDir);
     port = await nr.ready;
     const end = Date.now() + 15000;

@@ -9,11 +9,29 @@ const NODES = [require('../dist/nodes/ocpp-interface.js'), require('../dist/node
 const now = () => new Date().toISOString();
 
 function flow(channels, ifaceExtra = {}) {
-  const nodes = [{ id: 'if1', type: 'ocpp-interface', versions: ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'], autoApprove: true, port: '', path: '/ocpp',
-    security: 'none', heartbeatInterval: 300, callTimeout: 3, unknownIdTags: 'accept', deactivated: false, ...ifaceExtra },
-  { id: 'catcher', type: 'catch', scope: null, wires: [['caught']] }, { id: 'caught', type: 'helper' }];
+  const nodes = [
+    {
+      id: 'if1',
+      type: 'ocpp-interface',
+      versions: ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'],
+      autoApprove: true,
+      port: '',
+      path: '/ocpp',
+      security: 'none',
+      heartbeatInterval: 300,
+      callTimeout: 3,
+      unknownIdTags: 'accept',
+      deactivated: false,
+      ...ifaceExtra,
+    },
+    { id: 'catcher', type: 'catch', scope: null, wires: [['caught']] },
+    { id: 'caught', type: 'helper' },
+  ];
   for (const [id, props] of Object.entries(channels)) {
-    nodes.push({ id, type: 'ocpp-channel', interface: 'if1', station: 'CP', connector: 1, wires: [[`${id}-out`]], ...props }, { id: `${id}-out`, type: 'helper' });
+    nodes.push(
+      { id, type: 'ocpp-channel', interface: 'if1', station: 'CP', connector: 1, wires: [[`${id}-out`]], ...props },
+      { id: `${id}-out`, type: 'helper' },
+    );
   }
   return nodes;
 }
@@ -25,27 +43,62 @@ describe('ocpp-channel: chargers as version-neutral channels', function () {
 
   describe('read channels', function () {
     it('1.6: status, power (kW → W), energy (kWh → Wh), current per phase, transaction; stale after disconnect', async function () {
-      await load(flow({ st: { channel: 'status' }, pw: { channel: 'power' }, en: { channel: 'energy' }, cu: { channel: 'current' }, tx: { channel: 'transaction' } }));
+      await load(
+        flow({
+          st: { channel: 'status' },
+          pw: { channel: 'power' },
+          en: { channel: 'energy' },
+          cu: { channel: 'current' },
+          tx: { channel: 'transaction' },
+        }),
+      );
       const [st, pw, en, cu, tx] = ['st', 'pw', 'en', 'cu', 'tx'].map((id) => collect(`${id}-out`));
       const cp = await station(url(), 'CP', ['ocpp1.6']);
       await cp.call('BootNotification', boot16);
       await cp.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });
       assert.strictEqual((await st.next()).payload, 'Charging');
-      const start = await cp.call('StartTransaction', { connectorId: 1, idTag: 'RFID1', meterStart: 1000, timestamp: '2026-11-25T10:00:00.000Z' });
+      const start = await cp.call('StartTransaction', {
+        connectorId: 1,
+        idTag: 'RFID1',
+        meterStart: 1000,
+        timestamp: '2026-11-25T10:00:00.000Z',
+      });
       const txMsg = await tx.next();
-      assert.deepStrictEqual(txMsg.payload, { id: start.transactionId, idTag: 'RFID1', start: '2026-11-25T10:00:00.000Z', meterStart: 1000 });
-      await cp.call('MeterValues', { connectorId: 1, transactionId: start.transactionId, meterValue: [{ timestamp: now(), sampledValue: [
-        { value: '7.4', measurand: 'Power.Active.Import', unit: 'kW' },
-        { value: '12.5', measurand: 'Energy.Active.Import.Register', unit: 'kWh' },
-        { value: '10.1', measurand: 'Current.Import', phase: 'L1', unit: 'A' },
-        { value: '10.2', measurand: 'Current.Import', phase: 'L2', unit: 'A' },
-        { value: '10.3', measurand: 'Current.Import', phase: 'L3', unit: 'A' },
-      ] }] });
+      assert.deepStrictEqual(txMsg.payload, {
+        id: start.transactionId,
+        idTag: 'RFID1',
+        start: '2026-11-25T10:00:00.000Z',
+        meterStart: 1000,
+      });
+      await cp.call('MeterValues', {
+        connectorId: 1,
+        transactionId: start.transactionId,
+        meterValue: [
+          {
+            timestamp: now(),
+            sampledValue: [
+              { value: '7.4', measurand: 'Power.Active.Import', unit: 'kW' },
+              { value: '12.5', measurand: 'Energy.Active.Import.Register', unit: 'kWh' },
+              { value: '10.1', measurand: 'Current.Import', phase: 'L1', unit: 'A' },
+              { value: '10.2', measurand: 'Current.Import', phase: 'L2', unit: 'A' },
+              { value: '10.3', measurand: 'Current.Import', phase: 'L3', unit: 'A' },
+            ],
+          },
+        ],
+      });
       assert.strictEqual((await pw.next()).payload, 7400);
       assert.strictEqual((await en.next()).payload, 1000, 'meterStart is the first energy reading');
       const energy = await en.next();
       assert.strictEqual(energy.payload, 12500);
-      assert.deepStrictEqual(energy.ocpp, { interface: 'if1', station: 'CP', version: 'ocpp1.6', action: null, messageId: null, connector: 1, channel: 'energy' });
+      assert.deepStrictEqual(energy.ocpp, {
+        interface: 'if1',
+        station: 'CP',
+        version: 'ocpp1.6',
+        action: null,
+        messageId: null,
+        connector: 1,
+        channel: 'energy',
+      });
       assert.strictEqual(energy.stale, undefined);
       assert.deepStrictEqual((await cu.next()).payload, [10.1, 10.2, 10.3]);
       await cp.close({ force: true });
@@ -57,30 +110,60 @@ describe('ocpp-channel: chargers as version-neutral channels', function () {
     });
 
     it('2.0.1: connector status and charging state combine into the same status words; multiplier applied', async function () {
-      await load(flow({ st: { channel: 'status' }, pw: { channel: 'power' }, tx: { channel: 'transaction' }, con: { channel: 'connected', connector: 0 } }));
+      await load(
+        flow({
+          st: { channel: 'status' },
+          pw: { channel: 'power' },
+          tx: { channel: 'transaction' },
+          con: { channel: 'connected', connector: 0 },
+        }),
+      );
       const [st, pw, tx, con] = ['st', 'pw', 'tx', 'con'].map((id) => collect(`${id}-out`));
       const cp = await station(url(), 'CP', ['ocpp2.0.1']);
       assert.strictEqual((await con.next()).payload, true);
       await cp.call('BootNotification', boot201);
       await cp.call('StatusNotification', { timestamp: now(), connectorStatus: 'Occupied', evseId: 1, connectorId: 1 });
       assert.strictEqual((await st.next()).payload, 'Preparing');
-      await cp.call('TransactionEvent', { eventType: 'Started', timestamp: '2026-11-25T11:00:00.000Z', triggerReason: 'ChargingStateChanged', seqNo: 0,
-        transactionInfo: { transactionId: 'T-9', chargingState: 'Charging' }, idToken: { idToken: 'TOKEN', type: 'ISO14443' }, evse: { id: 1, connectorId: 1 },
-        meterValue: [{ timestamp: now(), sampledValue: [{ value: 11, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'kW', multiplier: 0 } }] }] });
+      await cp.call('TransactionEvent', {
+        eventType: 'Started',
+        timestamp: '2026-11-25T11:00:00.000Z',
+        triggerReason: 'ChargingStateChanged',
+        seqNo: 0,
+        transactionInfo: { transactionId: 'T-9', chargingState: 'Charging' },
+        idToken: { idToken: 'TOKEN', type: 'ISO14443' },
+        evse: { id: 1, connectorId: 1 },
+        meterValue: [
+          {
+            timestamp: now(),
+            sampledValue: [{ value: 11, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'kW', multiplier: 0 } }],
+          },
+        ],
+      });
       assert.strictEqual((await st.next()).payload, 'Charging');
       assert.strictEqual((await pw.next()).payload, 11000);
       const t = (await tx.next()).payload;
       assert.strictEqual(t.id, 'T-9');
       assert.strictEqual(t.idTag, 'TOKEN');
-      await cp.call('TransactionEvent', { eventType: 'Updated', timestamp: now(), triggerReason: 'MeterValuePeriodic', seqNo: 1, transactionInfo: { transactionId: 'T-9' },
-        meterValue: [{ timestamp: now(), sampledValue: [{ value: 72, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W', multiplier: 2 } }] }] });
+      await cp.call('TransactionEvent', {
+        eventType: 'Updated',
+        timestamp: now(),
+        triggerReason: 'MeterValuePeriodic',
+        seqNo: 1,
+        transactionInfo: { transactionId: 'T-9' },
+        meterValue: [
+          {
+            timestamp: now(),
+            sampledValue: [{ value: 72, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W', multiplier: 2 } }],
+          },
+        ],
+      });
       assert.strictEqual((await pw.next()).payload, 7200);
       await cp.close({ force: true });
       assert.strictEqual((await con.next()).payload, false);
     });
   });
 
-  it('reports every station\'s changes from a read channel with no station set', async function () {
+  it("reports every station's changes from a read channel with no station set", async function () {
     await load(flow({ any: { channel: 'status', station: '' } }));
     const any = collect('any-out');
     const a = await station(url(), 'A', ['ocpp1.6']);
@@ -97,28 +180,53 @@ describe('ocpp-channel: chargers as version-neutral channels', function () {
 
   describe('write channels', function () {
     async function setup(version, handlers) {
-      await load(flow({
-        cl: { channel: 'currentLimit' }, pl: { channel: 'powerLimit', connector: 0 }, av: { channel: 'available' },
-        ch: { channel: 'charging', idTag: 'NODE-TAG' }, rs: { channel: 'reset', connector: 0 }, ul: { channel: 'unlock' },
-      }));
+      await load(
+        flow({
+          cl: { channel: 'currentLimit' },
+          pl: { channel: 'powerLimit', connector: 0 },
+          av: { channel: 'available' },
+          ch: { channel: 'charging', idTag: 'NODE-TAG' },
+          rs: { channel: 'reset', connector: 0 },
+          ul: { channel: 'unlock' },
+        }),
+      );
       const cp = await station(url(), 'CP', [version]);
       const received = [];
       for (const [action, answer] of Object.entries(handlers)) {
-        cp.handle(action, ({ params }) => { received.push([action, params]); return typeof answer === 'function' ? answer(params) : answer; });
+        cp.handle(action, ({ params }) => {
+          received.push([action, params]);
+          return typeof answer === 'function' ? answer(params) : answer;
+        });
       }
       return { cp, received };
     }
 
     it('1.6: limits set and cleared with a stable profile id, availability, remote start/stop, reset, unlock', async function () {
       const { cp, received } = await setup('ocpp1.6', {
-        SetChargingProfile: { status: 'Accepted' }, ClearChargingProfile: { status: 'Accepted' }, ChangeAvailability: { status: 'Scheduled' },
-        RemoteStartTransaction: { status: 'Accepted' }, RemoteStopTransaction: { status: 'Rejected' }, Reset: { status: 'Accepted' }, UnlockConnector: { status: 'Unlocked' },
+        SetChargingProfile: { status: 'Accepted' },
+        ClearChargingProfile: { status: 'Accepted' },
+        ChangeAvailability: { status: 'Scheduled' },
+        RemoteStartTransaction: { status: 'Accepted' },
+        RemoteStopTransaction: { status: 'Rejected' },
+        Reset: { status: 'Accepted' },
+        UnlockConnector: { status: 'Unlocked' },
       });
       const out = Object.fromEntries(['cl', 'pl', 'av', 'ch', 'rs', 'ul'].map((id) => [id, collect(`${id}-out`)]));
       helper.getNode('cl').receive({ payload: 16 });
       assert.deepStrictEqual((await out.cl.next()).payload, { accepted: true, status: 'Accepted' });
-      assert.deepStrictEqual(received.pop(), ['SetChargingProfile', { connectorId: 1, csChargingProfiles: { chargingProfileId: 7001, stackLevel: 0,
-        chargingProfilePurpose: 'TxDefaultProfile', chargingProfileKind: 'Relative', chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] } } }]);
+      assert.deepStrictEqual(received.pop(), [
+        'SetChargingProfile',
+        {
+          connectorId: 1,
+          csChargingProfiles: {
+            chargingProfileId: 7001,
+            stackLevel: 0,
+            chargingProfilePurpose: 'TxDefaultProfile',
+            chargingProfileKind: 'Relative',
+            chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] },
+          },
+        },
+      ]);
       helper.getNode('cl').receive({ payload: 10 });
       await out.cl.next();
       assert.strictEqual(received.pop()[1].csChargingProfiles.chargingProfileId, 7001, 'a new limit must replace the old profile');
@@ -153,14 +261,30 @@ describe('ocpp-channel: chargers as version-neutral channels', function () {
     for (const version of ['ocpp2.0.1', 'ocpp2.1']) {
       it(`${version}: the same channels become the 2.0.1 commands`, async function () {
         const { cp, received } = await setup(version, {
-          SetChargingProfile: { status: 'Accepted' }, ClearChargingProfile: { status: 'Unknown' }, ChangeAvailability: { status: 'Accepted' },
-          RequestStartTransaction: { status: 'Accepted' }, RequestStopTransaction: { status: 'Accepted' }, Reset: { status: 'Accepted' }, UnlockConnector: { status: 'Unlocked' },
+          SetChargingProfile: { status: 'Accepted' },
+          ClearChargingProfile: { status: 'Unknown' },
+          ChangeAvailability: { status: 'Accepted' },
+          RequestStartTransaction: { status: 'Accepted' },
+          RequestStopTransaction: { status: 'Accepted' },
+          Reset: { status: 'Accepted' },
+          UnlockConnector: { status: 'Unlocked' },
         });
         const out = Object.fromEntries(['cl', 'pl', 'av', 'ch', 'rs', 'ul'].map((id) => [id, collect(`${id}-out`)]));
         helper.getNode('cl').receive({ payload: 16 });
         await out.cl.next();
-        assert.deepStrictEqual(received.pop(), ['SetChargingProfile', { evseId: 1, chargingProfile: { id: 7001, stackLevel: 0, chargingProfilePurpose: 'TxDefaultProfile',
-          chargingProfileKind: 'Relative', chargingSchedule: [{ id: 7001, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] }] } }]);
+        assert.deepStrictEqual(received.pop(), [
+          'SetChargingProfile',
+          {
+            evseId: 1,
+            chargingProfile: {
+              id: 7001,
+              stackLevel: 0,
+              chargingProfilePurpose: 'TxDefaultProfile',
+              chargingProfileKind: 'Relative',
+              chargingSchedule: [{ id: 7001, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] }],
+            },
+          },
+        ]);
         helper.getNode('cl').receive({ payload: null });
         assert.deepStrictEqual((await out.cl.next()).payload, { accepted: false, status: 'Unknown' });
         assert.deepStrictEqual(received.pop(), ['ClearChargingProfile', { chargingProfileId: 7001 }]);
@@ -177,8 +301,14 @@ describe('ocpp-channel: chargers as version-neutral channels', function () {
         assert.strictEqual(start[1].evseId, 1);
         assert.deepStrictEqual(start[1].idToken, { idToken: 'NODE-TAG', type: 'Central' });
         assert.ok(Number.isInteger(start[1].remoteStartId));
-        await cp.call('TransactionEvent', { eventType: 'Started', timestamp: now(), triggerReason: 'RemoteStart', seqNo: 0,
-          transactionInfo: { transactionId: 'R-1', chargingState: 'Charging', remoteStartId: start[1].remoteStartId }, evse: { id: 1, connectorId: 1 } });
+        await cp.call('TransactionEvent', {
+          eventType: 'Started',
+          timestamp: now(),
+          triggerReason: 'RemoteStart',
+          seqNo: 0,
+          transactionInfo: { transactionId: 'R-1', chargingState: 'Charging', remoteStartId: start[1].remoteStartId },
+          evse: { id: 1, connectorId: 1 },
+        });
         helper.getNode('ch').receive({ payload: false });
         await out.ch.next();
         assert.deepStrictEqual(received.pop(), ['RequestStopTransaction', { transactionId: 'R-1' }]);

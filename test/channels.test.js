@@ -1,8 +1,15 @@
 'use strict';
 const assert = require('assert');
 const {
-  buildWrite, interpretResult, observeCall, stationTotals, emptyStationValues,
-  profileIdFor, ChannelError, CHANNEL_STATUSES, channelValue,
+  buildWrite,
+  interpretResult,
+  observeCall,
+  stationTotals,
+  emptyStationValues,
+  profileIdFor,
+  ChannelError,
+  CHANNEL_STATUSES,
+  channelValue,
 } = require('../dist/lib/channels');
 const { statusFrom201, STATUS_FROM_201, STATUS_FROM_16 } = require('../dist/lib/versions');
 const { checkPayload } = require('../dist/lib/schema/validators');
@@ -14,7 +21,11 @@ const DAY_BEFORE = '2024-05-01T12:00:30.000Z';
 
 function assertValid(version, action, kind, payload) {
   const complaint = checkPayload(version, action, kind, payload);
-  assert.strictEqual(complaint, null, `${version} ${action} ${kind} invalid: ${complaint && complaint.description}\n${JSON.stringify(payload)}`);
+  assert.strictEqual(
+    complaint,
+    null,
+    `${version} ${action} ${kind} invalid: ${complaint && complaint.description}\n${JSON.stringify(payload)}`,
+  );
 }
 
 /** Feeds a CALL and its reply, both checked against the official schemas first. */
@@ -52,49 +63,217 @@ describe('writing a channel sends a schema-valid command', function () {
   const tx201 = { id: 'b9d1f8a4-5c1e-4c3b-9e2a-0d7f3c1a2b3c', idTag: 'RFID1', start: '2024-05-02T10:00:00Z', meterStart: 100 };
   const cases = [
     // currentLimit / powerLimit, 1.6
-    [V16, 'currentLimit', 1, 16, {}, {
-      action: 'SetChargingProfile',
-      payload: { connectorId: 1, csChargingProfiles: { chargingProfileId: 7001, stackLevel: 0, chargingProfilePurpose: 'TxDefaultProfile', chargingProfileKind: 'Relative', chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] } } },
-    }],
-    [V16, 'currentLimit', 2, '10.5', {}, {
-      action: 'SetChargingProfile',
-      payload: { connectorId: 2, csChargingProfiles: { chargingProfileId: 7002, stackLevel: 0, chargingProfilePurpose: 'TxDefaultProfile', chargingProfileKind: 'Relative', chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 10.5 }] } } },
-    }],
-    [V16, 'currentLimit', 1, 0, {}, {
-      action: 'SetChargingProfile',
-      payload: { connectorId: 1, csChargingProfiles: { chargingProfileId: 7001, stackLevel: 0, chargingProfilePurpose: 'TxDefaultProfile', chargingProfileKind: 'Relative', chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 0 }] } } },
-    }],
-    [V16, 'currentLimit', 0, 32, {}, {
-      action: 'SetChargingProfile',
-      payload: { connectorId: 0, csChargingProfiles: { chargingProfileId: 7000, stackLevel: 0, chargingProfilePurpose: 'ChargePointMaxProfile', chargingProfileKind: 'Absolute', chargingSchedule: { startSchedule: DAY_BEFORE, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 32 }] } } },
-    }],
-    [V16, 'powerLimit', 2, 11000, {}, {
-      action: 'SetChargingProfile',
-      payload: { connectorId: 2, csChargingProfiles: { chargingProfileId: 8002, stackLevel: 1, chargingProfilePurpose: 'TxDefaultProfile', chargingProfileKind: 'Relative', chargingSchedule: { chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 11000 }] } } },
-    }],
-    [V16, 'powerLimit', 0, 22000, {}, {
-      action: 'SetChargingProfile',
-      payload: { connectorId: 0, csChargingProfiles: { chargingProfileId: 8000, stackLevel: 1, chargingProfilePurpose: 'ChargePointMaxProfile', chargingProfileKind: 'Absolute', chargingSchedule: { startSchedule: DAY_BEFORE, chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 22000 }] } } },
-    }],
+    [
+      V16,
+      'currentLimit',
+      1,
+      16,
+      {},
+      {
+        action: 'SetChargingProfile',
+        payload: {
+          connectorId: 1,
+          csChargingProfiles: {
+            chargingProfileId: 7001,
+            stackLevel: 0,
+            chargingProfilePurpose: 'TxDefaultProfile',
+            chargingProfileKind: 'Relative',
+            chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] },
+          },
+        },
+      },
+    ],
+    [
+      V16,
+      'currentLimit',
+      2,
+      '10.5',
+      {},
+      {
+        action: 'SetChargingProfile',
+        payload: {
+          connectorId: 2,
+          csChargingProfiles: {
+            chargingProfileId: 7002,
+            stackLevel: 0,
+            chargingProfilePurpose: 'TxDefaultProfile',
+            chargingProfileKind: 'Relative',
+            chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 10.5 }] },
+          },
+        },
+      },
+    ],
+    [
+      V16,
+      'currentLimit',
+      1,
+      0,
+      {},
+      {
+        action: 'SetChargingProfile',
+        payload: {
+          connectorId: 1,
+          csChargingProfiles: {
+            chargingProfileId: 7001,
+            stackLevel: 0,
+            chargingProfilePurpose: 'TxDefaultProfile',
+            chargingProfileKind: 'Relative',
+            chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 0 }] },
+          },
+        },
+      },
+    ],
+    [
+      V16,
+      'currentLimit',
+      0,
+      32,
+      {},
+      {
+        action: 'SetChargingProfile',
+        payload: {
+          connectorId: 0,
+          csChargingProfiles: {
+            chargingProfileId: 7000,
+            stackLevel: 0,
+            chargingProfilePurpose: 'ChargePointMaxProfile',
+            chargingProfileKind: 'Absolute',
+            chargingSchedule: { startSchedule: DAY_BEFORE, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 32 }] },
+          },
+        },
+      },
+    ],
+    [
+      V16,
+      'powerLimit',
+      2,
+      11000,
+      {},
+      {
+        action: 'SetChargingProfile',
+        payload: {
+          connectorId: 2,
+          csChargingProfiles: {
+            chargingProfileId: 8002,
+            stackLevel: 1,
+            chargingProfilePurpose: 'TxDefaultProfile',
+            chargingProfileKind: 'Relative',
+            chargingSchedule: { chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 11000 }] },
+          },
+        },
+      },
+    ],
+    [
+      V16,
+      'powerLimit',
+      0,
+      22000,
+      {},
+      {
+        action: 'SetChargingProfile',
+        payload: {
+          connectorId: 0,
+          csChargingProfiles: {
+            chargingProfileId: 8000,
+            stackLevel: 1,
+            chargingProfilePurpose: 'ChargePointMaxProfile',
+            chargingProfileKind: 'Absolute',
+            chargingSchedule: {
+              startSchedule: DAY_BEFORE,
+              chargingRateUnit: 'W',
+              chargingSchedulePeriod: [{ startPeriod: 0, limit: 22000 }],
+            },
+          },
+        },
+      },
+    ],
     [V16, 'currentLimit', 1, null, {}, { action: 'ClearChargingProfile', payload: { id: 7001 } }],
     [V16, 'powerLimit', 0, null, {}, { action: 'ClearChargingProfile', payload: { id: 8000 } }],
     // currentLimit / powerLimit, 2.0.1
-    [V201, 'currentLimit', 1, 16, {}, {
-      action: 'SetChargingProfile',
-      payload: { evseId: 1, chargingProfile: { id: 7001, stackLevel: 0, chargingProfilePurpose: 'TxDefaultProfile', chargingProfileKind: 'Relative', chargingSchedule: [{ id: 7001, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] }] } },
-    }],
-    [V201, 'currentLimit', 0, 63, {}, {
-      action: 'SetChargingProfile',
-      payload: { evseId: 0, chargingProfile: { id: 7000, stackLevel: 0, chargingProfilePurpose: 'ChargingStationMaxProfile', chargingProfileKind: 'Absolute', chargingSchedule: [{ id: 7000, startSchedule: DAY_BEFORE, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 63 }] }] } },
-    }],
-    [V201, 'powerLimit', 3, 7400.04, {}, {
-      action: 'SetChargingProfile',
-      payload: { evseId: 3, chargingProfile: { id: 8003, stackLevel: 1, chargingProfilePurpose: 'TxDefaultProfile', chargingProfileKind: 'Relative', chargingSchedule: [{ id: 8003, chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 7400 }] }] } },
-    }],
-    [V201, 'powerLimit', 0, 50000, {}, {
-      action: 'SetChargingProfile',
-      payload: { evseId: 0, chargingProfile: { id: 8000, stackLevel: 1, chargingProfilePurpose: 'ChargingStationMaxProfile', chargingProfileKind: 'Absolute', chargingSchedule: [{ id: 8000, startSchedule: DAY_BEFORE, chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 50000 }] }] } },
-    }],
+    [
+      V201,
+      'currentLimit',
+      1,
+      16,
+      {},
+      {
+        action: 'SetChargingProfile',
+        payload: {
+          evseId: 1,
+          chargingProfile: {
+            id: 7001,
+            stackLevel: 0,
+            chargingProfilePurpose: 'TxDefaultProfile',
+            chargingProfileKind: 'Relative',
+            chargingSchedule: [{ id: 7001, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] }],
+          },
+        },
+      },
+    ],
+    [
+      V201,
+      'currentLimit',
+      0,
+      63,
+      {},
+      {
+        action: 'SetChargingProfile',
+        payload: {
+          evseId: 0,
+          chargingProfile: {
+            id: 7000,
+            stackLevel: 0,
+            chargingProfilePurpose: 'ChargingStationMaxProfile',
+            chargingProfileKind: 'Absolute',
+            chargingSchedule: [
+              { id: 7000, startSchedule: DAY_BEFORE, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 63 }] },
+            ],
+          },
+        },
+      },
+    ],
+    [
+      V201,
+      'powerLimit',
+      3,
+      7400.04,
+      {},
+      {
+        action: 'SetChargingProfile',
+        payload: {
+          evseId: 3,
+          chargingProfile: {
+            id: 8003,
+            stackLevel: 1,
+            chargingProfilePurpose: 'TxDefaultProfile',
+            chargingProfileKind: 'Relative',
+            chargingSchedule: [{ id: 8003, chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 7400 }] }],
+          },
+        },
+      },
+    ],
+    [
+      V201,
+      'powerLimit',
+      0,
+      50000,
+      {},
+      {
+        action: 'SetChargingProfile',
+        payload: {
+          evseId: 0,
+          chargingProfile: {
+            id: 8000,
+            stackLevel: 1,
+            chargingProfilePurpose: 'ChargingStationMaxProfile',
+            chargingProfileKind: 'Absolute',
+            chargingSchedule: [
+              { id: 8000, startSchedule: DAY_BEFORE, chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 50000 }] },
+            ],
+          },
+        },
+      },
+    ],
     [V201, 'currentLimit', 1, null, {}, { action: 'ClearChargingProfile', payload: { chargingProfileId: 7001 } }],
     [V201, 'powerLimit', 0, null, {}, { action: 'ClearChargingProfile', payload: { chargingProfileId: 8000 } }],
     // available
@@ -105,12 +284,40 @@ describe('writing a channel sends a schema-valid command', function () {
     // charging
     [V16, 'charging', 1, true, { idTag: 'NODE-RED' }, { action: 'RemoteStartTransaction', payload: { connectorId: 1, idTag: 'NODE-RED' } }],
     [V16, 'charging', 0, true, { idTag: 'NODE-RED' }, { action: 'RemoteStartTransaction', payload: { idTag: 'NODE-RED' } }],
-    [V201, 'charging', 1, true, { idTag: 'NODE-RED', remoteStartId: 5 }, { action: 'RequestStartTransaction', payload: { evseId: 1, idToken: { idToken: 'NODE-RED', type: 'Central' }, remoteStartId: 5 } }],
-    [V201, 'charging', 0, true, { idTag: 'NODE-RED', remoteStartId: 6 }, { action: 'RequestStartTransaction', payload: { idToken: { idToken: 'NODE-RED', type: 'Central' }, remoteStartId: 6 } }],
+    [
+      V201,
+      'charging',
+      1,
+      true,
+      { idTag: 'NODE-RED', remoteStartId: 5 },
+      { action: 'RequestStartTransaction', payload: { evseId: 1, idToken: { idToken: 'NODE-RED', type: 'Central' }, remoteStartId: 5 } },
+    ],
+    [
+      V201,
+      'charging',
+      0,
+      true,
+      { idTag: 'NODE-RED', remoteStartId: 6 },
+      { action: 'RequestStartTransaction', payload: { idToken: { idToken: 'NODE-RED', type: 'Central' }, remoteStartId: 6 } },
+    ],
     [V16, 'charging', 2, false, { values: valuesWithTx(2, tx16) }, { action: 'RemoteStopTransaction', payload: { transactionId: 42 } }],
     [V16, 'charging', 0, false, { values: valuesWithTx(2, tx16) }, { action: 'RemoteStopTransaction', payload: { transactionId: 42 } }],
-    [V201, 'charging', 1, false, { values: valuesWithTx(1, tx201) }, { action: 'RequestStopTransaction', payload: { transactionId: tx201.id } }],
-    [V201, 'charging', 0, false, { values: valuesWithTx(1, tx201) }, { action: 'RequestStopTransaction', payload: { transactionId: tx201.id } }],
+    [
+      V201,
+      'charging',
+      1,
+      false,
+      { values: valuesWithTx(1, tx201) },
+      { action: 'RequestStopTransaction', payload: { transactionId: tx201.id } },
+    ],
+    [
+      V201,
+      'charging',
+      0,
+      false,
+      { values: valuesWithTx(1, tx201) },
+      { action: 'RequestStopTransaction', payload: { transactionId: tx201.id } },
+    ],
     // reset
     [V16, 'reset', 0, 'soft', {}, { action: 'Reset', payload: { type: 'Soft' } }],
     [V16, 'reset', 0, 'hard', {}, { action: 'Reset', payload: { type: 'Hard' } }],
@@ -197,14 +404,21 @@ describe('a write the channel cannot take is refused with a clear error', functi
     expectError(() => buildWrite(V16, 'charging', 1, true, { values, idTag: 'X'.repeat(21) }), 'invalidValue', /longer than the 20/);
     const ok = buildWrite(V201, 'charging', 1, true, { values, idTag: 'X'.repeat(36), remoteStartId: 1 });
     assertValid(V201, ok.action, 'request', ok.payload);
-    expectError(() => buildWrite(V201, 'charging', 1, true, { values, idTag: 'X'.repeat(37), remoteStartId: 1 }), 'invalidValue', /longer than the 36/);
+    expectError(
+      () => buildWrite(V201, 'charging', 1, true, { values, idTag: 'X'.repeat(37), remoteStartId: 1 }),
+      'invalidValue',
+      /longer than the 36/,
+    );
   });
   it('stop on connector 0 refuses to guess between several transactions', function () {
     const v = emptyStationValues();
     v.connectors['1'] = { transaction: { id: 1, idTag: 'A', start: '2024-05-02T10:00:00Z', meterStart: 0 } };
     v.connectors['2'] = { transaction: { id: 2, idTag: 'B', start: '2024-05-02T10:00:00Z', meterStart: 0 } };
     expectError(() => buildWrite(V16, 'charging', 0, false, { values: v }), 'invalidValue', /connectors 1, 2/);
-    assert.deepStrictEqual(buildWrite(V16, 'charging', 2, false, { values: v }), { action: 'RemoteStopTransaction', payload: { transactionId: 2 } });
+    assert.deepStrictEqual(buildWrite(V16, 'charging', 2, false, { values: v }), {
+      action: 'RemoteStopTransaction',
+      payload: { transactionId: 2 },
+    });
   });
   it('reset takes "soft" or "hard"; 1.6 resets only the whole station', function () {
     expectError(() => buildWrite(V16, 'reset', 0, 'reboot', { values }), 'invalidValue', /"soft" or "hard"/);
@@ -222,12 +436,18 @@ describe('a write the channel cannot take is refused with a clear error', functi
 
 describe('a write channel outputs whether the station accepted', function () {
   const answers = [
-    [V16, 'SetChargingProfile', 'Accepted', true], [V16, 'SetChargingProfile', 'NotSupported', false],
-    [V16, 'ClearChargingProfile', 'Unknown', false], [V16, 'ChangeAvailability', 'Scheduled', true],
-    [V16, 'RemoteStartTransaction', 'Rejected', false], [V16, 'Reset', 'Accepted', true],
-    [V16, 'UnlockConnector', 'Unlocked', true], [V16, 'UnlockConnector', 'UnlockFailed', false],
-    [V201, 'SetChargingProfile', 'Rejected', false], [V201, 'RequestStopTransaction', 'Accepted', true],
-    [V201, 'Reset', 'Scheduled', true], [V201, 'UnlockConnector', 'OngoingAuthorizedTransaction', false],
+    [V16, 'SetChargingProfile', 'Accepted', true],
+    [V16, 'SetChargingProfile', 'NotSupported', false],
+    [V16, 'ClearChargingProfile', 'Unknown', false],
+    [V16, 'ChangeAvailability', 'Scheduled', true],
+    [V16, 'RemoteStartTransaction', 'Rejected', false],
+    [V16, 'Reset', 'Accepted', true],
+    [V16, 'UnlockConnector', 'Unlocked', true],
+    [V16, 'UnlockConnector', 'UnlockFailed', false],
+    [V201, 'SetChargingProfile', 'Rejected', false],
+    [V201, 'RequestStopTransaction', 'Accepted', true],
+    [V201, 'Reset', 'Scheduled', true],
+    [V201, 'UnlockConnector', 'OngoingAuthorizedTransaction', false],
     [V201, 'ChangeAvailability', 'Scheduled', true],
   ];
   for (const [version, action, status, accepted] of answers) {
@@ -256,7 +476,13 @@ describe('a 1.6 station reports its channels', function () {
     const values = emptyStationValues();
     let u = call(values, V16, 'StatusNotification', { connectorId: 0, errorCode: 'NoError', status: 'Available' }, {});
     assert.deepStrictEqual(u, [{ connector: 0, channel: 'status', value: 'Available' }]);
-    u = call(values, V16, 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Preparing', timestamp: '2024-05-02T10:00:00.000Z' }, {});
+    u = call(
+      values,
+      V16,
+      'StatusNotification',
+      { connectorId: 1, errorCode: 'NoError', status: 'Preparing', timestamp: '2024-05-02T10:00:00.000Z' },
+      {},
+    );
     assert.deepStrictEqual(u, [{ connector: 1, channel: 'status', value: 'Preparing' }]);
     assert.strictEqual(values.connectors['1'].updated, '2024-05-02T10:00:00.000Z');
     assert.strictEqual(values.connectors['0'].updated, '2024-05-02T12:00:00Z', 'no timestamp: time received');
@@ -269,29 +495,47 @@ describe('a 1.6 station reports its channels', function () {
       { value: '1200', measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
       { value: '3680', measurand: 'Power.Active.Import', unit: 'W' },
     ]);
-    assert.deepStrictEqual(byChannel(call(values, V16, 'MeterValues', req, {})),
-      { '0.energy': 1200, '0.power': 3680, '1.energy': 1200, '1.power': 3680 });
+    assert.deepStrictEqual(byChannel(call(values, V16, 'MeterValues', req, {})), {
+      '0.energy': 1200,
+      '0.power': 3680,
+      '1.energy': 1200,
+      '1.power': 3680,
+    });
     assert.deepStrictEqual(call(values, V16, 'MeterValues', req, {}), [], 'same values again: nothing');
     const req2 = meter16(1, '2024-05-02T10:01:00Z', [
-      { value: '1261', unit: 'Wh' }, { value: '3680', measurand: 'Power.Active.Import', unit: 'W' },
+      { value: '1261', unit: 'Wh' },
+      { value: '3680', measurand: 'Power.Active.Import', unit: 'W' },
     ]);
     assert.deepStrictEqual(byChannel(call(values, V16, 'MeterValues', req2, {})), { '0.energy': 1261, '1.energy': 1261 });
-    assert.deepStrictEqual(call(values, V16, 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' }, {}),
-      [{ connector: 1, channel: 'status', value: 'Charging' }]);
+    assert.deepStrictEqual(call(values, V16, 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' }, {}), [
+      { connector: 1, channel: 'status', value: 'Charging' },
+    ]);
     assert.deepStrictEqual(call(values, V16, 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' }, {}), []);
   });
 
   it('converts kW and kWh to W and Wh, and takes Energy.Active.Import.Register when no measurand is named', function () {
     const a = emptyStationValues();
     const b = emptyStationValues();
-    call(a, V16, 'MeterValues', meter16(1, '2024-05-02T10:00:00Z', [
-      { value: '12.345', unit: 'kWh', context: 'Sample.Periodic' },
-      { value: '7.36', measurand: 'Power.Active.Import', unit: 'kW' },
-    ]), {});
-    call(b, V16, 'MeterValues', meter16(1, '2024-05-02T10:00:00Z', [
-      { value: '12345', measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
-      { value: '7360', measurand: 'Power.Active.Import', unit: 'W' },
-    ]), {});
+    call(
+      a,
+      V16,
+      'MeterValues',
+      meter16(1, '2024-05-02T10:00:00Z', [
+        { value: '12.345', unit: 'kWh', context: 'Sample.Periodic' },
+        { value: '7.36', measurand: 'Power.Active.Import', unit: 'kW' },
+      ]),
+      {},
+    );
+    call(
+      b,
+      V16,
+      'MeterValues',
+      meter16(1, '2024-05-02T10:00:00Z', [
+        { value: '12345', measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
+        { value: '7360', measurand: 'Power.Active.Import', unit: 'W' },
+      ]),
+      {},
+    );
     assert.strictEqual(a.connectors['1'].energy, 12345);
     assert.strictEqual(a.connectors['1'].power, 7360);
     assert.strictEqual(b.connectors['1'].energy, 12345);
@@ -301,22 +545,30 @@ describe('a 1.6 station reports its channels', function () {
 
   it('reads current per phase, sums phase powers, and ignores other measurands', function () {
     const values = emptyStationValues();
-    const u = call(values, V16, 'MeterValues', meter16(2, '2024-05-02T10:00:00Z', [
-      { value: '15.9', measurand: 'Current.Import', phase: 'L1', unit: 'A' },
-      { value: '16.1', measurand: 'Current.Import', phase: 'L2', unit: 'A' },
-      { value: '15.7', measurand: 'Current.Import', phase: 'L3', unit: 'A' },
-      { value: '0.2', measurand: 'Current.Import', phase: 'N', unit: 'A' },
-      { value: '3.7', measurand: 'Power.Active.Import', phase: 'L1-N', unit: 'kW' },
-      { value: '3.7', measurand: 'Power.Active.Import', phase: 'L2-N', unit: 'kW' },
-      { value: '3.6', measurand: 'Power.Active.Import', phase: 'L3-N', unit: 'kW' },
-      { value: '230.1', measurand: 'Voltage', phase: 'L1-N', unit: 'V' },
-      { value: '16', measurand: 'Current.Offered', unit: 'A' },
-      { value: '58', measurand: 'SoC', unit: 'Percent', location: 'EV' },
-      { value: '31.5', measurand: 'Temperature', unit: 'Celsius', location: 'Body' },
-    ]), {});
+    const u = call(
+      values,
+      V16,
+      'MeterValues',
+      meter16(2, '2024-05-02T10:00:00Z', [
+        { value: '15.9', measurand: 'Current.Import', phase: 'L1', unit: 'A' },
+        { value: '16.1', measurand: 'Current.Import', phase: 'L2', unit: 'A' },
+        { value: '15.7', measurand: 'Current.Import', phase: 'L3', unit: 'A' },
+        { value: '0.2', measurand: 'Current.Import', phase: 'N', unit: 'A' },
+        { value: '3.7', measurand: 'Power.Active.Import', phase: 'L1-N', unit: 'kW' },
+        { value: '3.7', measurand: 'Power.Active.Import', phase: 'L2-N', unit: 'kW' },
+        { value: '3.6', measurand: 'Power.Active.Import', phase: 'L3-N', unit: 'kW' },
+        { value: '230.1', measurand: 'Voltage', phase: 'L1-N', unit: 'V' },
+        { value: '16', measurand: 'Current.Offered', unit: 'A' },
+        { value: '58', measurand: 'SoC', unit: 'Percent', location: 'EV' },
+        { value: '31.5', measurand: 'Temperature', unit: 'Celsius', location: 'Body' },
+      ]),
+      {},
+    );
     assert.deepStrictEqual(byChannel(u), {
-      '0.power': 11000, '0.current': [15.9, 16.1, 15.7],
-      '2.power': 11000, '2.current': [15.9, 16.1, 15.7],
+      '0.power': 11000,
+      '0.current': [15.9, 16.1, 15.7],
+      '2.power': 11000,
+      '2.current': [15.9, 16.1, 15.7],
     });
   });
 
@@ -328,52 +580,108 @@ describe('a 1.6 station reports its channels', function () {
 
   it('keeps the newest reading when a message holds several, whatever their order', function () {
     const values = emptyStationValues();
-    call(values, V16, 'MeterValues', {
-      connectorId: 1,
-      meterValue: [
-        { timestamp: '2024-05-02T10:02:00Z', sampledValue: [{ value: '1300' }] },
-        { timestamp: '2024-05-02T10:01:00Z', sampledValue: [{ value: '1250' }] },
-      ],
-    }, {});
+    call(
+      values,
+      V16,
+      'MeterValues',
+      {
+        connectorId: 1,
+        meterValue: [
+          { timestamp: '2024-05-02T10:02:00Z', sampledValue: [{ value: '1300' }] },
+          { timestamp: '2024-05-02T10:01:00Z', sampledValue: [{ value: '1250' }] },
+        ],
+      },
+      {},
+    );
     assert.strictEqual(values.connectors['1'].energy, 1300);
     assert.strictEqual(values.connectors['1'].updated, '2024-05-02T10:02:00Z');
   });
 
   it('follows a transaction from StartTransaction to StopTransaction', function () {
     const values = emptyStationValues();
-    let u = call(values, V16, 'StartTransaction',
+    let u = call(
+      values,
+      V16,
+      'StartTransaction',
       { connectorId: 1, idTag: '04A1B2C3D4', meterStart: 1520, timestamp: '2024-05-02T10:00:00.000Z' },
-      { idTagInfo: { status: 'Accepted' }, transactionId: 17 });
+      { idTagInfo: { status: 'Accepted' }, transactionId: 17 },
+    );
     const tx = { id: 17, idTag: '04A1B2C3D4', start: '2024-05-02T10:00:00.000Z', meterStart: 1520 };
     assert.deepStrictEqual(byChannel(u), { '0.energy': 1520, '1.energy': 1520, '1.transaction': tx });
     assert.deepStrictEqual(channelValue(values, 1, 'transaction'), tx);
 
-    u = call(values, V16, 'MeterValues', meter16(1, '2024-05-02T10:30:00Z', [
-      { value: '5200', context: 'Sample.Periodic', measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
-      { value: '7.4', context: 'Sample.Periodic', measurand: 'Power.Active.Import', unit: 'kW' },
-      { value: '32', context: 'Sample.Periodic', measurand: 'Current.Import', phase: 'L1', unit: 'A' },
-    ], 17), {});
-    assert.deepStrictEqual(byChannel(u), { '0.energy': 5200, '0.power': 7400, '0.current': [32], '1.energy': 5200, '1.power': 7400, '1.current': [32] });
-
-    u = call(values, V16, 'StopTransaction', {
-      transactionId: 17, meterStop: 9870, timestamp: '2024-05-02T11:00:00.000Z', reason: 'Local', idTag: '04A1B2C3D4',
-      transactionData: [{ timestamp: '2024-05-02T11:00:00.000Z', sampledValue: [
-        { value: '9.870', context: 'Transaction.End', measurand: 'Energy.Active.Import.Register', unit: 'kWh' },
-        { value: '7.1', context: 'Transaction.End', measurand: 'Power.Active.Import', unit: 'kW' },
-      ] }],
-    }, { idTagInfo: { status: 'Accepted' } });
+    u = call(
+      values,
+      V16,
+      'MeterValues',
+      meter16(
+        1,
+        '2024-05-02T10:30:00Z',
+        [
+          { value: '5200', context: 'Sample.Periodic', measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
+          { value: '7.4', context: 'Sample.Periodic', measurand: 'Power.Active.Import', unit: 'kW' },
+          { value: '32', context: 'Sample.Periodic', measurand: 'Current.Import', phase: 'L1', unit: 'A' },
+        ],
+        17,
+      ),
+      {},
+    );
     assert.deepStrictEqual(byChannel(u), {
-      '0.energy': 9870, '0.power': 0, '0.current': [0],
-      '1.energy': 9870, '1.power': 0, '1.current': [0], '1.transaction': null,
+      '0.energy': 5200,
+      '0.power': 7400,
+      '0.current': [32],
+      '1.energy': 5200,
+      '1.power': 7400,
+      '1.current': [32],
+    });
+
+    u = call(
+      values,
+      V16,
+      'StopTransaction',
+      {
+        transactionId: 17,
+        meterStop: 9870,
+        timestamp: '2024-05-02T11:00:00.000Z',
+        reason: 'Local',
+        idTag: '04A1B2C3D4',
+        transactionData: [
+          {
+            timestamp: '2024-05-02T11:00:00.000Z',
+            sampledValue: [
+              { value: '9.870', context: 'Transaction.End', measurand: 'Energy.Active.Import.Register', unit: 'kWh' },
+              { value: '7.1', context: 'Transaction.End', measurand: 'Power.Active.Import', unit: 'kW' },
+            ],
+          },
+        ],
+      },
+      { idTagInfo: { status: 'Accepted' } },
+    );
+    assert.deepStrictEqual(byChannel(u), {
+      '0.energy': 9870,
+      '0.power': 0,
+      '0.current': [0],
+      '1.energy': 9870,
+      '1.power': 0,
+      '1.current': [0],
+      '1.transaction': null,
     });
     assert.strictEqual(values.connectors['1'].updated, '2024-05-02T11:00:00.000Z');
   });
 
   it('ignores a StopTransaction for a transaction it does not know', function () {
     const values = emptyStationValues();
-    call(values, V16, 'StartTransaction', { connectorId: 1, idTag: 'A', meterStart: 0, timestamp: '2024-05-02T10:00:00Z' },
-      { idTagInfo: { status: 'Accepted' }, transactionId: 3 });
-    assert.deepStrictEqual(call(values, V16, 'StopTransaction', { transactionId: 99, meterStop: 500, timestamp: '2024-05-02T11:00:00Z' }, { }), []);
+    call(
+      values,
+      V16,
+      'StartTransaction',
+      { connectorId: 1, idTag: 'A', meterStart: 0, timestamp: '2024-05-02T10:00:00Z' },
+      { idTagInfo: { status: 'Accepted' }, transactionId: 3 },
+    );
+    assert.deepStrictEqual(
+      call(values, V16, 'StopTransaction', { transactionId: 99, meterStop: 500, timestamp: '2024-05-02T11:00:00Z' }, {}),
+      [],
+    );
     assert.strictEqual(values.connectors['1'].transaction.id, 3);
   });
 
@@ -387,14 +695,19 @@ describe('a 1.6 station reports its channels', function () {
   });
 
   it('copes with damaged stored values', function () {
-    const values = { connectors: { 1: { measured: 'energy', current: 'x', transaction: { id: 9, idTag: null, start: '2024-05-02T10:00:00Z', meterStart: null } } } };
+    const values = {
+      connectors: {
+        1: { measured: 'energy', current: 'x', transaction: { id: 9, idTag: null, start: '2024-05-02T10:00:00Z', meterStart: null } },
+      },
+    };
     const u = call(values, V16, 'StopTransaction', { transactionId: 9, meterStop: 700, timestamp: '2024-05-02T11:00:00Z' }, {});
     assert.deepStrictEqual(byChannel(u), { '0.energy': 700, '1.energy': 700, '1.transaction': null });
     const broken = { connectors: { 2: { reported: { connectors: 'Occupied' } } } };
     call(broken, V201, 'StatusNotification', status201(2, 'Occupied'), {});
     assert.strictEqual(broken.connectors['2'].status, 'Preparing');
-    assert.deepStrictEqual(observeCall({}, V16, 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' }, {}),
-      [{ connector: 1, channel: 'status', value: 'Available' }]);
+    assert.deepStrictEqual(observeCall({}, V16, 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' }, {}), [
+      { connector: 1, channel: 'status', value: 'Available' },
+    ]);
   });
 });
 
@@ -404,8 +717,10 @@ const TX = 'f4a1c2e0-7b3d-4a5e-9c1f-2b8d6e0a4c11';
 
 function txEvent(eventType, seqNo, extra) {
   return {
-    eventType, timestamp: `2024-05-02T10:${String(seqNo).padStart(2, '0')}:00.000Z`,
-    triggerReason: extra.triggerReason || 'MeterValuePeriodic', seqNo,
+    eventType,
+    timestamp: `2024-05-02T10:${String(seqNo).padStart(2, '0')}:00.000Z`,
+    triggerReason: extra.triggerReason || 'MeterValuePeriodic',
+    seqNo,
     transactionInfo: { transactionId: TX, ...(extra.info || {}) },
     ...(extra.evse ? { evse: extra.evse } : {}),
     ...(extra.idToken ? { idToken: extra.idToken } : {}),
@@ -420,31 +735,68 @@ function status201(evseId, connectorStatus, minute = 0) {
 describe('a 2.0.1 station reports its channels', function () {
   it('applies unitOfMeasure and its multiplier', function () {
     const values = emptyStationValues();
-    call(values, V201, 'MeterValues', { evseId: 1, meterValue: [{ timestamp: '2024-05-02T10:00:00Z', sampledValue: [
-      { value: 12.5, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'kWh' } },
-      { value: 110, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W', multiplier: 2 } },
-      { value: 161, measurand: 'Current.Import', phase: 'L1', unitOfMeasure: { unit: 'A', multiplier: -1 } },
-      { value: 160, measurand: 'Current.Import', phase: 'L2', unitOfMeasure: { unit: 'A', multiplier: -1 } },
-      { value: 159, measurand: 'Current.Import', phase: 'L3', unitOfMeasure: { unit: 'A', multiplier: -1 } },
-    ] }] }, {});
+    call(
+      values,
+      V201,
+      'MeterValues',
+      {
+        evseId: 1,
+        meterValue: [
+          {
+            timestamp: '2024-05-02T10:00:00Z',
+            sampledValue: [
+              { value: 12.5, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'kWh' } },
+              { value: 110, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W', multiplier: 2 } },
+              { value: 161, measurand: 'Current.Import', phase: 'L1', unitOfMeasure: { unit: 'A', multiplier: -1 } },
+              { value: 160, measurand: 'Current.Import', phase: 'L2', unitOfMeasure: { unit: 'A', multiplier: -1 } },
+              { value: 159, measurand: 'Current.Import', phase: 'L3', unitOfMeasure: { unit: 'A', multiplier: -1 } },
+            ],
+          },
+        ],
+      },
+      {},
+    );
     assert.strictEqual(values.connectors['1'].energy, 12500);
     assert.strictEqual(values.connectors['1'].power, 11000);
     assert.deepStrictEqual(values.connectors['1'].current, [16.1, 16, 15.9]);
 
-    call(values, V201, 'MeterValues', { evseId: 1, meterValue: [{ timestamp: '2024-05-02T10:01:00Z', sampledValue: [
-      { value: 1.2567, unitOfMeasure: { unit: 'kWh', multiplier: 1 } },
-      { value: 7.4, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'kW' } },
-      { value: 230, measurand: 'Voltage', unitOfMeasure: { unit: 'V' } },
-    ] }] }, {});
+    call(
+      values,
+      V201,
+      'MeterValues',
+      {
+        evseId: 1,
+        meterValue: [
+          {
+            timestamp: '2024-05-02T10:01:00Z',
+            sampledValue: [
+              { value: 1.2567, unitOfMeasure: { unit: 'kWh', multiplier: 1 } },
+              { value: 7.4, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'kW' } },
+              { value: 230, measurand: 'Voltage', unitOfMeasure: { unit: 'V' } },
+            ],
+          },
+        ],
+      },
+      {},
+    );
     assert.strictEqual(values.connectors['1'].energy, 12567, 'kWh × 10^1 → Wh');
     assert.strictEqual(values.connectors['1'].power, 7400);
   });
 
   it('reads energy in Wh and power in W when no unit is named', function () {
     const values = emptyStationValues();
-    call(values, V201, 'MeterValues', { evseId: 2, meterValue: [{ timestamp: '2024-05-02T10:00:00Z', sampledValue: [
-      { value: 3456 }, { value: 4200, measurand: 'Power.Active.Import' },
-    ] }] }, {});
+    call(
+      values,
+      V201,
+      'MeterValues',
+      {
+        evseId: 2,
+        meterValue: [
+          { timestamp: '2024-05-02T10:00:00Z', sampledValue: [{ value: 3456 }, { value: 4200, measurand: 'Power.Active.Import' }] },
+        ],
+      },
+      {},
+    );
     assert.strictEqual(values.connectors['2'].energy, 3456);
     assert.strictEqual(values.connectors['2'].power, 4200);
   });
@@ -458,24 +810,61 @@ describe('a 2.0.1 station reports its channels', function () {
     };
     step('StatusNotification', status201(1, 'Available', 0), {});
     step('StatusNotification', status201(1, 'Occupied', 1), {});
-    step('TransactionEvent', txEvent('Started', 0, {
-      triggerReason: 'CablePluggedIn', evse: { id: 1, connectorId: 1 }, info: { chargingState: 'EVConnected' },
-      meterValue: [{ timestamp: '2024-05-02T10:00:00.000Z', sampledValue: [{ value: 1520, context: 'Transaction.Begin', measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } }] }],
-    }), {});
-    step('TransactionEvent', txEvent('Updated', 1, { triggerReason: 'Authorized', idToken: { idToken: '04A1B2C3D4', type: 'ISO14443' } }),
-      { idTokenInfo: { status: 'Accepted' } });
+    step(
+      'TransactionEvent',
+      txEvent('Started', 0, {
+        triggerReason: 'CablePluggedIn',
+        evse: { id: 1, connectorId: 1 },
+        info: { chargingState: 'EVConnected' },
+        meterValue: [
+          {
+            timestamp: '2024-05-02T10:00:00.000Z',
+            sampledValue: [
+              { value: 1520, context: 'Transaction.Begin', measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } },
+            ],
+          },
+        ],
+      }),
+      {},
+    );
+    step('TransactionEvent', txEvent('Updated', 1, { triggerReason: 'Authorized', idToken: { idToken: '04A1B2C3D4', type: 'ISO14443' } }), {
+      idTokenInfo: { status: 'Accepted' },
+    });
     step('TransactionEvent', txEvent('Updated', 2, { triggerReason: 'ChargingStateChanged', info: { chargingState: 'Charging' } }), {});
-    step('TransactionEvent', txEvent('Updated', 3, { triggerReason: 'ChargingStateChanged', info: { chargingState: 'SuspendedEVSE' } }), {});
+    step(
+      'TransactionEvent',
+      txEvent('Updated', 3, { triggerReason: 'ChargingStateChanged', info: { chargingState: 'SuspendedEVSE' } }),
+      {},
+    );
     step('TransactionEvent', txEvent('Updated', 4, { triggerReason: 'ChargingStateChanged', info: { chargingState: 'Charging' } }), {});
     step('TransactionEvent', txEvent('Updated', 5, { triggerReason: 'ChargingStateChanged', info: { chargingState: 'SuspendedEV' } }), {});
-    step('TransactionEvent', txEvent('Ended', 6, {
-      triggerReason: 'StopAuthorized', info: { chargingState: 'EVConnected', stoppedReason: 'Local' },
-      idToken: { idToken: 'FFFF0000', type: 'ISO14443' },
-      meterValue: [{ timestamp: '2024-05-02T10:06:00.000Z', sampledValue: [{ value: 9.87, context: 'Transaction.End', unitOfMeasure: { unit: 'kWh' } }] }],
-    }), {});
+    step(
+      'TransactionEvent',
+      txEvent('Ended', 6, {
+        triggerReason: 'StopAuthorized',
+        info: { chargingState: 'EVConnected', stoppedReason: 'Local' },
+        idToken: { idToken: 'FFFF0000', type: 'ISO14443' },
+        meterValue: [
+          {
+            timestamp: '2024-05-02T10:06:00.000Z',
+            sampledValue: [{ value: 9.87, context: 'Transaction.End', unitOfMeasure: { unit: 'kWh' } }],
+          },
+        ],
+      }),
+      {},
+    );
     step('StatusNotification', status201(1, 'Available', 59), {});
     assert.deepStrictEqual(seen, [
-      'Available', 'Preparing', 'Preparing', 'Preparing', 'Charging', 'SuspendedEVSE', 'Charging', 'SuspendedEV', 'Finishing', 'Available',
+      'Available',
+      'Preparing',
+      'Preparing',
+      'Preparing',
+      'Charging',
+      'SuspendedEVSE',
+      'Charging',
+      'SuspendedEV',
+      'Finishing',
+      'Available',
     ]);
     assert.strictEqual(values.connectors['1'].transaction, null);
     assert.strictEqual(values.connectors['1'].energy, 9870);
@@ -484,18 +873,43 @@ describe('a 2.0.1 station reports its channels', function () {
   it('keeps the transaction as the station has it: string id, first id token, start, meterStart', function () {
     const values = emptyStationValues();
     call(values, V201, 'StatusNotification', status201(1, 'Occupied'), {});
-    const u = call(values, V201, 'TransactionEvent', txEvent('Started', 0, {
-      triggerReason: 'Authorized', evse: { id: 1, connectorId: 1 }, idToken: { idToken: '04A1B2C3D4', type: 'ISO14443' },
-      info: { chargingState: 'EVConnected' },
-      meterValue: [{ timestamp: '2024-05-02T10:00:00.000Z', sampledValue: [{ value: 1.52, context: 'Transaction.Begin', unitOfMeasure: { unit: 'kWh' } }] }],
-    }), { idTokenInfo: { status: 'Accepted' } });
+    const u = call(
+      values,
+      V201,
+      'TransactionEvent',
+      txEvent('Started', 0, {
+        triggerReason: 'Authorized',
+        evse: { id: 1, connectorId: 1 },
+        idToken: { idToken: '04A1B2C3D4', type: 'ISO14443' },
+        info: { chargingState: 'EVConnected' },
+        meterValue: [
+          {
+            timestamp: '2024-05-02T10:00:00.000Z',
+            sampledValue: [{ value: 1.52, context: 'Transaction.Begin', unitOfMeasure: { unit: 'kWh' } }],
+          },
+        ],
+      }),
+      { idTokenInfo: { status: 'Accepted' } },
+    );
     const tx = { id: TX, idTag: '04A1B2C3D4', start: '2024-05-02T10:00:00.000Z', meterStart: 1520 };
     assert.deepStrictEqual(byChannel(u), { '0.energy': 1520, '1.energy': 1520, '1.transaction': tx });
     // a later event without evse is found by its transaction id; another token does not replace the first
-    const u2 = call(values, V201, 'TransactionEvent', txEvent('Updated', 1, {
-      idToken: { idToken: 'OTHER', type: 'ISO14443' }, info: { chargingState: 'Charging' },
-      meterValue: [{ timestamp: '2024-05-02T10:01:00.000Z', sampledValue: [{ value: 7400, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } }] }],
-    }), {});
+    const u2 = call(
+      values,
+      V201,
+      'TransactionEvent',
+      txEvent('Updated', 1, {
+        idToken: { idToken: 'OTHER', type: 'ISO14443' },
+        info: { chargingState: 'Charging' },
+        meterValue: [
+          {
+            timestamp: '2024-05-02T10:01:00.000Z',
+            sampledValue: [{ value: 7400, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } }],
+          },
+        ],
+      }),
+      {},
+    );
     assert.deepStrictEqual(byChannel(u2), { '0.power': 7400, '1.status': 'Charging', '1.power': 7400 });
     assert.deepStrictEqual(values.connectors['1'].transaction, tx);
   });
@@ -503,23 +917,56 @@ describe('a 2.0.1 station reports its channels', function () {
   it('follows authorise first: Preparing on an Available connector, Finishing once unplugged', function () {
     const values = emptyStationValues();
     call(values, V201, 'StatusNotification', status201(2, 'Available'), {});
-    call(values, V201, 'TransactionEvent', txEvent('Started', 0, {
-      triggerReason: 'Authorized', evse: { id: 2 }, idToken: { idToken: 'APP-42', type: 'Central' }, info: { chargingState: 'Idle' },
-    }), {});
+    call(
+      values,
+      V201,
+      'TransactionEvent',
+      txEvent('Started', 0, {
+        triggerReason: 'Authorized',
+        evse: { id: 2 },
+        idToken: { idToken: 'APP-42', type: 'Central' },
+        info: { chargingState: 'Idle' },
+      }),
+      {},
+    );
     assert.strictEqual(values.connectors['2'].status, 'Preparing');
     assert.strictEqual(values.connectors['2'].transaction.idTag, 'APP-42');
     assert.strictEqual(values.connectors['2'].transaction.meterStart, null);
     call(values, V201, 'StatusNotification', status201(2, 'Occupied', 1), {});
-    call(values, V201, 'TransactionEvent', txEvent('Updated', 1, { triggerReason: 'CablePluggedIn', info: { chargingState: 'EVConnected' } }), {});
+    call(
+      values,
+      V201,
+      'TransactionEvent',
+      txEvent('Updated', 1, { triggerReason: 'CablePluggedIn', info: { chargingState: 'EVConnected' } }),
+      {},
+    );
     assert.strictEqual(values.connectors['2'].status, 'Preparing');
-    call(values, V201, 'TransactionEvent', txEvent('Updated', 2, { triggerReason: 'ChargingStateChanged', info: { chargingState: 'Charging' } }), {});
+    call(
+      values,
+      V201,
+      'TransactionEvent',
+      txEvent('Updated', 2, { triggerReason: 'ChargingStateChanged', info: { chargingState: 'Charging' } }),
+      {},
+    );
     assert.strictEqual(values.connectors['2'].status, 'Charging');
-    call(values, V201, 'TransactionEvent', txEvent('Updated', 3, { triggerReason: 'ChargingStateChanged', info: { chargingState: 'EVConnected' } }), {});
+    call(
+      values,
+      V201,
+      'TransactionEvent',
+      txEvent('Updated', 3, { triggerReason: 'ChargingStateChanged', info: { chargingState: 'EVConnected' } }),
+      {},
+    );
     assert.strictEqual(values.connectors['2'].status, 'SuspendedEV', 'charged, then EV connected but not charging');
     call(values, V201, 'StatusNotification', status201(2, 'Available', 4), {});
     call(values, V201, 'TransactionEvent', txEvent('Updated', 4, { triggerReason: 'EVDeparted', info: { chargingState: 'Idle' } }), {});
     assert.strictEqual(values.connectors['2'].status, 'Finishing', 'unplugged, transaction still open');
-    call(values, V201, 'TransactionEvent', txEvent('Ended', 5, { triggerReason: 'EVDeparted', info: { stoppedReason: 'EVDisconnected' } }), {});
+    call(
+      values,
+      V201,
+      'TransactionEvent',
+      txEvent('Ended', 5, { triggerReason: 'EVDeparted', info: { stoppedReason: 'EVDisconnected' } }),
+      {},
+    );
     assert.strictEqual(values.connectors['2'].status, 'Available');
     call(values, V201, 'StatusNotification', status201(2, 'Occupied', 6), {});
     assert.strictEqual(values.connectors['2'].status, 'Preparing', 'the next EV starts a new cycle');
@@ -539,26 +986,66 @@ describe('a 2.0.1 station reports its channels', function () {
 
   it('shows one status for an EVSE with two connectors', function () {
     const values = emptyStationValues();
-    call(values, V201, 'StatusNotification', { timestamp: '2024-05-02T09:00:00Z', connectorStatus: 'Available', evseId: 1, connectorId: 1 }, {});
-    call(values, V201, 'StatusNotification', { timestamp: '2024-05-02T09:00:00Z', connectorStatus: 'Faulted', evseId: 1, connectorId: 2 }, {});
+    call(
+      values,
+      V201,
+      'StatusNotification',
+      { timestamp: '2024-05-02T09:00:00Z', connectorStatus: 'Available', evseId: 1, connectorId: 1 },
+      {},
+    );
+    call(
+      values,
+      V201,
+      'StatusNotification',
+      { timestamp: '2024-05-02T09:00:00Z', connectorStatus: 'Faulted', evseId: 1, connectorId: 2 },
+      {},
+    );
     assert.strictEqual(values.connectors['1'].status, 'Available', 'still usable');
-    call(values, V201, 'StatusNotification', { timestamp: '2024-05-02T09:01:00Z', connectorStatus: 'Occupied', evseId: 1, connectorId: 1 }, {});
+    call(
+      values,
+      V201,
+      'StatusNotification',
+      { timestamp: '2024-05-02T09:01:00Z', connectorStatus: 'Occupied', evseId: 1, connectorId: 1 },
+      {},
+    );
     assert.strictEqual(values.connectors['1'].status, 'Preparing');
   });
 
   it('reads AvailabilityState from NotifyEvent for Connector, EVSE and the station', function () {
     const values = emptyStationValues();
     const ev = (eventId, component, actualValue) => ({
-      eventId, timestamp: '2024-05-02T09:30:00Z', trigger: 'Delta', actualValue,
-      eventNotificationType: 'HardWiredNotification', component, variable: { name: 'AvailabilityState' },
+      eventId,
+      timestamp: '2024-05-02T09:30:00Z',
+      trigger: 'Delta',
+      actualValue,
+      eventNotificationType: 'HardWiredNotification',
+      component,
+      variable: { name: 'AvailabilityState' },
     });
-    const u = call(values, V201, 'NotifyEvent', { generatedAt: '2024-05-02T09:30:01Z', seqNo: 0, eventData: [
-      ev(1, { name: 'Connector', evse: { id: 1, connectorId: 1 } }, 'Occupied'),
-      ev(2, { name: 'EVSE', evse: { id: 2 } }, 'Unavailable'),
-      ev(3, { name: 'ChargingStation' }, 'Available'),
-      { eventId: 4, timestamp: '2024-05-02T09:30:00Z', trigger: 'Alerting', actualValue: 'true', eventNotificationType: 'HardWiredNotification',
-        component: { name: 'Connector', evse: { id: 1, connectorId: 1 } }, variable: { name: 'Problem' } },
-    ] }, {});
+    const u = call(
+      values,
+      V201,
+      'NotifyEvent',
+      {
+        generatedAt: '2024-05-02T09:30:01Z',
+        seqNo: 0,
+        eventData: [
+          ev(1, { name: 'Connector', evse: { id: 1, connectorId: 1 } }, 'Occupied'),
+          ev(2, { name: 'EVSE', evse: { id: 2 } }, 'Unavailable'),
+          ev(3, { name: 'ChargingStation' }, 'Available'),
+          {
+            eventId: 4,
+            timestamp: '2024-05-02T09:30:00Z',
+            trigger: 'Alerting',
+            actualValue: 'true',
+            eventNotificationType: 'HardWiredNotification',
+            component: { name: 'Connector', evse: { id: 1, connectorId: 1 } },
+            variable: { name: 'Problem' },
+          },
+        ],
+      },
+      {},
+    );
     assert.deepStrictEqual(byChannel(u), { '0.status': 'Available', '1.status': 'Preparing', '2.status': 'Unavailable' });
   });
 
@@ -611,19 +1098,37 @@ describe('2.0.1 status table', function () {
 describe('connector 0 shows the whole station', function () {
   it('sums power, energy and per-phase current over the connectors', function () {
     const values = emptyStationValues();
-    call(values, V16, 'MeterValues', meter16(1, '2024-05-02T10:00:00Z', [
-      { value: '1000', unit: 'Wh' }, { value: '3680', measurand: 'Power.Active.Import', unit: 'W' },
-      { value: '16', measurand: 'Current.Import', phase: 'L1', unit: 'A' },
-    ]), {});
-    const u = call(values, V16, 'MeterValues', meter16(2, '2024-05-02T10:00:10Z', [
-      { value: '2.5', unit: 'kWh' }, { value: '11', measurand: 'Power.Active.Import', unit: 'kW' },
-      { value: '16', measurand: 'Current.Import', phase: 'L1', unit: 'A' },
-      { value: '16', measurand: 'Current.Import', phase: 'L2', unit: 'A' },
-      { value: '15.5', measurand: 'Current.Import', phase: 'L3', unit: 'A' },
-    ]), {});
+    call(
+      values,
+      V16,
+      'MeterValues',
+      meter16(1, '2024-05-02T10:00:00Z', [
+        { value: '1000', unit: 'Wh' },
+        { value: '3680', measurand: 'Power.Active.Import', unit: 'W' },
+        { value: '16', measurand: 'Current.Import', phase: 'L1', unit: 'A' },
+      ]),
+      {},
+    );
+    const u = call(
+      values,
+      V16,
+      'MeterValues',
+      meter16(2, '2024-05-02T10:00:10Z', [
+        { value: '2.5', unit: 'kWh' },
+        { value: '11', measurand: 'Power.Active.Import', unit: 'kW' },
+        { value: '16', measurand: 'Current.Import', phase: 'L1', unit: 'A' },
+        { value: '16', measurand: 'Current.Import', phase: 'L2', unit: 'A' },
+        { value: '15.5', measurand: 'Current.Import', phase: 'L3', unit: 'A' },
+      ]),
+      {},
+    );
     assert.deepStrictEqual(byChannel(u), {
-      '0.power': 14680, '0.energy': 3500, '0.current': [32, 16, 15.5],
-      '2.power': 11000, '2.energy': 2500, '2.current': [16, 16, 15.5],
+      '0.power': 14680,
+      '0.energy': 3500,
+      '0.current': [32, 16, 15.5],
+      '2.power': 11000,
+      '2.energy': 2500,
+      '2.current': [16, 16, 15.5],
     });
     assert.deepStrictEqual(stationTotals(values), { power: 14680, energy: 3500, current: [32, 16, 15.5] });
     assert.strictEqual(values.connectors['0'].updated, '2024-05-02T10:00:10Z');
@@ -631,18 +1136,46 @@ describe('connector 0 shows the whole station', function () {
 
   it("uses the station's own connector-0 meter where it sends one", function () {
     const values = emptyStationValues();
-    call(values, V201, 'MeterValues', { evseId: 1, meterValue: [{ timestamp: '2024-05-02T10:00:00Z', sampledValue: [
-      { value: 1000 }, { value: 3600, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } },
-    ] }] }, {});
+    call(
+      values,
+      V201,
+      'MeterValues',
+      {
+        evseId: 1,
+        meterValue: [
+          {
+            timestamp: '2024-05-02T10:00:00Z',
+            sampledValue: [{ value: 1000 }, { value: 3600, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } }],
+          },
+        ],
+      },
+      {},
+    );
     assert.strictEqual(values.connectors['0'].energy, 1000);
     // the main meter reports energy only: energy is its own, power stays the sum
-    const u = call(values, V201, 'MeterValues', { evseId: 0, meterValue: [{ timestamp: '2024-05-02T10:00:05Z', sampledValue: [
-      { value: 5040.2, unitOfMeasure: { unit: 'kWh' } },
-    ] }] }, {});
+    const u = call(
+      values,
+      V201,
+      'MeterValues',
+      { evseId: 0, meterValue: [{ timestamp: '2024-05-02T10:00:05Z', sampledValue: [{ value: 5040.2, unitOfMeasure: { unit: 'kWh' } }] }] },
+      {},
+    );
     assert.deepStrictEqual(byChannel(u), { '0.energy': 5040200 });
-    const u2 = call(values, V201, 'MeterValues', { evseId: 1, meterValue: [{ timestamp: '2024-05-02T10:01:00Z', sampledValue: [
-      { value: 1100 }, { value: 3700, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } },
-    ] }] }, {});
+    const u2 = call(
+      values,
+      V201,
+      'MeterValues',
+      {
+        evseId: 1,
+        meterValue: [
+          {
+            timestamp: '2024-05-02T10:01:00Z',
+            sampledValue: [{ value: 1100 }, { value: 3700, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } }],
+          },
+        ],
+      },
+      {},
+    );
     assert.deepStrictEqual(byChannel(u2), { '0.power': 3700, '1.energy': 1100, '1.power': 3700 });
     assert.deepStrictEqual(stationTotals(values), { power: 3700, energy: 5040200 });
   });
@@ -656,25 +1189,43 @@ describe('channel values survive a restart (JSON)', function () {
   it('continues the same way from reloaded values', function () {
     const values = emptyStationValues();
     call(values, V201, 'StatusNotification', status201(1, 'Occupied'), {});
-    call(values, V201, 'TransactionEvent', txEvent('Started', 0, { evse: { id: 1 }, info: { chargingState: 'Charging' },
-      meterValue: [{ timestamp: '2024-05-02T10:00:00.000Z', sampledValue: [{ value: 1500 }] }] }), {});
+    call(
+      values,
+      V201,
+      'TransactionEvent',
+      txEvent('Started', 0, {
+        evse: { id: 1 },
+        info: { chargingState: 'Charging' },
+        meterValue: [{ timestamp: '2024-05-02T10:00:00.000Z', sampledValue: [{ value: 1500 }] }],
+      }),
+      {},
+    );
     const reloaded = JSON.parse(JSON.stringify(values));
     assert.deepStrictEqual(reloaded, values);
-    const next = txEvent('Updated', 1, { info: { chargingState: 'SuspendedEV' },
-      meterValue: [{ timestamp: '2024-05-02T10:01:00.000Z', sampledValue: [{ value: 1600 }] }] });
+    const next = txEvent('Updated', 1, {
+      info: { chargingState: 'SuspendedEV' },
+      meterValue: [{ timestamp: '2024-05-02T10:01:00.000Z', sampledValue: [{ value: 1600 }] }],
+    });
     const a = call(values, V201, 'TransactionEvent', next, {});
     const b = call(reloaded, V201, 'TransactionEvent', next, {});
     assert.deepStrictEqual(b, a);
     assert.deepStrictEqual(byChannel(a), { '0.energy': 1600, '1.status': 'SuspendedEV', '1.energy': 1600 });
     assert.deepStrictEqual(reloaded, values);
-    assert.deepStrictEqual(buildWrite(V201, 'charging', 1, false, { values: reloaded }),
-      { action: 'RequestStopTransaction', payload: { transactionId: TX } });
+    assert.deepStrictEqual(buildWrite(V201, 'charging', 1, false, { values: reloaded }), {
+      action: 'RequestStopTransaction',
+      payload: { transactionId: TX },
+    });
   });
 
   it('hands out copies, so a flow changing msg.payload cannot change the stored values', function () {
     const values = emptyStationValues();
-    const u = call(values, V16, 'StartTransaction', { connectorId: 1, idTag: 'A', meterStart: 0, timestamp: '2024-05-02T10:00:00Z' },
-      { idTagInfo: { status: 'Accepted' }, transactionId: 5 });
+    const u = call(
+      values,
+      V16,
+      'StartTransaction',
+      { connectorId: 1, idTag: 'A', meterStart: 0, timestamp: '2024-05-02T10:00:00Z' },
+      { idTagInfo: { status: 'Accepted' }, transactionId: 5 },
+    );
     byChannel(u)['1.transaction'].idTag = 'changed';
     channelValue(values, 1, 'transaction').idTag = 'changed too';
     assert.strictEqual(values.connectors['1'].transaction.idTag, 'A');
@@ -685,10 +1236,15 @@ describe('the MeterValues shortcut', function () {
   it('gives the same updates and values as the generic path, over 3,000 random reports of both versions', function () {
     const { observeAnyCall } = require('../dist/lib/channels');
     let seed = 4242;
-    const rnd = (k) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % k);
+    const rnd = (k) => (seed = (seed * 1103515245 + 12345) % 2147483648) % k;
     const pick = (xs) => xs[rnd(xs.length)];
     const measurands = [undefined, 'Energy.Active.Import.Register', 'Power.Active.Import', 'Current.Import', 'Voltage'];
-    const units = { 'Energy.Active.Import.Register': ['Wh', 'kWh'], 'Power.Active.Import': ['W', 'kW'], 'Current.Import': ['A'], Voltage: ['V'] };
+    const units = {
+      'Energy.Active.Import.Register': ['Wh', 'kWh'],
+      'Power.Active.Import': ['W', 'kW'],
+      'Current.Import': ['A'],
+      Voltage: ['V'],
+    };
     const sample = (version) => {
       const measurand = pick(measurands);
       const sv = {};
@@ -696,7 +1252,7 @@ describe('the MeterValues shortcut', function () {
       if (version === V16) sv.value = String(value);
       else sv.value = value;
       if (measurand) sv.measurand = measurand;
-      const unit = pick([undefined, ...(units[measurand || 'Energy.Active.Import.Register'])]);
+      const unit = pick([undefined, ...units[measurand || 'Energy.Active.Import.Register']]);
       if (unit) {
         if (version === V16) sv.unit = unit;
         else sv.unitOfMeasure = { unit, ...(rnd(4) === 0 ? { multiplier: pick([-1, 1]) } : {}) };
@@ -738,11 +1294,17 @@ describe('the MeterValues shortcut, when a report ends where it started', functi
   it('reports no change when later entries of one report restore the current that was stored', function () {
     const { observeAnyCall } = require('../dist/lib/channels');
     const phase = (p, v) => ({ value: String(v), measurand: 'Current.Import', phase: p, unit: 'A' });
-    const start = { connectorId: 1, meterValue: [{ timestamp: '2024-05-02T10:00:00Z', sampledValue: [phase('L1', 10), phase('L2', 10), phase('L3', 10)] }] };
-    const report = { connectorId: 1, meterValue: [
-      { timestamp: '2024-05-02T10:01:00Z', sampledValue: [phase('L1', 16)] },
-      { timestamp: '2024-05-02T10:02:00Z', sampledValue: [phase('L1', 10), phase('L2', 10), phase('L3', 10)] },
-    ] };
+    const start = {
+      connectorId: 1,
+      meterValue: [{ timestamp: '2024-05-02T10:00:00Z', sampledValue: [phase('L1', 10), phase('L2', 10), phase('L3', 10)] }],
+    };
+    const report = {
+      connectorId: 1,
+      meterValue: [
+        { timestamp: '2024-05-02T10:01:00Z', sampledValue: [phase('L1', 16)] },
+        { timestamp: '2024-05-02T10:02:00Z', sampledValue: [phase('L1', 10), phase('L2', 10), phase('L3', 10)] },
+      ],
+    };
     assertValid(V16, 'MeterValues', 'request', report);
     const fast = emptyStationValues();
     const generic = emptyStationValues();

@@ -12,7 +12,9 @@ async function until(condition, timeoutMs) {
   for (;;) {
     try {
       if (await condition()) return;
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${condition}`);
     await delay(100);
   }
@@ -23,40 +25,123 @@ const { redisAvailable, startRedis } = require('./redis-server');
 function flows(redisUrl) {
   return [
     { id: 'tab1', type: 'tab', label: 'Flow 1' },
-    { id: 'iface1', type: 'ocpp-interface', name: 'Park', versions: ['ocpp1.6', 'ocpp2.0.1'], autoApprove: true, port: '', path: '/ocpp',
-      security: 'none', heartbeatInterval: 300, callTimeout: 30, unknownIdTags: 'accept', deactivated: false, store: 'redis', redisUrl },
+    {
+      id: 'iface1',
+      type: 'ocpp-interface',
+      name: 'Park',
+      versions: ['ocpp1.6', 'ocpp2.0.1'],
+      autoApprove: true,
+      port: '',
+      path: '/ocpp',
+      security: 'none',
+      heartbeatInterval: 300,
+      callTimeout: 30,
+      unknownIdTags: 'accept',
+      deactivated: false,
+      store: 'redis',
+      redisUrl,
+    },
     // POST /cmd { station, action, payload } -> ocpp-command -> the answer, or the caught error's code
     { id: 'httpin', z: 'tab1', type: 'http in', url: '/cmd', method: 'post', wires: [['prep']] },
-    { id: 'prep', z: 'tab1', type: 'function', func: 'msg.ocpp = { station: msg.payload.station }; msg.topic = msg.payload.action; msg.payload = msg.payload.payload || {}; return msg;', wires: [['cmd']] },
+    {
+      id: 'prep',
+      z: 'tab1',
+      type: 'function',
+      func: 'msg.ocpp = { station: msg.payload.station }; msg.topic = msg.payload.action; msg.payload = msg.payload.payload || {}; return msg;',
+      wires: [['cmd']],
+    },
     { id: 'cmd', z: 'tab1', type: 'ocpp-command', interface: 'iface1', timeout: 3, wires: [['ok']] },
-    { id: 'ok', z: 'tab1', type: 'function', func: 'msg.payload = { payload: msg.payload, version: msg.ocpp.version }; return msg;', wires: [['resp']] },
+    {
+      id: 'ok',
+      z: 'tab1',
+      type: 'function',
+      func: 'msg.payload = { payload: msg.payload, version: msg.ocpp.version }; return msg;',
+      wires: [['resp']],
+    },
     { id: 'catcher', z: 'tab1', type: 'catch', scope: ['cmd'], wires: [['err']] },
-    { id: 'err', z: 'tab1', type: 'function', func: 'msg.payload = { error: msg.error.code || null, message: msg.error.message }; return msg;', wires: [['resp']] },
+    {
+      id: 'err',
+      z: 'tab1',
+      type: 'function',
+      func: 'msg.payload = { error: msg.error.code || null, message: msg.error.message }; return msg;',
+      wires: [['resp']],
+    },
     { id: 'resp', z: 'tab1', type: 'http response', wires: [] },
     // POST /limit { station, value } -> ocpp-channel currentLimit on connector 1 -> its output, or the caught error
     { id: 'limitin', z: 'tab1', type: 'http in', url: '/limit', method: 'post', wires: [['limitprep']] },
-    { id: 'limitprep', z: 'tab1', type: 'function', func: 'msg.ocpp = { station: msg.payload.station }; msg.payload = msg.payload.value; return msg;', wires: [['limit']] },
-    { id: 'limit', z: 'tab1', type: 'ocpp-channel', interface: 'iface1', station: '', connector: 1, channel: 'currentLimit', wires: [['limitok']] },
-    { id: 'limitok', z: 'tab1', type: 'function', func: 'msg.payload = { payload: msg.payload, action: msg.ocpp.action }; return msg;', wires: [['resp']] },
+    {
+      id: 'limitprep',
+      z: 'tab1',
+      type: 'function',
+      func: 'msg.ocpp = { station: msg.payload.station }; msg.payload = msg.payload.value; return msg;',
+      wires: [['limit']],
+    },
+    {
+      id: 'limit',
+      z: 'tab1',
+      type: 'ocpp-channel',
+      interface: 'iface1',
+      station: '',
+      connector: 1,
+      channel: 'currentLimit',
+      wires: [['limitok']],
+    },
+    {
+      id: 'limitok',
+      z: 'tab1',
+      type: 'function',
+      func: 'msg.payload = { payload: msg.payload, action: msg.ocpp.action }; return msg;',
+      wires: [['resp']],
+    },
     { id: 'limitcatch', z: 'tab1', type: 'catch', scope: ['limit'], wires: [['err']] },
     // the flow nodes' own statuses, as GET /status { <node id>: { fill, text } }
-    { id: 'in1', z: 'tab1', type: 'ocpp-in', interface: 'iface1', station: '', actions: ['connected', 'rejected'], reply: 'auto', wires: [['keeprejected']] },
-    { id: 'keeprejected', z: 'tab1', type: 'function', func: "if (msg.topic === 'rejected') global.set('rejected', msg.payload); return null;", wires: [[]] },
+    {
+      id: 'in1',
+      z: 'tab1',
+      type: 'ocpp-in',
+      interface: 'iface1',
+      station: '',
+      actions: ['connected', 'rejected'],
+      reply: 'auto',
+      wires: [['keeprejected']],
+    },
+    {
+      id: 'keeprejected',
+      z: 'tab1',
+      type: 'function',
+      func: "if (msg.topic === 'rejected') global.set('rejected', msg.payload); return null;",
+      wires: [[]],
+    },
     { id: 'statuses', z: 'tab1', type: 'status', scope: ['cmd', 'in1', 'limit'], wires: [['keep']] },
-    { id: 'keep', z: 'tab1', type: 'function', func: "const all = global.get('statuses') || {}; all[msg.status.source.id] = { fill: msg.status.fill, text: msg.status.text }; global.set('statuses', all); return null;", wires: [[]] },
+    {
+      id: 'keep',
+      z: 'tab1',
+      type: 'function',
+      func: "const all = global.get('statuses') || {}; all[msg.status.source.id] = { fill: msg.status.fill, text: msg.status.text }; global.set('statuses', all); return null;",
+      wires: [[]],
+    },
     { id: 'statusin', z: 'tab1', type: 'http in', url: '/status', method: 'get', wires: [['statusout']] },
-    { id: 'statusout', z: 'tab1', type: 'function', func: "msg.payload = Object.assign({}, global.get('statuses'), { rejected: global.get('rejected') || null }); return msg;", wires: [['resp']] },
+    {
+      id: 'statusout',
+      z: 'tab1',
+      type: 'function',
+      func: "msg.payload = Object.assign({}, global.get('statuses'), { rejected: global.get('rejected') || null }); return msg;",
+      wires: [['resp']],
+    },
   ];
 }
 
 async function json(port, method, urlPath, body) {
   const res = await fetch(`http://127.0.0.1:${port}${urlPath}`, {
-    method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined,
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
   });
   return { status: res.status, body: await res.json().catch(() => null) };
 }
 
-const command = async (port, stationId, action, payload) => (await json(port, 'POST', '/cmd', { station: stationId, action, payload })).body;
+const command = async (port, stationId, action, payload) =>
+  (await json(port, 'POST', '/cmd', { station: stationId, action, payload })).body;
 const sessions = async (port, stationId) => (await json(port, 'GET', `/ocpp-interface/iface1/sessions?station=${stationId}`)).body;
 const table = async (port) => (await json(port, 'GET', '/ocpp-interface/iface1/stations')).body;
 const url = (port) => `ws://127.0.0.1:${port}/ocpp`;
@@ -87,7 +172,10 @@ function editorStatuses(port) {
       for (const m of [].concat(JSON.parse(String(data)))) if (m.topic && m.topic.startsWith('status/')) out[m.topic.slice(7)] = m.data;
     });
     ws.on('error', reject);
-    setTimeout(() => { ws.close(); resolve(out); }, 500);
+    setTimeout(() => {
+      ws.close();
+      resolve(out);
+    }, 500);
   });
 }
 
@@ -109,7 +197,8 @@ async function boot(client, version) {
   else await client.call('BootNotification', { chargingStation: { vendorName: 'V', model: 'M' }, reason: 'PowerUp' });
 }
 
-const start16 = (client, i) => client.call('StartTransaction', { connectorId: 1, idTag: `TAG${i}`, meterStart: 0, timestamp: new Date().toISOString() });
+const start16 = (client, i) =>
+  client.call('StartTransaction', { connectorId: 1, idTag: `TAG${i}`, meterStart: 0, timestamp: new Date().toISOString() });
 
 describe('two Node-RED instances on one interface (store: redis)', function () {
   this.timeout(120000);
@@ -151,18 +240,31 @@ describe('two Node-RED instances on one interface (store: redis)', function () {
     assert.deepStrictEqual(await command(a.port, 'B16', 'ClearCache', {}), { payload: { status: 'Accepted' }, version: 'ocpp1.6' });
     assert.deepStrictEqual(await command(b.port, 'A16', 'ClearCache', {}), { payload: { status: 'Accepted' }, version: 'ocpp1.6' });
     // a channel write on A reaches the station on B
-    assert.deepStrictEqual((await json(a.port, 'POST', '/limit', { station: 'B16', value: 16 })).body,
-      { payload: { accepted: true, status: 'Accepted' }, action: 'SetChargingProfile' });
-    assert.deepStrictEqual(profiles.B16.pop(), { connectorId: 1, csChargingProfiles: { chargingProfileId: 7001, stackLevel: 0, chargingProfilePurpose: 'TxDefaultProfile',
-      chargingProfileKind: 'Relative', chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] } } });
-    assert.deepStrictEqual((await json(b.port, 'POST', '/limit', { station: 'A16', value: 10 })).body.payload, { accepted: true, status: 'Accepted' });
+    assert.deepStrictEqual((await json(a.port, 'POST', '/limit', { station: 'B16', value: 16 })).body, {
+      payload: { accepted: true, status: 'Accepted' },
+      action: 'SetChargingProfile',
+    });
+    assert.deepStrictEqual(profiles.B16.pop(), {
+      connectorId: 1,
+      csChargingProfiles: {
+        chargingProfileId: 7001,
+        stackLevel: 0,
+        chargingProfilePurpose: 'TxDefaultProfile',
+        chargingProfileKind: 'Relative',
+        chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] },
+      },
+    });
+    assert.deepStrictEqual((await json(b.port, 'POST', '/limit', { station: 'A16', value: 10 })).body.payload, {
+      accepted: true,
+      status: 'Accepted',
+    });
     assert.strictEqual(profiles.A16.pop().csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0].limit, 10);
     // the holder's error code comes back unchanged
     assert.strictEqual((await command(a.port, 'B201', 'NoSuchCommand', {})).error, 'unknownAction');
     assert.strictEqual((await command(a.port, 'B16', 'ClearCache', { bogus: 1 })).error, 'invalidPayload');
     const started = Date.now();
     assert.strictEqual((await command(a.port, 'B16', 'GetConfiguration', {})).error, 'timeout');
-    assert.ok(Date.now() - started >= 2900, 'the caller\'s timeout of 3 s applies');
+    assert.ok(Date.now() - started >= 2900, "the caller's timeout of 3 s applies");
     assert.strictEqual((await command(a.port, 'nobody', 'ClearCache', {})).error, 'unknownStation');
 
     await onB16.close({ force: true });
@@ -181,11 +283,15 @@ describe('two Node-RED instances on one interface (store: redis)', function () {
     for (let i = 0; i < 40; i++) clients.push(station(url(i % 2 ? b.port : a.port), `TX${i}`, ['ocpp1.6']));
     const stations = await Promise.all(clients);
     const t0 = Date.now();
-    const ids = (await Promise.all(stations.map(async (c, i) => {
-      const mine = [];
-      for (let n = 0; n < 25; n++) mine.push((await start16(c, i)).transactionId);
-      return mine;
-    }))).flat();
+    const ids = (
+      await Promise.all(
+        stations.map(async (c, i) => {
+          const mine = [];
+          for (let n = 0; n < 25; n++) mine.push((await start16(c, i)).transactionId);
+          return mine;
+        }),
+      )
+    ).flat();
     const ms = Date.now() - t0;
     assert.strictEqual(ids.length, 1000);
     assert.strictEqual(new Set(ids).size, 1000, 'every transaction id is distinct');
@@ -199,7 +305,12 @@ describe('two Node-RED instances on one interface (store: redis)', function () {
     await boot(first, 'ocpp1.6');
     const closed = new Promise((resolve) => first.once('close', resolve));
     const second = answering(await station(url(b.port), 'MOVER', ['ocpp1.6']));
-    await Promise.race([closed, delay(5000).then(() => { throw new Error('the first connection stayed open'); })]);
+    await Promise.race([
+      closed,
+      delay(5000).then(() => {
+        throw new Error('the first connection stayed open');
+      }),
+    ]);
     await until(async () => {
       const t = await table(a.port);
       const s = t.find((x) => x.id === 'MOVER');
@@ -237,8 +348,12 @@ describe('two Node-RED instances on one interface (store: redis)', function () {
     // ocpp-in tells the refusal with the reason from the catalogue
     await until(async () => {
       const r = (await statuses(b.port)).rejected;
-      return r && r.id === 'NEWCOMER' && r.status === 503
-        && r.reason === 'the station registry in Redis is unreachable: only stations this instance knows may connect (HTTP 503)';
+      return (
+        r &&
+        r.id === 'NEWCOMER' &&
+        r.status === 503 &&
+        r.reason === 'the station registry in Redis is unreachable: only stations this instance knows may connect (HTTP 503)'
+      );
     }, 5000);
     // Redis back, empty (no persistence): the instances write back what they hold
     redis = await startRedis(redisPort);
@@ -246,8 +361,11 @@ describe('two Node-RED instances on one interface (store: redis)', function () {
       const t = await table(b.port);
       const held1 = t.find((s) => s.id === 'HELD');
       // the other instance sees the change made while Redis was away: it was stored
-      return JSON.stringify(t.map((s) => s.id).sort()) === JSON.stringify(known) && held1.connected
-        && held1.connectors.some((c) => c.id === 1 && c.status === 'Preparing');
+      return (
+        JSON.stringify(t.map((s) => s.id).sort()) === JSON.stringify(known) &&
+        held1.connected &&
+        held1.connectors.some((c) => c.id === 1 && c.status === 'Preparing')
+      );
     }, 15000);
     const after = (await start16(held, 1)).transactionId;
     assert.ok(after > before, `a transaction id after the outage (${after}) is new (before: ${before})`);
@@ -270,10 +388,20 @@ describe('two Node-RED instances on one interface (store: redis)', function () {
     await boot(c3, 'ocpp2.0.1');
     const started = new Date(Date.now() - 60000).toISOString();
     const tx = (await c1.call('StartTransaction', { connectorId: 1, idTag: 'KTAG', meterStart: 1200, timestamp: started })).transactionId;
-    const energy = (timestamp, value, context) => ({ timestamp, sampledValue: [{ value, context, measurand: 'Energy.Active.Import.Register' }] });
-    await c3.call('TransactionEvent', { eventType: 'Started', timestamp: started, triggerReason: 'Authorized', seqNo: 0,
-      transactionInfo: { transactionId: 'K3-TX' }, evse: { id: 1, connectorId: 1 }, idToken: { idToken: 'K3TAG', type: 'ISO14443' },
-      meterValue: [energy(started, 500, 'Transaction.Begin')] });
+    const energy = (timestamp, value, context) => ({
+      timestamp,
+      sampledValue: [{ value, context, measurand: 'Energy.Active.Import.Register' }],
+    });
+    await c3.call('TransactionEvent', {
+      eventType: 'Started',
+      timestamp: started,
+      triggerReason: 'Authorized',
+      seqNo: 0,
+      transactionInfo: { transactionId: 'K3-TX' },
+      evse: { id: 1, connectorId: 1 },
+      idToken: { idToken: 'K3TAG', type: 'ISO14443' },
+      meterValue: [energy(started, 500, 'Transaction.Begin')],
+    });
     await until(async () => (await sessions(b.port, 'K3')).length === 1 && (await sessions(b.port, 'K1')).length === 1, 5000);
     a.child.kill('SIGKILL');
     await new Promise((resolve) => a.child.once('exit', resolve));
@@ -282,16 +410,37 @@ describe('two Node-RED instances on one interface (store: redis)', function () {
     assert.deepStrictEqual((await command(b.port, 'K1', 'ClearCache', {})).payload, { status: 'Accepted' });
     const stopped = new Date().toISOString();
     await again.call('StopTransaction', { transactionId: tx, meterStop: 8450, timestamp: stopped, reason: 'EVDisconnected' });
-    await again3.call('TransactionEvent', { eventType: 'Ended', timestamp: stopped, triggerReason: 'EVCommunicationLost', seqNo: 1,
-      transactionInfo: { transactionId: 'K3-TX', stoppedReason: 'EVDisconnected' }, meterValue: [energy(stopped, 2750, 'Transaction.End')] });
+    await again3.call('TransactionEvent', {
+      eventType: 'Ended',
+      timestamp: stopped,
+      triggerReason: 'EVCommunicationLost',
+      seqNo: 1,
+      transactionInfo: { transactionId: 'K3-TX', stoppedReason: 'EVDisconnected' },
+      meterValue: [energy(stopped, 2750, 'Transaction.End')],
+    });
     // one record each, continued on B: completed with the energy of the whole charge
     const [k1] = await sessions(b.port, 'K1');
     assert.deepStrictEqual((await sessions(b.port, 'K1')).length, 1);
-    assert.deepStrictEqual([k1.status, k1.transactionId, k1.idTag, k1.start, k1.meterStart, k1.meterStop, k1.energy, k1.duration, k1.stopReason],
-      ['completed', tx, 'KTAG', started, 1200, 8450, 7250, Math.round((Date.parse(stopped) - Date.parse(started)) / 1000), 'EVDisconnected']);
+    assert.deepStrictEqual(
+      [k1.status, k1.transactionId, k1.idTag, k1.start, k1.meterStart, k1.meterStop, k1.energy, k1.duration, k1.stopReason],
+      [
+        'completed',
+        tx,
+        'KTAG',
+        started,
+        1200,
+        8450,
+        7250,
+        Math.round((Date.parse(stopped) - Date.parse(started)) / 1000),
+        'EVDisconnected',
+      ],
+    );
     const k3s = await sessions(b.port, 'K3');
     assert.strictEqual(k3s.length, 1);
-    assert.deepStrictEqual([k3s[0].status, k3s[0].idTag, k3s[0].meterStart, k3s[0].meterStop, k3s[0].energy], ['completed', 'K3TAG', 500, 2750, 2250]);
+    assert.deepStrictEqual(
+      [k3s[0].status, k3s[0].idTag, k3s[0].meterStart, k3s[0].meterStop, k3s[0].energy],
+      ['completed', 'K3TAG', 500, 2750, 2250],
+    );
     await again3.close({ force: true });
     // K2 never comes back: nobody holds it, at once for commands, and in the table once its presence expired
     const gone = await command(b.port, 'K2', 'ClearCache', {});
@@ -330,7 +479,7 @@ describe('store: redis with a password (credential redisPassword)', function () 
     if (redis) await redis.stop();
   });
 
-  it('reaches Redis with the node\'s credential; with a wrong one the nodes are red and stations get 503', async function () {
+  it("reaches Redis with the node's credential; with a wrong one the nodes are red and stations get 503", async function () {
     const c = await station(url(good.port), 'PW1', ['ocpp1.6']);
     await boot(c, 'ocpp1.6');
     await until(async () => (await table(good.port)).some((s) => s.id === 'PW1' && s.connected), 5000);
@@ -347,7 +496,10 @@ describe('store: redis with a password (credential redisPassword)', function () 
       return ['cmd', 'in1', 'limit'].every((id) => st[id] && st[id].fill === 'red' && st[id].text === 'Redis unreachable');
     }, 10000);
     const ok = await editorStatuses(good.port);
-    assert.ok(['cmd', 'in1', 'limit'].every((id) => ok[id] && ok[id].fill === 'green'), JSON.stringify(ok));
+    assert.ok(
+      ['cmd', 'in1', 'limit'].every((id) => ok[id] && ok[id].fill === 'green'),
+      JSON.stringify(ok),
+    );
     await assert.rejects(station(url(bad.port), 'PW2', ['ocpp1.6']), (err) => err.code === 503);
     assert.ok(/WRONGPASS|NOAUTH|invalid password/i.test(bad.logs()), 'the refused password is logged');
     await c.close({ force: true });

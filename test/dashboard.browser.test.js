@@ -28,11 +28,12 @@ async function wallbox16(url, id) {
   let transactionId = null;
   let meter = 0;
   const status = (s) => cp.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: s, timestamp: now() });
-  const record = (action, answer, then) => cp.handle(action, ({ params }) => {
-    cp.calls.push([action, plain(params)]);
-    if (then) later(then);
-    return answer;
-  });
+  const record = (action, answer, then) =>
+    cp.handle(action, ({ params }) => {
+      cp.calls.push([action, plain(params)]);
+      if (then) later(then);
+      return answer;
+    });
   record('RemoteStartTransaction', { status: 'Accepted' }, async () => {
     await status('Preparing');
     ({ transactionId } = await cp.call('StartTransaction', { connectorId: 1, idTag: 'DASHBOARD', meterStart: meter, timestamp: now() }));
@@ -52,11 +53,17 @@ async function wallbox16(url, id) {
   cp.meter = (watts, wh) => {
     meter = wh;
     return cp.call('MeterValues', {
-      connectorId: 1, transactionId,
-      meterValue: [{ timestamp: now(), sampledValue: [
-        { value: String(watts), measurand: 'Power.Active.Import', unit: 'W' },
-        { value: String(wh), measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
-      ] }],
+      connectorId: 1,
+      transactionId,
+      meterValue: [
+        {
+          timestamp: now(),
+          sampledValue: [
+            { value: String(watts), measurand: 'Power.Active.Import', unit: 'W' },
+            { value: String(wh), measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
+          ],
+        },
+      ],
     });
   };
   cp.transactionId = () => transactionId;
@@ -73,18 +80,22 @@ async function station201(url, id) {
   const event = (eventType, triggerReason, chargingState, meterValue) => {
     const started = eventType === 'Started';
     return cp.call('TransactionEvent', {
-      eventType, timestamp: now(), triggerReason, seqNo: seqNo++,
+      eventType,
+      timestamp: now(),
+      triggerReason,
+      seqNo: seqNo++,
       transactionInfo: { transactionId: tx.id, chargingState, ...(started ? { remoteStartId: tx.remoteStartId } : {}) },
       ...(started ? { idToken: tx.idToken, evse: { id: 1, connectorId: 1 } } : {}),
       ...(meterValue ? { meterValue } : {}),
     });
   };
   const connector = (connectorStatus) => cp.call('StatusNotification', { timestamp: now(), connectorStatus, evseId: 1, connectorId: 1 });
-  const record = (action, answer, then) => cp.handle(action, ({ params }) => {
-    cp.calls.push([action, plain(params)]);
-    if (then) later(() => then(params));
-    return answer;
-  });
+  const record = (action, answer, then) =>
+    cp.handle(action, ({ params }) => {
+      cp.calls.push([action, plain(params)]);
+      if (then) later(() => then(params));
+      return answer;
+    });
   record('RequestStartTransaction', { status: 'Accepted' }, async (params) => {
     tx = { id: `${id}-tx1`, idToken: params.idToken, remoteStartId: params.remoteStartId };
     await connector('Occupied');
@@ -97,10 +108,16 @@ async function station201(url, id) {
     await cp.call('BootNotification', boot201);
     await connector('Available');
   };
-  cp.meter = (watts, wh) => event('Updated', 'MeterValuePeriodic', 'Charging', [{ timestamp: now(), sampledValue: [
-    { value: watts, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } },
-    { value: wh, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } },
-  ] }]);
+  cp.meter = (watts, wh) =>
+    event('Updated', 'MeterValuePeriodic', 'Charging', [
+      {
+        timestamp: now(),
+        sampledValue: [
+          { value: watts, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } },
+          { value: wh, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } },
+        ],
+      },
+    ]);
   cp.transactionId = () => tx && tx.id;
   cp.unplug = () => connector('Available');
   return cp;
@@ -141,7 +158,8 @@ describe('example 05: the charging park dashboard (headless Chromium)', function
     const end = Date.now() + 15000;
     for (;;) {
       const [api, dashboard] = await Promise.all([
-        httpStatus(`${base}/ocpp-interface/${ifaceId}/stations`), httpStatus(`${base}/dashboard/park`),
+        httpStatus(`${base}/ocpp-interface/${ifaceId}/stations`),
+        httpStatus(`${base}/dashboard/park`),
       ]);
       if (api === 200 && dashboard === 200) break;
       if (Date.now() > end) throw new Error(`the example did not start (interface API ${api}, dashboard ${dashboard})\n${nr.logs()}`);
@@ -152,8 +170,16 @@ describe('example 05: the charging park dashboard (headless Chromium)', function
     const { chromium } = require('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run',
-        '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (msg) => {
@@ -163,14 +189,16 @@ describe('example 05: the charging park dashboard (headless Chromium)', function
       if (/^Failed to load resource/.test(msg.text()) && where && !where.startsWith(base)) return;
       problems.push(`console.error: ${msg.text()} (${where})`);
     });
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err && err.stack || err}`));
-    page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
-      // socket.io: 42["msg-input:<widget id>", msg]
-      const m = /^\d*(\[.*\])$/s.exec(String(payload));
-      if (!m) return;
-      const [event, msg] = JSON.parse(m[1]);
-      if (event === `msg-input:${chartId}` && msg) chartPoints.push([msg.topic, msg.payload]);
-    }));
+    page.on('pageerror', (err) => problems.push(`pageerror: ${(err && err.stack) || err}`));
+    page.on('websocket', (ws) =>
+      ws.on('framereceived', ({ payload }) => {
+        // socket.io: 42["msg-input:<widget id>", msg]
+        const m = /^\d*(\[.*\])$/s.exec(String(payload));
+        if (!m) return;
+        const [event, msg] = JSON.parse(m[1]);
+        if (event === `msg-input:${chartId}` && msg) chartPoints.push([msg.topic, msg.payload]);
+      }),
+    );
   });
 
   after(async function () {
@@ -232,11 +260,16 @@ describe('example 05: the charging park dashboard (headless Chromium)', function
     await b.meter(3680, 500);
     await shows('CP-B', 'power', '3.68 kW');
     await shows('CP-B', 'energy', '0.50 kWh');
-    await until(() => chartPoints.some(([s, kw]) => s === 'CP-B' && kw === 3.68),
-      `the chart to get CP-B's 3.68 kW (it got ${JSON.stringify(chartPoints)})`);
+    await until(
+      () => chartPoints.some(([s, kw]) => s === 'CP-B' && kw === 3.68),
+      `the chart to get CP-B's 3.68 kW (it got ${JSON.stringify(chartPoints)})`,
+    );
     // the flow repeats each station's power every 15 s: count changes, not points
-    const changesOfA = chartPoints.filter(([s]) => s === 'CP-A').map(([, kw]) => kw).filter((kw, i, all) => i === 0 || kw !== all[i - 1]);
-    assert.deepStrictEqual(changesOfA.slice(-2), [7.4, 11], 'the chart follows CP-A\'s power');
+    const changesOfA = chartPoints
+      .filter(([s]) => s === 'CP-A')
+      .map(([, kw]) => kw)
+      .filter((kw, i, all) => i === 0 || kw !== all[i - 1]);
+    assert.deepStrictEqual(changesOfA.slice(-2), [7.4, 11], "the chart follows CP-A's power");
   });
 
   it('sets and clears a current limit with the slider', async function () {
@@ -288,9 +321,17 @@ describe('example 05: the charging park dashboard (headless Chromium)', function
       await second.goto(page.url(), { waitUntil: 'load' });
       const cards = second.locator('.park-station');
       await cards.nth(1).waitFor({ timeout: 10000 });
-      const shown = await cards.evaluateAll((els) => els.map((e) => [e.dataset.station,
-        e.querySelector('.park-status').textContent.trim(), e.querySelector('.park-energy').textContent.trim()]));
-      assert.deepStrictEqual(shown, [['CP-A', 'Available', '2.50 kWh'], ['CP-B', 'Available', '0.50 kWh']]);
+      const shown = await cards.evaluateAll((els) =>
+        els.map((e) => [
+          e.dataset.station,
+          e.querySelector('.park-status').textContent.trim(),
+          e.querySelector('.park-energy').textContent.trim(),
+        ]),
+      );
+      assert.deepStrictEqual(shown, [
+        ['CP-A', 'Available', '2.50 kWh'],
+        ['CP-B', 'Available', '0.50 kWh'],
+      ]);
     } finally {
       await second.close();
     }
@@ -300,11 +341,16 @@ describe('example 05: the charging park dashboard (headless Chromium)', function
     const editor = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     try {
       await editor.goto(page.url().replace(/\/dashboard.*$/, '/'), { waitUntil: 'load' });
-      await editor.waitForFunction(() => window.RED && RED.nodes && RED.nodes.getType('ui-base') && RED.nodes.node('b5a0000000000001'),
-        null, { timeout: 30000 });
+      await editor.waitForFunction(
+        () => window.RED && RED.nodes && RED.nodes.getType('ui-base') && RED.nodes.node('b5a0000000000001'),
+        null,
+        { timeout: 30000 },
+      );
       const invalid = await editor.evaluate(() => {
         const bad = [];
-        const check = (n) => { if (n.valid === false) bad.push(`${n.type} ${n.id} ${JSON.stringify(n.validationErrors || [])}`); };
+        const check = (n) => {
+          if (n.valid === false) bad.push(`${n.type} ${n.id} ${JSON.stringify(n.validationErrors || [])}`);
+        };
         RED.nodes.eachNode(check);
         RED.nodes.eachConfig(check);
         return bad;

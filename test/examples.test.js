@@ -73,10 +73,19 @@ describe('example flows', function () {
     port = await freePort();
   });
 
-  it('every example imports: an array with one ocpp-interface on Node-RED\'s own server at /ocpp, both versions, auto-approve, and a comment', function () {
-    const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')).sort();
-    assert.deepStrictEqual(files, ['01 Monitor all stations.json', '02 RFID authorisation by flow.json',
-      '03 Remote start and stop.json', '04 Load management.json', '05 Charging park dashboard.json', '06 Monthly billing export.json']);
+  it("every example imports: an array with one ocpp-interface on Node-RED's own server at /ocpp, both versions, auto-approve, and a comment", function () {
+    const files = fs
+      .readdirSync(EXAMPLES)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
+    assert.deepStrictEqual(files, [
+      '01 Monitor all stations.json',
+      '02 RFID authorisation by flow.json',
+      '03 Remote start and stop.json',
+      '04 Load management.json',
+      '05 Charging park dashboard.json',
+      '06 Monthly billing export.json',
+    ]);
     let shared;
     for (const file of files) {
       const flow = readExample(file);
@@ -91,11 +100,15 @@ describe('example flows', function () {
       // the same interface in every example, so importing several of them reuses it instead of clashing on /ocpp
       shared = shared || iface;
       assert.deepStrictEqual(iface, shared, `${file}: the interface differs from the other examples'`);
-      assert.ok(flow.some((n) => n.type === 'comment' && n.info), `${file}: no comment explains it`);
+      assert.ok(
+        flow.some((n) => n.type === 'comment' && n.info),
+        `${file}: no comment explains it`,
+      );
       const ids = new Set(flow.map((n) => n.id));
       assert.strictEqual(ids.size, flow.length, `${file}: duplicate node ids`);
       for (const n of flow) {
-        for (const out of n.wires || []) for (const target of out) assert.ok(ids.has(target), `${file}: ${n.id} is wired to a missing node ${target}`);
+        for (const out of n.wires || [])
+          for (const target of out) assert.ok(ids.has(target), `${file}: ${n.id} is wired to a missing node ${target}`);
         if (n.interface !== undefined) assert.strictEqual(n.interface, iface.id, `${file}: ${n.type} ${n.id} uses another interface`);
       }
     }
@@ -107,7 +120,11 @@ describe('example flows', function () {
     for (const type of ['ui-base', 'ui-page', 'ui-group', 'ui-theme']) assert.ok(types.has(type), `no ${type} node`);
     assert.deepStrictEqual([...types].filter((t) => t.startsWith('ocpp-')).sort(), ['ocpp-channel', 'ocpp-interface']);
     const channels = flow.filter((n) => n.type === 'ocpp-channel');
-    assert.deepStrictEqual(channels.filter((n) => n.station !== ''), [], 'every channel serves every station');
+    assert.deepStrictEqual(
+      channels.filter((n) => n.station !== ''),
+      [],
+      'every channel serves every station',
+    );
     assert.deepStrictEqual(channels.map((n) => n.channel).sort(), ['charging', 'connected', 'currentLimit', 'energy', 'power', 'status']);
     const page = flow.find((n) => n.type === 'ui-page');
     assert.strictEqual(flow.find((n) => n.id === page.ui).path, '/dashboard');
@@ -152,7 +169,11 @@ describe('example flows', function () {
       const cp = await station(ex.url, 'CP001', ['ocpp1.6']);
       await cp.call('BootNotification', boot16);
       assert.deepStrictEqual(plain(await cp.call('Authorize', { idTag: 'TAG-ALLOWED' })), { idTagInfo: { status: 'Accepted' } });
-      assert.deepStrictEqual(plain(await cp.call('Authorize', { idTag: '04a2b3c4' })), { idTagInfo: { status: 'Accepted' } }, 'card numbers are compared without regard to case');
+      assert.deepStrictEqual(
+        plain(await cp.call('Authorize', { idTag: '04a2b3c4' })),
+        { idTagInfo: { status: 'Accepted' } },
+        'card numbers are compared without regard to case',
+      );
       assert.deepStrictEqual(plain(await cp.call('Authorize', { idTag: 'STRANGER' })), { idTagInfo: { status: 'Invalid' } });
       const first = await decisions.next('the first decision');
       assert.strictEqual(first.topic, 'CP001: TAG-ALLOWED');
@@ -163,8 +184,12 @@ describe('example flows', function () {
       const ex = await loadExample('02 RFID authorisation by flow.json', port);
       const cp = await station(ex.url, 'CP201', ['ocpp2.0.1']);
       await cp.call('BootNotification', boot201);
-      assert.deepStrictEqual(plain(await cp.call('Authorize', { idToken: { idToken: '04A2B3C4', type: 'ISO14443' } })), { idTokenInfo: { status: 'Accepted' } });
-      assert.deepStrictEqual(plain(await cp.call('Authorize', { idToken: { idToken: 'DEADBEEF', type: 'ISO14443' } })), { idTokenInfo: { status: 'Invalid' } });
+      assert.deepStrictEqual(plain(await cp.call('Authorize', { idToken: { idToken: '04A2B3C4', type: 'ISO14443' } })), {
+        idTokenInfo: { status: 'Accepted' },
+      });
+      assert.deepStrictEqual(plain(await cp.call('Authorize', { idToken: { idToken: 'DEADBEEF', type: 'ISO14443' } })), {
+        idTokenInfo: { status: 'Invalid' },
+      });
     });
   });
 
@@ -194,17 +219,17 @@ describe('example flows', function () {
       assert.deepStrictEqual(stopped.payload, { status: 'Accepted' });
 
       clickInject(ex.id('inject', 'start charging'));
-      const channelStart = await answers.next('the charging channel\'s start result');
+      const channelStart = await answers.next("the charging channel's start result");
       assert.deepStrictEqual(starts[1], { connectorId: 1, idTag: 'REMOTE' });
       assert.deepStrictEqual(channelStart.payload, { accepted: true, status: 'Accepted' });
       clickInject(ex.id('inject', 'stop charging'));
-      const channelStop = await answers.next('the charging channel\'s stop result');
+      const channelStop = await answers.next("the charging channel's stop result");
       assert.deepStrictEqual(stops[1], { transactionId });
       assert.deepStrictEqual(channelStop.payload, { accepted: true, status: 'Accepted' });
 
       // the 2.0.1 row on a 1.6 station
       clickInject(ex.id('inject', 'RequestStartTransaction'));
-      const error = await errors.next('the catch node\'s error for a 2.0.1 command to a 1.6 station');
+      const error = await errors.next("the catch node's error for a 2.0.1 command to a 1.6 station");
       assert.strictEqual(error.error.code, 'unknownAction');
       assert.strictEqual(starts.length, 2, 'nothing more was sent to the station');
     });
@@ -222,19 +247,23 @@ describe('example flows', function () {
       assert.deepStrictEqual(starts, [{ evseId: 1, idToken: { idToken: 'REMOTE', type: 'Central' }, remoteStartId: 1 }]);
 
       await cp.call('TransactionEvent', {
-        eventType: 'Started', timestamp: now(), triggerReason: 'RemoteStart', seqNo: 0,
+        eventType: 'Started',
+        timestamp: now(),
+        triggerReason: 'RemoteStart',
+        seqNo: 0,
         transactionInfo: { transactionId: 'tx-42', chargingState: 'Charging', remoteStartId: 1 },
-        idToken: { idToken: 'REMOTE', type: 'Central' }, evse: { id: 1, connectorId: 1 },
+        idToken: { idToken: 'REMOTE', type: 'Central' },
+        evse: { id: 1, connectorId: 1 },
       });
       clickInject(ex.id('inject', 'RequestStopTransaction'));
       assert.deepStrictEqual((await answers.next('the answer to RequestStopTransaction')).payload, { status: 'Accepted' });
       assert.deepStrictEqual(stops, [{ transactionId: 'tx-42' }]);
 
       clickInject(ex.id('inject', 'stop charging'));
-      assert.deepStrictEqual((await answers.next('the charging channel\'s stop result')).payload, { accepted: true, status: 'Accepted' });
+      assert.deepStrictEqual((await answers.next("the charging channel's stop result")).payload, { accepted: true, status: 'Accepted' });
       assert.deepStrictEqual(stops[1], { transactionId: 'tx-42' });
       clickInject(ex.id('inject', 'start charging'));
-      assert.deepStrictEqual((await answers.next('the charging channel\'s start result')).payload, { accepted: true, status: 'Accepted' });
+      assert.deepStrictEqual((await answers.next("the charging channel's start result")).payload, { accepted: true, status: 'Accepted' });
       assert.strictEqual(starts[1].evseId, 1);
       assert.deepStrictEqual(starts[1].idToken, { idToken: 'REMOTE', type: 'Central' });
       assert.ok(Number.isInteger(starts[1].remoteStartId));
@@ -271,9 +300,10 @@ describe('example flows', function () {
   });
 
   describe('04 Load management', function () {
-    const limitOf = (p) => (p.csChargingProfiles
-      ? p.csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0].limit
-      : p.chargingProfile.chargingSchedule[0].chargingSchedulePeriod[0].limit);
+    const limitOf = (p) =>
+      p.csChargingProfiles
+        ? p.csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0].limit
+        : p.chargingProfile.chargingSchedule[0].chargingSchedulePeriod[0].limit;
     const last = (list) => limitOf(list[list.length - 1]);
 
     async function start(file) {
@@ -296,10 +326,15 @@ describe('example flows', function () {
       await cp.call('BootNotification', boot201);
       await cp.call('StatusNotification', { timestamp: now(), connectorStatus: 'Occupied', evseId: 1, connectorId: 1 });
       let seqNo = 0;
-      cp.transaction = (eventType, chargingState) => cp.call('TransactionEvent', {
-        eventType, timestamp: now(), triggerReason: 'ChargingStateChanged', seqNo: seqNo++,
-        transactionInfo: { transactionId: `${id}-tx`, chargingState }, evse: { id: 1, connectorId: 1 },
-      });
+      cp.transaction = (eventType, chargingState) =>
+        cp.call('TransactionEvent', {
+          eventType,
+          timestamp: now(),
+          triggerReason: 'ChargingStateChanged',
+          seqNo: seqNo++,
+          transactionInfo: { transactionId: `${id}-tx`, chargingState },
+          evse: { id: 1, connectorId: 1 },
+        });
       return cp;
     }
 
@@ -334,7 +369,7 @@ describe('example flows', function () {
       assert.deepStrictEqual([last(a.limits), last(b.limits)], [6, 32]);
 
       clickInject(ex.id('inject', 'site limit 16 A'));
-      await until(() => b.limits.length === 3, 'CP-B\'s limit under the new site limit');
+      await until(() => b.limits.length === 3, "CP-B's limit under the new site limit");
       assert.strictEqual(last(b.limits), 16);
 
       await a.status('Charging');
@@ -354,9 +389,15 @@ describe('example flows', function () {
         await until(() => cp.limits.length >= 1, `a limit for ${id}`);
         stations.push(cp);
       }
-      await until(() => stations[0].limits.length >= 2 && stations[1].limits.length >= 1 && stations[2].limits.length >= 1, 'limits for three');
+      await until(
+        () => stations[0].limits.length >= 2 && stations[1].limits.length >= 1 && stations[2].limits.length >= 1,
+        'limits for three',
+      );
       await delay(100);
-      assert.deepStrictEqual(stations.map((cp) => last(cp.limits)), [8, 8, 0]);
+      assert.deepStrictEqual(
+        stations.map((cp) => last(cp.limits)),
+        [8, 8, 0],
+      );
     });
 
     it('gives the share of a station that goes offline to the others', async function () {
@@ -368,7 +409,7 @@ describe('example flows', function () {
       await until(() => a.limits.length === 2 && b.limits.length === 1, 'the limits for two');
       assert.deepStrictEqual([last(a.limits), last(b.limits)], [16, 16]);
       await b.close();
-      await until(() => a.limits.length === 3, 'CP-A\'s limit after CP-B went offline');
+      await until(() => a.limits.length === 3, "CP-A's limit after CP-B went offline");
       assert.strictEqual(last(a.limits), 32);
     });
   });
@@ -389,7 +430,7 @@ describe('example flows', function () {
       return fs.readFileSync(billing, 'utf8');
     };
 
-    it('sums the previous month\'s ended sessions per id tag into a CSV file, kWh with two decimals', async function () {
+    it("sums the previous month's ended sessions per id tag into a CSV file, kWh with two decimals", async function () {
       dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'ocpp-billing-'));
       process.env.OCPP_BILLING_DIR = dir;
       const ex = await loadExample('06 Monthly billing export.json', port);
@@ -405,26 +446,55 @@ describe('example flows', function () {
       await charge16('A1', day(20, 8), day(20, 9), 8250, 9484);
       await charge16('A1', now(), now(), 9484, 20000); // this month: not in the export
       const b = await station(ex.url, 'CS201', ['ocpp2.0.1']);
-      const energy = (timestamp, value, context) => [{ timestamp, sampledValue: [{ value, context, measurand: 'Energy.Active.Import.Register' }] }];
-      await b.call('TransactionEvent', { eventType: 'Started', timestamp: day(5, 18), triggerReason: 'Authorized', seqNo: 0, evse: { id: 1 },
-        idToken: { idToken: '=B2', type: 'ISO14443' }, transactionInfo: { transactionId: 'b-1' }, meterValue: energy(day(5, 18), 500, 'Transaction.Begin') });
-      await b.call('TransactionEvent', { eventType: 'Ended', timestamp: day(5, 20), triggerReason: 'EVCommunicationLost', seqNo: 1,
-        transactionInfo: { transactionId: 'b-1' }, meterValue: energy(day(5, 20), 5506.5, 'Transaction.End') });
+      const energy = (timestamp, value, context) => [
+        { timestamp, sampledValue: [{ value, context, measurand: 'Energy.Active.Import.Register' }] },
+      ];
+      await b.call('TransactionEvent', {
+        eventType: 'Started',
+        timestamp: day(5, 18),
+        triggerReason: 'Authorized',
+        seqNo: 0,
+        evse: { id: 1 },
+        idToken: { idToken: '=B2', type: 'ISO14443' },
+        transactionInfo: { transactionId: 'b-1' },
+        meterValue: energy(day(5, 18), 500, 'Transaction.Begin'),
+      });
+      await b.call('TransactionEvent', {
+        eventType: 'Ended',
+        timestamp: day(5, 20),
+        triggerReason: 'EVCommunicationLost',
+        seqNo: 1,
+        transactionInfo: { transactionId: 'b-1' },
+        meterValue: energy(day(5, 20), 5506.5, 'Transaction.End'),
+      });
       // an end without a start and without a meter reading: counted, but no energy
-      await b.call('TransactionEvent', { eventType: 'Ended', timestamp: day(6, 1), triggerReason: 'StopAuthorized', seqNo: 7, evse: { id: 1 },
-        idToken: { idToken: 'C3', type: 'ISO14443' }, transactionInfo: { transactionId: 'b-2' } });
+      await b.call('TransactionEvent', {
+        eventType: 'Ended',
+        timestamp: day(6, 1),
+        triggerReason: 'StopAuthorized',
+        seqNo: 7,
+        evse: { id: 1 },
+        idToken: { idToken: 'C3', type: 'ISO14443' },
+        transactionInfo: { transactionId: 'b-2' },
+      });
 
       const lines = (file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
-      await until(() => lines(path.join(dir, `sessions-${month}.jsonl`)).length === 4, 'four sessions in the month\'s file');
-      await until(() => lines(path.join(dir, `sessions-${new Date().toISOString().slice(0, 7)}.jsonl`)).length === 1, 'one session in this month\'s file');
+      await until(() => lines(path.join(dir, `sessions-${month}.jsonl`)).length === 4, "four sessions in the month's file");
+      await until(
+        () => lines(path.join(dir, `sessions-${new Date().toISOString().slice(0, 7)}.jsonl`)).length === 1,
+        "one session in this month's file",
+      );
       clickInject(ex.id('inject', 'export now'));
-      assert.strictEqual(await exported(month), [
-        'month,idTag,sessions,kWh,sessionsWithoutEnergy',
-        `${month},'=B2,1,5.01,0`,
-        `${month},A1,2,8.48,0`,
-        `${month},C3,1,0.00,1`,
-        '',
-      ].join('\r\n'));
+      assert.strictEqual(
+        await exported(month),
+        [
+          'month,idTag,sessions,kWh,sessionsWithoutEnergy',
+          `${month},'=B2,1,5.01,0`,
+          `${month},A1,2,8.48,0`,
+          `${month},C3,1,0.00,1`,
+          '',
+        ].join('\r\n'),
+      );
     });
 
     it('writes the header alone for a month without sessions', async function () {
@@ -446,16 +516,29 @@ describe('npm run simulate: the station simulator', function () {
   async function startSimulator(version, id) {
     const port = await freePort();
     system = new lib.CentralSystem({
-      versions: ['ocpp1.6', 'ocpp2.0.1'], autoApprove: true, security: 'none', heartbeatInterval: 60, callTimeout: 5,
-      unknownIdTags: 'accept', path: '/ocpp', registryFile: null,
+      versions: ['ocpp1.6', 'ocpp2.0.1'],
+      autoApprove: true,
+      security: 'none',
+      heartbeatInterval: 60,
+      callTimeout: 5,
+      unknownIdTags: 'accept',
+      path: '/ocpp',
+      registryFile: null,
     });
     await system.listen({ port, host: '127.0.0.1' });
     const booted = waitFor(system, 'station', (e) => e.topic === 'BootNotification' && e.station === id, 10000);
     output = '';
-    child = spawn(process.execPath, [script, `ws://127.0.0.1:${port}/ocpp`, '--version', version, '--id', id, '--meter-interval', '0.3', '--max-current', '16'],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d) => { output += d; });
-    child.stderr.on('data', (d) => { output += d; });
+    child = spawn(
+      process.execPath,
+      [script, `ws://127.0.0.1:${port}/ocpp`, '--version', version, '--id', id, '--meter-interval', '0.3', '--max-current', '16'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
     return booted;
   }
   const values = (id) => (system.valuesOf(id) || { connectors: {} }).connectors;
@@ -479,7 +562,10 @@ describe('npm run simulate: the station simulator', function () {
 
     const start = await system.command('SIM16', 'RemoteStartTransaction', { connectorId: 1, idTag: 'REMOTE' });
     assert.strictEqual(start.payload.status, 'Accepted');
-    await seen('charging at 16 A on three phases', () => values('SIM16')['1'].status === 'Charging' && values('SIM16')['1'].power === 16 * 230 * 3);
+    await seen(
+      'charging at 16 A on three phases',
+      () => values('SIM16')['1'].status === 'Charging' && values('SIM16')['1'].power === 16 * 230 * 3,
+    );
     const tx = values('SIM16')['1'].transaction;
     assert.strictEqual(tx.idTag, 'REMOTE');
 
@@ -504,7 +590,11 @@ describe('npm run simulate: the station simulator', function () {
     assert.strictEqual(boot.version, 'ocpp2.0.1');
     assert.strictEqual(boot.payload.reason, 'PowerUp');
     await seen('EVSE 1 Available', () => values('SIM201')['1'] && values('SIM201')['1'].status === 'Available');
-    const start = await system.command('SIM201', 'RequestStartTransaction', { evseId: 1, idToken: { idToken: 'REMOTE', type: 'Central' }, remoteStartId: 7 });
+    const start = await system.command('SIM201', 'RequestStartTransaction', {
+      evseId: 1,
+      idToken: { idToken: 'REMOTE', type: 'Central' },
+      remoteStartId: 7,
+    });
     assert.strictEqual(start.payload.status, 'Accepted');
     await seen('charging', () => values('SIM201')['1'] && values('SIM201')['1'].status === 'Charging' && values('SIM201')['1'].power > 0);
     const tx = values('SIM201')['1'].transaction;

@@ -11,7 +11,13 @@ describe('hostile frames from many stations against a real Node-RED (short fuzz 
 
   before(async function () {
     report = await fuzz({ frames: 1000, connections: 10, seed: 20261201, duration: 60, log: () => {} });
-    print(report, (line) => { printed += line + '\n'; }, 5);
+    print(
+      report,
+      (line) => {
+        printed += line + '\n';
+      },
+      5,
+    );
   });
 
   it('keeps Node-RED running', function () {

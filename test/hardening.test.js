@@ -18,8 +18,15 @@ const { CentralSystem } = lib;
 async function startSystem(options = {}) {
   const port = await freePort();
   const cs = new CentralSystem({
-    versions: ['ocpp1.6', 'ocpp2.0.1'], autoApprove: true, security: 'none', heartbeatInterval: 300, callTimeout: 5,
-    unknownIdTags: 'accept', path: '/ocpp', registryFile: null, ...options,
+    versions: ['ocpp1.6', 'ocpp2.0.1'],
+    autoApprove: true,
+    security: 'none',
+    heartbeatInterval: 300,
+    callTimeout: 5,
+    unknownIdTags: 'accept',
+    path: '/ocpp',
+    registryFile: null,
+    ...options,
   });
   await cs.listen({ port, host: '127.0.0.1' });
   return { cs, port, url: `ws://127.0.0.1:${port}/ocpp` };
@@ -39,27 +46,32 @@ describe('hostile stations and crashing hosts', function () {
       sys = null;
     });
 
-    for (const [version, code] of [['ocpp1.6', 'FormationViolation'], ['ocpp2.0.1', 'FormatViolation']]) {
+    for (const [version, code] of [
+      ['ocpp1.6', 'FormationViolation'],
+      ['ocpp2.0.1', 'FormatViolation'],
+    ]) {
       it(`is refused with ${code} in ${version} before anything reads it, and the station stays served`, async function () {
         sys = await startSystem();
         const ws = await rawClient(`${sys.url}/DEEP`, [version]);
-        const deepData = version === 'ocpp1.6'
-          ? `[2,"d1","DataTransfer",{"vendorId":"x","data":${JSON.stringify(nested(10000))}}]` // a string: not nesting
-          : `[2,"d1","Heartbeat",{"customData":{"vendorId":"x","deep":${nested(10000)}}}]`;
+        const deepData =
+          version === 'ocpp1.6'
+            ? `[2,"d1","DataTransfer",{"vendorId":"x","data":${JSON.stringify(nested(10000))}}]` // a string: not nesting
+            : `[2,"d1","Heartbeat",{"customData":{"vendorId":"x","deep":${nested(10000)}}}]`;
         ws.send(deepData);
         const first = await ws.nextJson();
         // a deep object inside a string is only text: the 1.6 DataTransfer above is valid
         if (version === 'ocpp1.6') assert.strictEqual(first[0], 3, 'nesting inside a string is not nesting');
         else assert.deepStrictEqual(first.slice(0, 3), [4, 'd1', code]);
 
-        const deepCalls = version === 'ocpp1.6'
-          ? [`[2,"d2","DataTransfer",{"vendorId":"x","data":"y","z":${nested(10000)}}]`, `[2,"d3","Heartbeat",${nested(65)}]`]
-          : [`[2,"d2","DataTransfer",{"vendorId":"x","data":${nested(10000)}}]`, `[2,"d3","Heartbeat",${nested(65)}]`];
+        const deepCalls =
+          version === 'ocpp1.6'
+            ? [`[2,"d2","DataTransfer",{"vendorId":"x","data":"y","z":${nested(10000)}}]`, `[2,"d3","Heartbeat",${nested(65)}]`]
+            : [`[2,"d2","DataTransfer",{"vendorId":"x","data":${nested(10000)}}]`, `[2,"d3","Heartbeat",${nested(65)}]`];
         for (const frame of deepCalls) {
           ws.send(frame);
           const reply = await ws.nextJson();
           assert.strictEqual(reply[0], 4);
-          assert.strictEqual(reply[1], JSON.parse(frame)[1], 'the frame\'s own message id');
+          assert.strictEqual(reply[1], JSON.parse(frame)[1], "the frame's own message id");
           assert.strictEqual(reply[2], code);
           assert.match(reply[3], /nested deeper than 64 levels/);
         }
@@ -67,9 +79,10 @@ describe('hostile stations and crashing hosts', function () {
         ws.send(`[2,${nested(100)},"Heartbeat",{}]`);
         assert.deepStrictEqual((await ws.nextJson()).slice(0, 3), [4, '-1', code]);
         // 64 levels of payload are allowed (the schema decides about them)
-        const at64 = version === 'ocpp1.6'
-          ? `[2,"d4","DataTransfer",{"vendorId":"x","data":"y","z":${nested(63)}}]`
-          : `[2,"d4","DataTransfer",{"vendorId":"x","data":${nested(63)}}]`;
+        const at64 =
+          version === 'ocpp1.6'
+            ? `[2,"d4","DataTransfer",{"vendorId":"x","data":"y","z":${nested(63)}}]`
+            : `[2,"d4","DataTransfer",{"vendorId":"x","data":${nested(63)}}]`;
         ws.send(at64);
         const reply = await ws.nextJson();
         assert.strictEqual(reply[1], 'd4');
@@ -86,7 +99,9 @@ describe('hostile stations and crashing hosts', function () {
       const ws = await rawClient(`${sys.url}/DEEPANSWER`, ['ocpp2.0.1']);
       await until(() => sys.cs.isConnected('DEEPANSWER'), 'the station to be connected');
       const started = Date.now();
-      const pending = sys.cs.command('DEEPANSWER', 'GetVariables', { getVariableData: [{ component: { name: 'X' }, variable: { name: 'Y' } }] });
+      const pending = sys.cs.command('DEEPANSWER', 'GetVariables', {
+        getVariableData: [{ component: { name: 'X' }, variable: { name: 'Y' } }],
+      });
       const call = await ws.nextJson();
       ws.send(`[3,${JSON.stringify(call[1])},{"customData":{"vendorId":"x","deep":${nested(500)}}}]`);
       await assert.rejects(pending, (err) => err.code === 'invalidPayload' && /nested deeper than 64/.test(err.message));
@@ -111,7 +126,9 @@ describe('hostile stations and crashing hosts', function () {
         { id: 'iface', type: 'ocpp-interface', name: 'i', versions: ['ocpp1.6', 'ocpp2.0.1'], autoApprove: true, path: '/ocpp' },
         { id: 'in1', type: 'ocpp-in', interface: 'iface', actions: [], reply: 'auto', wires: [['h1', 'h2']] },
         { id: 'in2', type: 'ocpp-in', interface: 'iface', actions: [], reply: 'auto', wires: [['h3']] },
-        { id: 'h1', type: 'helper' }, { id: 'h2', type: 'helper' }, { id: 'h3', type: 'helper' },
+        { id: 'h1', type: 'helper' },
+        { id: 'h2', type: 'helper' },
+        { id: 'h3', type: 'helper' },
       ];
       await helper.load(nodes, flow);
       const boxes = ['h1', 'h2', 'h3'].map(inbox);
@@ -130,7 +147,8 @@ describe('hostile stations and crashing hosts', function () {
         const got = [];
         for (const box of boxes) {
           let msg;
-          do msg = await box.next(); while (msg.topic !== 'DataTransfer');
+          do msg = await box.next();
+          while (msg.topic !== 'DataTransfer');
           got.push(msg);
         }
         assert.notStrictEqual(got[0].payload, got[2].payload);
@@ -156,12 +174,15 @@ describe('hostile stations and crashing hosts', function () {
       const errors = [];
       sys = await startSystem({ callTimeout: 1, log: { debug() {}, info() {}, warn() {}, error: (m) => errors.push(m) } });
       const heard = [];
-      sys.cs.on('station', (event) => { if (event.station === 'FAULTY') heard.push(event.topic); });
+      sys.cs.on('station', (event) => {
+        if (event.station === 'FAULTY') heard.push(event.topic);
+      });
       const owner = {};
       assert.ok(sys.cs.claimReplies(owner, 'FAULTY', ['Authorize']).ok);
       // a listener that throws, as a flow node's copy of a payload could
       sys.cs.on('station', (event) => {
-        if (event.station === 'FAULTY' && ['connected', 'Authorize', 'Heartbeat'].includes(event.topic)) throw new RangeError('listener failed');
+        if (event.station === 'FAULTY' && ['connected', 'Authorize', 'Heartbeat'].includes(event.topic))
+          throw new RangeError('listener failed');
       });
       const ws = await rawClient(`${sys.url}/FAULTY`, ['ocpp1.6']);
       const other = await station(sys.url, 'OTHER', ['ocpp1.6']);
@@ -174,9 +195,15 @@ describe('hostile stations and crashing hosts', function () {
       ws.send('[2,"s1","StatusNotification",{"connectorId":1,"errorCode":"NoError","status":"Available"}]');
       assert.deepStrictEqual(await ws.nextJson(), [3, 's1', {}]);
       assert.ok((await other.call('Heartbeat', {})).currentTime);
-      assert.ok(errors.some((m) => /a listener of the station event failed: listener failed/.test(m)), errors.join('\n'));
+      assert.ok(
+        errors.some((m) => /a listener of the station event failed: listener failed/.test(m)),
+        errors.join('\n'),
+      );
       // the listener after the faulty one still heard everything
-      assert.deepStrictEqual(heard.filter((t) => t !== 'BootNotification'), ['connected', 'Authorize', 'Heartbeat', 'StatusNotification']);
+      assert.deepStrictEqual(
+        heard.filter((t) => t !== 'BootNotification'),
+        ['connected', 'Authorize', 'Heartbeat', 'StatusNotification'],
+      );
       assert.strictEqual(sys.cs.awaitingReply('FAULTY', 'a1'), undefined, 'no call is left waiting for a flow');
     });
   });
@@ -185,12 +212,18 @@ describe('hostile stations and crashing hosts', function () {
     it('gets InternalError for the CALL, the station stays connected and served', async function () {
       const port = await freePort();
       const errors = [];
-      const endpoint = new lib.OcppEndpoint({ path: '/ocpp', versions: ['ocpp2.0.1'], log: { debug() {}, info() {}, warn() {}, error: (m) => errors.push(m) } });
+      const endpoint = new lib.OcppEndpoint({
+        path: '/ocpp',
+        versions: ['ocpp2.0.1'],
+        log: { debug() {}, info() {}, warn() {}, error: (m) => errors.push(m) },
+      });
       let calls = 0;
-      endpoint.on('connected', (conn) => conn.handleCalls((call) => {
-        if (++calls === 1) throw new TypeError('handler failed');
-        call.reply({ currentTime: new Date().toISOString() });
-      }));
+      endpoint.on('connected', (conn) =>
+        conn.handleCalls((call) => {
+          if (++calls === 1) throw new TypeError('handler failed');
+          call.reply({ currentTime: new Date().toISOString() });
+        }),
+      );
       await endpoint.listen({ port, host: '127.0.0.1' });
       try {
         const ws = await rawClient(`ws://127.0.0.1:${port}/ocpp/WALL`, ['ocpp2.0.1']);
@@ -198,7 +231,10 @@ describe('hostile stations and crashing hosts', function () {
         assert.deepStrictEqual((await ws.nextJson()).slice(0, 3), [4, 'h1', 'InternalError']);
         ws.send('[2,"h2","Heartbeat",{}]');
         assert.deepStrictEqual((await ws.nextJson()).slice(0, 2), [3, 'h2']);
-        assert.ok(errors.some((m) => /WALL: handling Heartbeat h1 failed: handler failed/.test(m)), errors.join('\n'));
+        assert.ok(
+          errors.some((m) => /WALL: handling Heartbeat h1 failed: handler failed/.test(m)),
+          errors.join('\n'),
+        );
       } finally {
         await closeAllClients();
         await endpoint.close();
@@ -209,8 +245,12 @@ describe('hostile stations and crashing hosts', function () {
   describe('1.6 transaction ids after kill -9', function () {
     this.timeout(120000);
     let dir;
-    beforeEach(function () { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-txid-')); });
-    afterEach(function () { fs.rmSync(dir, { recursive: true, force: true }); });
+    beforeEach(function () {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-txid-'));
+    });
+    afterEach(function () {
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
 
     // The central system alone in a child process, its registry in `dir`; prints its port.
     const CHILD = `
@@ -237,12 +277,13 @@ describe('hostile stations and crashing hosts', function () {
       const file = path.join(dir, 'registry.json');
       const received = [];
       let seed = 7;
-      const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+      const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
       for (let round = 0; round < 15; round++) {
         const { child, port } = await startChild(file);
         const exited = new Promise((resolve) => child.once('exit', resolve));
-        const sockets = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-          rawClient(`ws://127.0.0.1:${port}/ocpp/TX${i}`, ['ocpp1.6'])));
+        const sockets = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => rawClient(`ws://127.0.0.1:${port}/ocpp/TX${i}`, ['ocpp1.6'])),
+        );
         const killAfter = 1 + Math.floor(random() * 19);
         let answers = 0;
         let killed = false;
@@ -261,7 +302,8 @@ describe('hostile stations and crashing hosts', function () {
             });
           }
           const now = new Date().toISOString();
-          for (const [i, ws] of sockets.entries()) ws.send(JSON.stringify([2, `st${i}`, 'StartTransaction', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: now }]));
+          for (const [i, ws] of sockets.entries())
+            ws.send(JSON.stringify([2, `st${i}`, 'StartTransaction', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: now }]));
         });
         await exited;
         // answers already in this process's socket buffers count as received too
@@ -283,10 +325,16 @@ describe('hostile stations and crashing hosts', function () {
       const registry = new lib.StationRegistry(file);
       const writes = [];
       const rename = lib.fileSystem.rename;
-      lib.fileSystem.rename = async (from, to) => { await rename(from, to); writes.push(JSON.parse(fs.readFileSync(to, 'utf8')).transactionIdReserved); };
+      lib.fileSystem.rename = async (from, to) => {
+        await rename(from, to);
+        writes.push(JSON.parse(fs.readFileSync(to, 'utf8')).transactionIdReserved);
+      };
       try {
         const ids = await Promise.all(Array.from({ length: 250 }, () => registry.allocateTransactionId()));
-        assert.deepStrictEqual(ids, Array.from({ length: 250 }, (_, i) => i + 1));
+        assert.deepStrictEqual(
+          ids,
+          Array.from({ length: 250 }, (_, i) => i + 1),
+        );
         await registry.flush();
         const reserved = JSON.parse(fs.readFileSync(file, 'utf8')).transactionIdReserved;
         assert.ok(reserved >= 250, `the file reserves ${reserved}`);
@@ -304,17 +352,32 @@ describe('hostile stations and crashing hosts', function () {
     it('are not answered when the reservation cannot be written: the station gets InternalError', async function () {
       const errors = [];
       const file = path.join(dir, 'registry.json');
-      const sys = await startSystem({ registryFile: file, versions: ['ocpp1.6'], log: { debug() {}, info() {}, warn() {}, error: (m) => errors.push(m) } });
+      const sys = await startSystem({
+        registryFile: file,
+        versions: ['ocpp1.6'],
+        log: { debug() {}, info() {}, warn() {}, error: (m) => errors.push(m) },
+      });
       const rename = lib.fileSystem.rename;
-      lib.fileSystem.rename = async () => { throw Object.assign(new Error('disk full'), { code: 'ENOSPC' }); };
+      lib.fileSystem.rename = async () => {
+        throw Object.assign(new Error('disk full'), { code: 'ENOSPC' });
+      };
       try {
         const ws = await rawClient(`${sys.url}/NOSPACE`, ['ocpp1.6']);
-        ws.send(JSON.stringify([2, 'st', 'StartTransaction', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: new Date().toISOString() }]));
+        ws.send(
+          JSON.stringify([2, 'st', 'StartTransaction', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: new Date().toISOString() }]),
+        );
         assert.deepStrictEqual((await ws.nextJson()).slice(0, 3), [4, 'st', 'InternalError']);
         assert.ok(errors.some((m) => /disk full/.test(m)));
         // the disk comes back: the next start gets an id, and it is reserved on disk
         lib.fileSystem.rename = rename;
-        ws.send(JSON.stringify([2, 'st2', 'StartTransaction', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: new Date().toISOString() }]));
+        ws.send(
+          JSON.stringify([
+            2,
+            'st2',
+            'StartTransaction',
+            { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: new Date().toISOString() },
+          ]),
+        );
         const answer = await ws.nextJson();
         assert.deepStrictEqual(answer.slice(0, 2), [3, 'st2']);
         assert.ok(JSON.parse(fs.readFileSync(file, 'utf8')).transactionIdReserved >= answer[2].transactionId);
@@ -338,9 +401,17 @@ describe('hostile stations and crashing hosts', function () {
     /** One handshake with Basic credentials; resolves with its status and when it was answered. */
     function attempt(url, id, password) {
       return new Promise((resolve) => {
-        const ws = new WebSocket(`${url}/${id}`, ['ocpp1.6'], { headers: { authorization: `Basic ${Buffer.from(`${id}:${password}`).toString('base64')}` } });
-        ws.once('open', () => { resolve({ status: 101, at: Date.now() }); ws.terminate(); });
-        ws.once('unexpected-response', (_req, res) => { resolve({ status: res.statusCode, at: Date.now() }); res.destroy(); });
+        const ws = new WebSocket(`${url}/${id}`, ['ocpp1.6'], {
+          headers: { authorization: `Basic ${Buffer.from(`${id}:${password}`).toString('base64')}` },
+        });
+        ws.once('open', () => {
+          resolve({ status: 101, at: Date.now() });
+          ws.terminate();
+        });
+        ws.once('unexpected-response', (_req, res) => {
+          resolve({ status: res.statusCode, at: Date.now() });
+          res.destroy();
+        });
         ws.once('error', () => resolve({ status: 0, at: Date.now() }));
       });
     }
@@ -381,7 +452,10 @@ describe('hostile stations and crashing hosts', function () {
 
     it('forgets an address after a quiet time without failures', async function () {
       // four free attempts; a fifth would wait 3 s unless the address was forgotten
-      sys = await startSystem({ security: 'basic', throttle: { ...pace, freeAttempts: 4, baseDelayMs: 3000, maxDelayMs: 3000, forgetMs: 300 } });
+      sys = await startSystem({
+        security: 'basic',
+        throttle: { ...pace, freeAttempts: 4, baseDelayMs: 3000, maxDelayMs: 3000, forgetMs: 300 },
+      });
       await sys.cs.approve('REAL', 'right');
       for (let i = 0; i < 4; i++) assert.strictEqual((await attempt(sys.url, 'REAL', 'wrong')).status, 401);
       assert.strictEqual(sys.cs.endpoint.throttleFailures('127.0.0.1', 'REAL'), 4);
@@ -402,13 +476,19 @@ describe('hostile stations and crashing hosts', function () {
       // behind one NAT or proxy: all 40 at once, with the right passwords
       const started = Date.now();
       const results = await Promise.all(ids.map((id) => attempt(sys.url, id, `pw-${id}`)));
-      assert.deepStrictEqual(results.map((r) => r.status), Array(40).fill(101));
+      assert.deepStrictEqual(
+        results.map((r) => r.status),
+        Array(40).fill(101),
+      );
       assert.ok(Date.now() - started < 8000, `the storm took ${Date.now() - started} ms`);
       assert.strictEqual(sys.cs.endpoint.throttleFailures('127.0.0.1', 'REAL'), 5);
     });
 
     it('bounds what one address holds open over all station ids', async function () {
-      sys = await startSystem({ security: 'basic', throttle: { ...pace, freeAttempts: 1, maxWaitingPerAddress: 6, baseDelayMs: 300, maxDelayMs: 300 } });
+      sys = await startSystem({
+        security: 'basic',
+        throttle: { ...pace, freeAttempts: 1, maxWaitingPerAddress: 6, baseDelayMs: 300, maxDelayMs: 300 },
+      });
       for (let i = 0; i < 4; i++) await sys.cs.approve(`S${i}`, 'right');
       // one failure each: every further attempt for them waits its 300 ms turn
       for (let i = 0; i < 4; i++) assert.strictEqual((await attempt(sys.url, `S${i}`, 'wrong')).status, 401);
@@ -420,7 +500,10 @@ describe('hostile stations and crashing hosts', function () {
     it('holds no turn for stations that need no password', async function () {
       sys = await startSystem({ security: 'none', throttle: pace });
       const results = await Promise.all(Array.from({ length: 40 }, (_, i) => attempt(sys.url, `OPEN${i}`, 'x')));
-      assert.deepStrictEqual(results.map((r) => r.status), Array(40).fill(101));
+      assert.deepStrictEqual(
+        results.map((r) => r.status),
+        Array(40).fill(101),
+      );
     });
   });
 
@@ -435,12 +518,26 @@ describe('hostile stations and crashing hosts', function () {
     /** A handshake with the path exactly as given (no URL normalisation of dot segments). */
     function upgrade(port, pathname) {
       return new Promise((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port, path: pathname, headers: {
-          Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13',
-          'Sec-WebSocket-Key': Buffer.from('0123456789abcdef').toString('base64'), 'Sec-WebSocket-Protocol': 'ocpp1.6',
-        } });
-        req.on('upgrade', (res, socket) => { socket.destroy(); resolve(res.statusCode); });
-        req.on('response', (res) => { res.resume(); resolve(res.statusCode); });
+        const req = http.request({
+          host: '127.0.0.1',
+          port,
+          path: pathname,
+          headers: {
+            Connection: 'Upgrade',
+            Upgrade: 'websocket',
+            'Sec-WebSocket-Version': '13',
+            'Sec-WebSocket-Key': Buffer.from('0123456789abcdef').toString('base64'),
+            'Sec-WebSocket-Protocol': 'ocpp1.6',
+          },
+        });
+        req.on('upgrade', (res, socket) => {
+          socket.destroy();
+          resolve(res.statusCode);
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        });
         req.on('error', reject);
         req.end();
       });
@@ -459,7 +556,10 @@ describe('hostile stations and crashing hosts', function () {
         }
         assert.strictEqual(await upgrade(sys.port, '/ocpp/%2E%2E'), 101);
         await sys.cs.registry.flush();
-        assert.deepStrictEqual(fs.readdirSync(dir).filter((f) => !f.startsWith('.')), ['registry.json']);
+        assert.deepStrictEqual(
+          fs.readdirSync(dir).filter((f) => !f.startsWith('.')),
+          ['registry.json'],
+        );
         assert.strictEqual(lib.isValidStationId('CP\u0000'), false);
         assert.strictEqual(lib.isValidStationId('CP\u007f'), false);
         assert.strictEqual(lib.isValidStationId('Wallbox ü 7'), true);

@@ -35,8 +35,9 @@ function firstArguments(source, name) {
     for (; i < source.length; i++) {
       const c = source[i];
       if (c === '(' || c === '[' || c === '{') depth++;
-      else if (c === ')' || c === ']' || c === '}') { if (depth-- === 0) break; }
-      else if (c === ',' && depth === 0) break;
+      else if (c === ')' || c === ']' || c === '}') {
+        if (depth-- === 0) break;
+      } else if (c === ',' && depth === 0) break;
     }
     const arg = source.slice(start, i);
     if (/\$\{/.test(arg)) continue; // a key built at run time (checked where it is built)
@@ -56,8 +57,11 @@ describe('message catalogues', function () {
         assert.ok(typeof de[key] === 'string' && de[key] !== '', `${key} is empty in de`);
         assert.deepStrictEqual(placeholders(de[key]), placeholders(text), `${key}: placeholders differ`);
       }
-      assert.deepStrictEqual(Object.keys(JSON.parse(fs.readFileSync(path.join(LOCALES, 'en-US', `${type}.json`), 'utf8'))), [type],
-        'a catalogue holds one section named after its node');
+      assert.deepStrictEqual(
+        Object.keys(JSON.parse(fs.readFileSync(path.join(LOCALES, 'en-US', `${type}.json`), 'utf8'))),
+        [type],
+        'a catalogue holds one section named after its node',
+      );
     });
 
     it(`${type}: every key the runtime code asks for exists in en-US`, function () {
@@ -70,8 +74,10 @@ describe('message catalogues', function () {
       if (/statusFor\(/.test(source)) keys.push(...firstArguments(TYPES_TS, 't').map((k) => `${type}.status.${k}`));
       assert.ok(keys.length > 0, `no catalogue key found in ${type}.ts`);
       for (const key of keys) assert.ok(key in en, `${type}.ts uses ${key}, which en-US lacks`);
-      assert.ok(!/\b(text|message): '[A-Za-z]/.test(source) && !/new (Rpc)?Error\([^)]*'[a-z ]{4,}'\)/.test(source),
-        `${type}.ts still has an English literal as a status or error`);
+      assert.ok(
+        !/\b(text|message): '[A-Za-z]/.test(source) && !/new (Rpc)?Error\([^)]*'[a-z ]{4,}'\)/.test(source),
+        `${type}.ts still has an English literal as a status or error`,
+      );
     });
 
     it(`${type}: every key the editor dialog asks for exists in en-US`, function () {
@@ -84,8 +90,8 @@ describe('message catalogues', function () {
       // The rows the shared editor script adds, labelled from the node's catalogue: `type + '.label.name"`.
       if (html.includes(`OcppEditor.addSharedRows("${type}")`)) {
         const shared = fs.readFileSync(path.join(ROOT, 'resources/ocpp-editor.js'), 'utf8');
-        const found = [...shared.matchAll(/type \+ '\.([a-zA-Z]+\.[a-zA-Z]+)"/g)].map((m) => `${type}.${m[1]}`);
-        assert.ok(found.length >= 5, 'the shared rows\' keys were not found in resources/ocpp-editor.js');
+        const found = [...shared.matchAll(/type\s*\+\s*'\.([a-zA-Z]+\.[a-zA-Z]+)"/g)].map((m) => `${type}.${m[1]}`);
+        assert.ok(found.length >= 5, "the shared rows' keys were not found in resources/ocpp-editor.js");
         keys.push(...found);
       }
       for (const [, attr] of html.matchAll(/data-i18n="([^"]+)"/g)) {
@@ -117,12 +123,16 @@ describe('message catalogues', function () {
   }
 });
 
-describe('editor definitions, as the flow library\'s validator reads them', function () {
+describe("editor definitions, as the flow library's validator reads them", function () {
   for (const type of TYPES) {
     it(`${type}: RED.nodes.registerType gets the type and an object literal`, function () {
       const html = fs.readFileSync(path.join(NODES, `${type}.html`), 'utf8');
       const calls = [...html.matchAll(/RED\.nodes\.registerType\(\s*(["'])([^"']+)\1\s*,\s*(\S)/g)];
-      assert.deepStrictEqual(calls.map((m) => [m[2], m[3]]), [[type, '{']], 'node-red-dev validate parses only an object literal');
+      assert.deepStrictEqual(
+        calls.map((m) => [m[2], m[3]]),
+        [[type, '{']],
+        'node-red-dev validate parses only an object literal',
+      );
     });
   }
 });

@@ -14,7 +14,8 @@ function packageDir() {
   if (!chosen) return path.dirname(require.resolve('node-red/package.json', { paths: [PKG_ROOT] }));
   const dir = path.resolve(chosen);
   for (const candidate of [dir, path.join(dir, 'node_modules', 'node-red')]) {
-    if (fs.existsSync(path.join(candidate, 'package.json')) && require(path.join(candidate, 'package.json')).name === 'node-red') return candidate;
+    if (fs.existsSync(path.join(candidate, 'package.json')) && require(path.join(candidate, 'package.json')).name === 'node-red')
+      return candidate;
   }
   throw new Error(`OCPP_TEST_NODE_RED=${chosen} holds no node-red package`);
 }

@@ -73,34 +73,51 @@ function startNodeRed(userDir, extraSettings = {}) {
   });
   let out = '';
   let err = '';
-  child.stderr.on('data', (d) => { err += d; });
+  child.stderr.on('data', (d) => {
+    err += d;
+  });
   const ready = new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`Node-RED did not start within 30 s\n${out}\n${err}`)), 30000);
     child.stdout.on('data', (d) => {
       out += d;
       const m = /READY (\d+)/.exec(out);
-      if (m) { clearTimeout(t); resolve(Number(m[1])); }
+      if (m) {
+        clearTimeout(t);
+        resolve(Number(m[1]));
+      }
     });
-    child.once('exit', (code) => { clearTimeout(t); reject(new Error(`Node-RED exited (${code})\n${out}\n${err}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(t);
+      reject(new Error(`Node-RED exited (${code})\n${out}\n${err}`));
+    });
   });
   return { child, ready, logs: () => out + err };
 }
 
 function httpStatus(url) {
   return new Promise((resolve) => {
-    http.get(url, (res) => { res.resume(); resolve(res.statusCode); }).on('error', (err) => resolve(err.code || 'error'));
+    http
+      .get(url, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      })
+      .on('error', (err) => resolve(err.code || 'error'));
   });
 }
 
 function stopNodeRed(child) {
   return new Promise((resolve) => {
     if (!child || child.exitCode !== null || child.signalCode) return resolve();
-    const t = setTimeout(() => { child.kill('SIGKILL'); }, 5000);
-    child.once('exit', () => { clearTimeout(t); resolve(); });
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+    }, 5000);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }
-
 
 /**
  * Installs the package into `userDir` as a user would have it: node_modules/<name> (a link to
@@ -118,9 +135,19 @@ function installInto(userDir, from = PKG_ROOT, others = []) {
     fs.symlinkSync(dir, path.join(userDir, 'node_modules', name), 'dir');
     dependencies[name] = 'file:' + dir;
   }
-  fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({
-    name: 'node-red-project', version: '0.0.1', private: true, dependencies,
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(userDir, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'node-red-project',
+        version: '0.0.1',
+        private: true,
+        dependencies,
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 module.exports = { PKG_ROOT, PKG_NAME, startNodeRed, stopNodeRed, httpStatus, installInto };

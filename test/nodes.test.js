@@ -19,13 +19,30 @@ const tlsNode = coreNode('network/05-tls.js');
 const ALL = [interfaceNode, inNode, responseNode, commandNode, channelNode, catchNode, functionNode, tlsNode];
 
 function iface(extra = {}) {
-  return { id: 'if1', type: 'ocpp-interface', name: 'Site', versions: ['ocpp1.6', 'ocpp2.0.1'], autoApprove: true, port: '', path: '/ocpp',
-    security: 'none', heartbeatInterval: 300, callTimeout: 5, unknownIdTags: 'accept', deactivated: false, ...extra };
+  return {
+    id: 'if1',
+    type: 'ocpp-interface',
+    name: 'Site',
+    versions: ['ocpp1.6', 'ocpp2.0.1'],
+    autoApprove: true,
+    port: '',
+    path: '/ocpp',
+    security: 'none',
+    heartbeatInterval: 300,
+    callTimeout: 5,
+    unknownIdTags: 'accept',
+    deactivated: false,
+    ...extra,
+  };
 }
 
 function load(flow) {
   return new Promise((resolve, reject) => {
-    try { helper.load(ALL, flow, () => resolve()); } catch (err) { reject(err); }
+    try {
+      helper.load(ALL, flow, () => resolve());
+    } catch (err) {
+      reject(err);
+    }
   });
 }
 
@@ -33,9 +50,13 @@ describe('Node-RED nodes', function () {
   const runtime = useRuntime('ocpp-nr-');
   const { sharedUrl } = runtime;
 
-  describe('ocpp-interface on Node-RED\'s own server with ocpp-in (auto replies)', function () {
+  describe("ocpp-interface on Node-RED's own server with ocpp-in (auto replies)", function () {
     it('accepts a 1.6 station at the URL, answers, recognises and lists it', async function () {
-      await load([iface(), { id: 'in1', type: 'ocpp-in', interface: 'if1', station: '', actions: [], reply: 'auto', wires: [['out']] }, { id: 'out', type: 'helper' }]);
+      await load([
+        iface(),
+        { id: 'in1', type: 'ocpp-in', interface: 'if1', station: '', actions: [], reply: 'auto', wires: [['out']] },
+        { id: 'out', type: 'helper' },
+      ]);
       const out = collect('out');
       const cp = await station(sharedUrl(), 'CP001', ['ocpp1.6']);
       const connected = await out.next();
@@ -65,9 +86,19 @@ describe('Node-RED nodes', function () {
     });
 
     it('filters by station and actions and emits connection events', async function () {
-      await load([iface(),
-        { id: 'in1', type: 'ocpp-in', interface: 'if1', station: 'B', actions: ['Heartbeat', 'disconnected'], reply: 'auto', wires: [['out']] },
-        { id: 'out', type: 'helper' }]);
+      await load([
+        iface(),
+        {
+          id: 'in1',
+          type: 'ocpp-in',
+          interface: 'if1',
+          station: 'B',
+          actions: ['Heartbeat', 'disconnected'],
+          reply: 'auto',
+          wires: [['out']],
+        },
+        { id: 'out', type: 'helper' },
+      ]);
       const out = collect('out');
       const a = await station(sharedUrl(), 'A', ['ocpp2.0.1']);
       const b = await station(sharedUrl(), 'B', ['ocpp2.0.1']);
@@ -86,7 +117,11 @@ describe('Node-RED nodes', function () {
 
   describe('Automatically approve new charging stations: off', function () {
     it('refuses unknown stations with 404, lists them, and lets the admin approve them', async function () {
-      await load([iface({ autoApprove: false }), { id: 'in1', type: 'ocpp-in', interface: 'if1', actions: ['rejected'], reply: 'auto', wires: [['out']] }, { id: 'out', type: 'helper' }]);
+      await load([
+        iface({ autoApprove: false }),
+        { id: 'in1', type: 'ocpp-in', interface: 'if1', actions: ['rejected'], reply: 'auto', wires: [['out']] },
+        { id: 'out', type: 'helper' },
+      ]);
       const out = collect('out');
       assert.strictEqual(await handshakeStatus(sharedUrl(), 'NEW1'), 404);
       const ev = await out.next();
@@ -121,7 +156,7 @@ describe('Node-RED nodes', function () {
   });
 
   describe('httpNodeRoot', function () {
-    it('puts the shared path under Node-RED\'s httpNodeRoot', async function () {
+    it("puts the shared path under Node-RED's httpNodeRoot", async function () {
       helper.settings({ userDir: runtime.userDir, httpNodeRoot: '/api/' });
       await load([iface()]);
       assert.strictEqual(await handshakeStatus(`${helper.url().replace('http', 'ws')}/api/ocpp`, 'ROOTED'), 101);
@@ -149,10 +184,39 @@ describe('Node-RED nodes', function () {
       // The certificate lives in the test's user directory, removed after each test.
       const dir = path.join(runtime.userDir, 'tls');
       fs.mkdirSync(dir);
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
-        '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          path.join(dir, 'key.pem'),
+          '-out',
+          path.join(dir, 'cert.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+        ],
+        { stdio: 'ignore' },
+      );
       const port = await freePort();
-      await load([iface({ port: String(port), tls: 'tls1' }), { id: 'tls1', type: 'tls-config', cert: path.join(dir, 'cert.pem'), key: path.join(dir, 'key.pem'), ca: '', verifyservercert: false }]);
+      await load([
+        iface({ port: String(port), tls: 'tls1' }),
+        {
+          id: 'tls1',
+          type: 'tls-config',
+          cert: path.join(dir, 'cert.pem'),
+          key: path.join(dir, 'key.pem'),
+          ca: '',
+          verifyservercert: false,
+        },
+      ]);
       await until(() => helper.getNode('if1') && helper.getNode('if1').state.state === 'listening', 'the interface to listen');
       const ca = fs.readFileSync(path.join(dir, 'cert.pem'));
       const cp = await station(`wss://127.0.0.1:${port}/ocpp`, 'TLS1', ['ocpp1.6'], { wsOpts: { ca } });
@@ -162,9 +226,12 @@ describe('Node-RED nodes', function () {
 
     it('reports a port in use in its status instead of crashing, and frees its port on every redeploy', async function () {
       const port = await freePort();
-      const flow = [iface({ port: String(port) }), iface({ id: 'if2', port: String(port) }),
+      const flow = [
+        iface({ port: String(port) }),
+        iface({ id: 'if2', port: String(port) }),
         { id: 'c1', type: 'ocpp-command', interface: 'if1', station: 'X', action: 'Reset', wires: [[]] },
-        { id: 'c2', type: 'ocpp-command', interface: 'if2', station: 'X', action: 'Reset', wires: [[]] }];
+        { id: 'c2', type: 'ocpp-command', interface: 'if2', station: 'X', action: 'Reset', wires: [[]] },
+      ];
       await load(flow);
       await until(() => ['if1', 'if2'].every((id) => helper.getNode(id).state.state !== 'starting'), 'both interfaces to start');
       const states = ['if1', 'if2'].map((id) => helper.getNode(id).state);
@@ -184,11 +251,14 @@ describe('Node-RED nodes', function () {
 
   describe('Deactivated', function () {
     it('answers 503 on the shared server, fails commands with code deactivated, and shows grey status', async function () {
-      await load([iface({ deactivated: true }),
+      await load([
+        iface({ deactivated: true }),
         { id: 'cmd', type: 'ocpp-command', interface: 'if1', station: 'CP', action: 'Reset', wires: [['out']] },
         { id: 'ch', type: 'ocpp-channel', interface: 'if1', station: 'CP', connector: 0, channel: 'connected', wires: [['out']] },
         { id: 'catcher', type: 'catch', scope: ['cmd'], wires: [['caught']] },
-        { id: 'out', type: 'helper' }, { id: 'caught', type: 'helper' }]);
+        { id: 'out', type: 'helper' },
+        { id: 'caught', type: 'helper' },
+      ]);
       const caught = collect('caught');
       assert.strictEqual(await handshakeStatus(sharedUrl(), 'CP'), 503);
       const statuses = [];
@@ -209,28 +279,36 @@ describe('Node-RED nodes', function () {
   });
 
   describe('ocpp-in with reply "flow" and ocpp-response', function () {
-    const flow = (fn) => [iface({ callTimeout: 1 }),
+    const flow = (fn) => [
+      iface({ callTimeout: 1 }),
       { id: 'in1', type: 'ocpp-in', interface: 'if1', station: '', actions: ['Authorize'], reply: 'flow', wires: [['fn', 'seen']] },
       { id: 'fn', type: 'function', func: fn, outputs: 1, wires: [['resp']] },
       { id: 'resp', type: 'ocpp-response', wires: [] },
       { id: 'catcher', type: 'catch', scope: null, wires: [['caught']] },
-      { id: 'seen', type: 'helper' }, { id: 'caught', type: 'helper' }];
+      { id: 'seen', type: 'helper' },
+      { id: 'caught', type: 'helper' },
+    ];
 
     it('lets the flow decide, in both versions', async function () {
-      await load(flow(`const tag = msg.payload.idTag || msg.payload.idToken.idToken;
+      await load(
+        flow(`const tag = msg.payload.idTag || msg.payload.idToken.idToken;
         const status = tag === 'GOOD' ? 'Accepted' : 'Blocked';
         msg.payload = msg.ocpp.version === 'ocpp1.6' ? { idTagInfo: { status } } : { idTokenInfo: { status } };
-        return msg;`));
+        return msg;`),
+      );
       const cp16 = await station(sharedUrl(), 'A16', ['ocpp1.6']);
       const cp201 = await station(sharedUrl(), 'A201', ['ocpp2.0.1']);
       assert.strictEqual((await cp16.call('Authorize', { idTag: 'GOOD' })).idTagInfo.status, 'Accepted');
       assert.strictEqual((await cp16.call('Authorize', { idTag: 'BAD' })).idTagInfo.status, 'Blocked');
-      assert.strictEqual((await cp201.call('Authorize', { idToken: { idToken: 'GOOD', type: 'ISO14443' } })).idTokenInfo.status, 'Accepted');
+      assert.strictEqual(
+        (await cp201.call('Authorize', { idToken: { idToken: 'GOOD', type: 'ISO14443' } })).idTokenInfo.status,
+        'Accepted',
+      );
       // Other actions are still answered automatically.
       assert.ok((await cp16.call('Heartbeat', {})).currentTime);
     });
 
-    it('does not send an invalid reply: the station gets InternalError and a catch node the schema\'s complaint', async function () {
+    it("does not send an invalid reply: the station gets InternalError and a catch node the schema's complaint", async function () {
       await load(flow(`msg.payload = { idTagInfo: { status: 'Maybe' } }; return msg;`));
       const caught = collect('caught');
       const cp = await station(sharedUrl(), 'A', ['ocpp1.6']);
@@ -243,7 +321,10 @@ describe('Node-RED nodes', function () {
     it('answers with a CALLERROR from msg.ocpp.error', async function () {
       await load(flow(`msg.ocpp.error = { code: 'SecurityError', description: 'not here' }; return msg;`));
       const cp = await station(sharedUrl(), 'A', ['ocpp1.6']);
-      await assert.rejects(cp.call('Authorize', { idTag: 'X' }), (err) => err.rpcErrorCode === 'SecurityError' && /not here/.test(err.message));
+      await assert.rejects(
+        cp.call('Authorize', { idTag: 'X' }),
+        (err) => err.rpcErrorCode === 'SecurityError' && /not here/.test(err.message),
+      );
     });
 
     it('answers InternalError when the flow does not reply in time, and reports it', async function () {
@@ -258,11 +339,20 @@ describe('Node-RED nodes', function () {
     });
 
     it('records what the station sent, not what the flow changed in msg.payload', async function () {
-      await load([iface(),
+      await load([
+        iface(),
         { id: 'in1', type: 'ocpp-in', interface: 'if1', station: '', actions: ['StatusNotification'], reply: 'flow', wires: [['fn']] },
-        { id: 'fn', type: 'function', func: "msg.payload.status = 'Faulted'; msg.payload = {}; return msg;", outputs: 1, wires: [['resp']] },
+        {
+          id: 'fn',
+          type: 'function',
+          func: "msg.payload.status = 'Faulted'; msg.payload = {}; return msg;",
+          outputs: 1,
+          wires: [['resp']],
+        },
         { id: 'in2', type: 'ocpp-in', interface: 'if1', station: '', actions: ['StatusNotification'], reply: 'auto', wires: [['seen']] },
-        { id: 'resp', type: 'ocpp-response', wires: [] }, { id: 'seen', type: 'helper' }]);
+        { id: 'resp', type: 'ocpp-response', wires: [] },
+        { id: 'seen', type: 'helper' },
+      ]);
       const seen = collect('seen');
       const cp = await station(sharedUrl(), 'MUT', ['ocpp1.6']);
       assert.deepStrictEqual(await cp.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' }), {});
@@ -282,7 +372,15 @@ describe('Node-RED nodes', function () {
 
     it('marks a second flow-reply node for the same action and station as an error', async function () {
       const f = flow('return msg;');
-      f.push({ id: 'in2', type: 'ocpp-in', interface: 'if1', station: 'A', actions: ['Authorize', 'Heartbeat'], reply: 'flow', wires: [[]] });
+      f.push({
+        id: 'in2',
+        type: 'ocpp-in',
+        interface: 'if1',
+        station: 'A',
+        actions: ['Authorize', 'Heartbeat'],
+        reply: 'flow',
+        wires: [[]],
+      });
       const statuses = [];
       await load(f);
       const in2 = helper.getNode('in2');
@@ -291,22 +389,31 @@ describe('Node-RED nodes', function () {
       in2.interfaceChanged(helper.getNode('if1').state);
       assert.strictEqual(statuses.length, 0, 'a conflicting node must keep its error status');
       const log = helper.log().args.map((a) => JSON.stringify(a[0]));
-      assert.ok(log.some((l) => /already replies by flow/.test(l)), 'no error logged for the duplicate');
+      assert.ok(
+        log.some((l) => /already replies by flow/.test(l)),
+        'no error logged for the duplicate',
+      );
     });
   });
 
   describe('ocpp-command', function () {
-    const flow = (cmd) => [iface({ callTimeout: 1 }),
+    const flow = (cmd) => [
+      iface({ callTimeout: 1 }),
       { id: 'cmd', type: 'ocpp-command', interface: 'if1', station: '', action: '', timeout: '', wires: [['out']], ...cmd },
       { id: 'catcher', type: 'catch', scope: ['cmd'], wires: [['caught']] },
-      { id: 'out', type: 'helper' }, { id: 'caught', type: 'helper' }];
+      { id: 'out', type: 'helper' },
+      { id: 'caught', type: 'helper' },
+    ];
 
     it('takes empty properties from the message, set ones from the node, and reports durationMs', async function () {
       await load(flow({ action: 'Reset' }));
       const out = collect('out');
       const cp = await station(sharedUrl(), 'CP', ['ocpp2.0.1']);
       const received = [];
-      cp.handle('Reset', ({ params }) => { received.push(params); return { status: 'Accepted' }; });
+      cp.handle('Reset', ({ params }) => {
+        received.push(params);
+        return { status: 'Accepted' };
+      });
       helper.getNode('cmd').receive({ topic: 'GetVariables', payload: { type: 'Immediate' }, ocpp: { station: 'CP' } });
       const msg = await out.next();
       assert.deepStrictEqual(received, [{ type: 'Immediate' }]);
@@ -322,7 +429,9 @@ describe('Node-RED nodes', function () {
       await load(flow({}));
       const caught = collect('caught');
       const cp = await station(sharedUrl(), 'CP', ['ocpp1.6']);
-      cp.handle('Reset', () => { throw Object.assign(new Error('busy'), { rpcErrorCode: 'GenericError' }); });
+      cp.handle('Reset', () => {
+        throw Object.assign(new Error('busy'), { rpcErrorCode: 'GenericError' });
+      });
       cp.handle('ClearCache', () => new Promise(() => {}));
       const cases = [
         [{ topic: 'Reset', payload: { type: 'Soft' }, ocpp: { station: 'NOBODY' } }, 'unknownStation'],
@@ -348,7 +457,11 @@ describe('Node-RED nodes', function () {
       const caught = collect('caught');
       const cp = await station(sharedUrl(), 'CP', ['ocpp1.6']);
       const seen = [];
-      cp.handle('ChangeConfiguration', async ({ params }) => { seen.push(params.key); await delay(30); return { status: 'Accepted' }; });
+      cp.handle('ChangeConfiguration', async ({ params }) => {
+        seen.push(params.key);
+        await delay(30);
+        return { status: 'Accepted' };
+      });
       for (const key of ['k1', 'k2', 'k3']) helper.getNode('cmd').receive({ payload: { key, value: 'v' } });
       for (let i = 0; i < 3; i++) await out.next();
       assert.deepStrictEqual(seen, ['k1', 'k2', 'k3']);
@@ -376,13 +489,25 @@ describe('Node-RED nodes', function () {
       await until(() => helper.getNode('if1').state.state === 'listening', 'listening');
       const rec = helper.getNode('if1').system.registry.get('P1');
       assert.strictEqual(rec.properties.vendor, 'VendorX');
-      assert.deepStrictEqual(helper.getNode('if1').system.registry.openTransactions('P1').map((t) => t.id), [t1.transactionId]);
+      assert.deepStrictEqual(
+        helper
+          .getNode('if1')
+          .system.registry.openTransactions('P1')
+          .map((t) => t.id),
+        [t1.transactionId],
+      );
       // The rejected list survives too: an attempt refused now is still listed after the next restart.
       assert.strictEqual(await handshakeStatus(`ws://127.0.0.1:${port}/ocpp`, 'LATE', ['ocpp1.6']), 404);
       await helper.unload();
       await load([iface({ port: String(port), autoApprove: false })]);
       await until(() => helper.getNode('if1').state.state === 'listening', 'listening');
-      assert.deepStrictEqual(helper.getNode('if1').system.registry.rejected().map((r) => r.id), ['LATE']);
+      assert.deepStrictEqual(
+        helper
+          .getNode('if1')
+          .system.registry.rejected()
+          .map((r) => r.id),
+        ['LATE'],
+      );
       cp = await station(`ws://127.0.0.1:${port}/ocpp`, 'P1', ['ocpp1.6']);
       const t2 = await cp.call('StartTransaction', { connectorId: 2, idTag: 'T', meterStart: 0, timestamp: new Date().toISOString() });
       assert.ok(t2.transactionId > t1.transactionId, `id ${t2.transactionId} after ${t1.transactionId}`);
@@ -410,12 +535,16 @@ describe('Node-RED nodes', function () {
       };
       // what the file must hold, built the straightforward way
       const expected = JSON.stringify({
-        format: 2, stations: Object.fromEntries(reg.list().map((r) => [r.id, r])), transactionIdReserved: reg['reservedUpTo'],
+        format: 2,
+        stations: Object.fromEntries(reg.list().map((r) => [r.id, r])),
+        transactionIdReserved: reg['reservedUpTo'],
         rejected: reg.rejected(),
       });
       ranBeforeLast = null;
       const saved = reg.save();
-      setImmediate(() => { immediateRan = true; });
+      setImmediate(() => {
+        immediateRan = true;
+      });
       await saved;
       assert.strictEqual(ranBeforeLast, true, 'other work got a turn while the stations were being written');
       assert.strictEqual(fs.readFileSync(file, 'utf8'), expected);
@@ -423,37 +552,86 @@ describe('Node-RED nodes', function () {
       again.load();
       assert.strictEqual(again.size, 1200);
       assert.deepStrictEqual(again.get('CP-999').connectors, { 1: { status: 'Charging', energy: 999, current: [999, 0, 1] } });
-      assert.deepStrictEqual(again.openTransactions('CP-1'), [{ id: 5, station: 'CP-1', connector: 1, idTag: 'T', start: '2024-05-02T10:00:00Z', meterStart: 0 }]);
+      assert.deepStrictEqual(again.openTransactions('CP-1'), [
+        { id: 5, station: 'CP-1', connector: 1, idTag: 'T', start: '2024-05-02T10:00:00Z', meterStart: 0 },
+      ]);
       assert.ok((await again.allocateTransactionId()) > id);
     });
 
     it('reads a registry file of the previous format, where connectors and values were kept apart, and writes it as one state', async function () {
       const file = path.join(runtime.userDir, 'old.json');
-      fs.writeFileSync(file, JSON.stringify({
-        format: 1,
-        stations: {
-          OLD16: { id: 'OLD16', addedBy: 'manual', firstSeen: '2024-05-01T00:00:00.000Z', lastSeen: '2024-05-02T00:00:00.000Z', version: 'ocpp1.6',
-            properties: { vendor: 'V' }, connectors: { 1: { status: 'Charging', errorCode: 'NoError', updated: '2024-05-02T09:00:00Z' } },
-            values: { connectors: { 1: { status: 'Charging', energy: 1200, measured: ['energy'], updated: '2024-05-02T09:30:00Z',
-              transaction: { id: 41, idTag: 'T', start: '2024-05-02T09:00:00Z', meterStart: 1000 } } } } },
-          OLD201: { id: 'OLD201', addedBy: 'auto', firstSeen: null, lastSeen: null, version: 'ocpp2.0.1', properties: {},
-            connectors: { 2: { status: 'Occupied', connectors: [1], updated: '2024-05-02T09:00:00Z' } } },
-        },
-        transactionIdReserved: 100,
-        transactions: [
-          { id: 41, station: 'OLD16', connector: 1, idTag: 'T', start: '2024-05-02T09:00:00Z', meterStart: 1000 },
-          { id: 'tx-9', station: 'OLD201', connector: 2, idTag: null, start: '2024-05-02T09:05:00Z', meterStart: null },
-        ],
-        rejected: [{ id: 'NOPE', address: '127.0.0.1', time: '2024-05-02T10:00:00Z', reason: 'unknown station' }],
-      }));
+      fs.writeFileSync(
+        file,
+        JSON.stringify({
+          format: 1,
+          stations: {
+            OLD16: {
+              id: 'OLD16',
+              addedBy: 'manual',
+              firstSeen: '2024-05-01T00:00:00.000Z',
+              lastSeen: '2024-05-02T00:00:00.000Z',
+              version: 'ocpp1.6',
+              properties: { vendor: 'V' },
+              connectors: { 1: { status: 'Charging', errorCode: 'NoError', updated: '2024-05-02T09:00:00Z' } },
+              values: {
+                connectors: {
+                  1: {
+                    status: 'Charging',
+                    energy: 1200,
+                    measured: ['energy'],
+                    updated: '2024-05-02T09:30:00Z',
+                    transaction: { id: 41, idTag: 'T', start: '2024-05-02T09:00:00Z', meterStart: 1000 },
+                  },
+                },
+              },
+            },
+            OLD201: {
+              id: 'OLD201',
+              addedBy: 'auto',
+              firstSeen: null,
+              lastSeen: null,
+              version: 'ocpp2.0.1',
+              properties: {},
+              connectors: { 2: { status: 'Occupied', connectors: [1], updated: '2024-05-02T09:00:00Z' } },
+            },
+          },
+          transactionIdReserved: 100,
+          transactions: [
+            { id: 41, station: 'OLD16', connector: 1, idTag: 'T', start: '2024-05-02T09:00:00Z', meterStart: 1000 },
+            { id: 'tx-9', station: 'OLD201', connector: 2, idTag: null, start: '2024-05-02T09:05:00Z', meterStart: null },
+          ],
+          rejected: [{ id: 'NOPE', address: '127.0.0.1', time: '2024-05-02T10:00:00Z', reason: 'unknown station' }],
+        }),
+      );
       const reg = new lib.StationRegistry(file);
       reg.load();
-      assert.deepStrictEqual(reg.get('OLD16').connectors, { 1: { status: 'Charging', energy: 1200, measured: ['energy'], updated: '2024-05-02T09:30:00Z',
-        transaction: { id: 41, idTag: 'T', start: '2024-05-02T09:00:00Z', meterStart: 1000 }, stationStatus: 'Charging', errorCode: 'NoError' } });
-      assert.deepStrictEqual(reg.get('OLD201').connectors, { 2: { stationStatus: 'Occupied', connectorIds: [1], updated: '2024-05-02T09:00:00Z',
-        transaction: { id: 'tx-9', idTag: null, start: '2024-05-02T09:05:00Z', meterStart: null } } });
-      assert.deepStrictEqual(reg.openTransactions().map((t) => t.id), [41, 'tx-9']);
-      assert.deepStrictEqual(reg.rejected().map((r) => r.id), ['NOPE']);
+      assert.deepStrictEqual(reg.get('OLD16').connectors, {
+        1: {
+          status: 'Charging',
+          energy: 1200,
+          measured: ['energy'],
+          updated: '2024-05-02T09:30:00Z',
+          transaction: { id: 41, idTag: 'T', start: '2024-05-02T09:00:00Z', meterStart: 1000 },
+          stationStatus: 'Charging',
+          errorCode: 'NoError',
+        },
+      });
+      assert.deepStrictEqual(reg.get('OLD201').connectors, {
+        2: {
+          stationStatus: 'Occupied',
+          connectorIds: [1],
+          updated: '2024-05-02T09:00:00Z',
+          transaction: { id: 'tx-9', idTag: null, start: '2024-05-02T09:05:00Z', meterStart: null },
+        },
+      });
+      assert.deepStrictEqual(
+        reg.openTransactions().map((t) => t.id),
+        [41, 'tx-9'],
+      );
+      assert.deepStrictEqual(
+        reg.rejected().map((r) => r.id),
+        ['NOPE'],
+      );
       assert.strictEqual(await reg.allocateTransactionId(), 101, 'the reserved ids stay used');
       await reg.save();
       const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -466,14 +644,30 @@ describe('Node-RED nodes', function () {
     });
 
     it('upgrades a record stored before the state was one (as a store hands it over), and leaves a current one as it is', function () {
-      const old = { id: 'R1', addedBy: 'auto', firstSeen: null, lastSeen: null, version: 'ocpp2.0.1', properties: {},
-        connectors: { 1: { status: 'Occupied', connectors: [1, 2], updated: '2024-05-02T09:00:00Z' } } };
+      const old = {
+        id: 'R1',
+        addedBy: 'auto',
+        firstSeen: null,
+        lastSeen: null,
+        version: 'ocpp2.0.1',
+        properties: {},
+        connectors: { 1: { status: 'Occupied', connectors: [1, 2], updated: '2024-05-02T09:00:00Z' } },
+      };
       const tx = { id: 'tx-1', station: 'R1', connector: 1, idTag: 'T', start: '2024-05-02T09:01:00Z', meterStart: null };
       const upgraded = lib.upgradeRecord('R1', old, [tx]);
-      assert.deepStrictEqual(upgraded.connectors, { 1: { stationStatus: 'Occupied', connectorIds: [1, 2], updated: '2024-05-02T09:00:00Z',
-        transaction: { id: 'tx-1', idTag: 'T', start: '2024-05-02T09:01:00Z', meterStart: null } } });
+      assert.deepStrictEqual(upgraded.connectors, {
+        1: {
+          stationStatus: 'Occupied',
+          connectorIds: [1, 2],
+          updated: '2024-05-02T09:00:00Z',
+          transaction: { id: 'tx-1', idTag: 'T', start: '2024-05-02T09:01:00Z', meterStart: null },
+        },
+      });
       // a current record: a 2.x EVSE whose status came from NotifyEvent only has no station word, and stays as it is
-      const current = { ...old, connectors: { 1: { status: 'Preparing', reported: { connectors: { 1: 'Occupied' } }, updated: '2024-05-02T09:00:00Z' } } };
+      const current = {
+        ...old,
+        connectors: { 1: { status: 'Preparing', reported: { connectors: { 1: 'Occupied' } }, updated: '2024-05-02T09:00:00Z' } },
+      };
       assert.deepStrictEqual(lib.upgradeRecord('R1', current, []).connectors, current.connectors);
       assert.deepStrictEqual(lib.upgradeRecord('R1', upgraded, [tx]), upgraded, 'upgrading twice changes nothing');
     });
@@ -486,7 +680,9 @@ describe('Node-RED nodes', function () {
       await reg.save();
       const before = fs.readFileSync(file, 'utf8');
       const rename = lib.fileSystem.rename;
-      lib.fileSystem.rename = async () => { throw new Error('simulated crash before rename'); };
+      lib.fileSystem.rename = async () => {
+        throw new Error('simulated crash before rename');
+      };
       try {
         reg.add('LOST', 'manual');
         await assert.rejects(reg.save(), /simulated crash/);
@@ -494,7 +690,11 @@ describe('Node-RED nodes', function () {
         lib.fileSystem.rename = rename;
       }
       assert.strictEqual(fs.readFileSync(file, 'utf8'), before);
-      assert.deepStrictEqual(fs.readdirSync(userDir).filter((f) => f.includes('reg.json')), ['reg.json'], 'a temp file was left behind');
+      assert.deepStrictEqual(
+        fs.readdirSync(userDir).filter((f) => f.includes('reg.json')),
+        ['reg.json'],
+        'a temp file was left behind',
+      );
       fs.writeFileSync(file, '{"format":1,"stations":{"half');
       const errors = [];
       const again = new lib.StationRegistry(file, { debug() {}, info() {}, warn() {}, error: (m) => errors.push(m) });

@@ -18,8 +18,16 @@ async function startSystem(options = {}) {
   const warnings = [];
   const log = { debug() {}, info() {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
   const cs = new lib.CentralSystem({
-    versions: ['ocpp1.6', 'ocpp2.0.1', V21], autoApprove: true, security: 'none', heartbeatInterval: 300, callTimeout: 5,
-    unknownIdTags: 'accept', path: '/ocpp', registryFile: null, log, ...options,
+    versions: ['ocpp1.6', 'ocpp2.0.1', V21],
+    autoApprove: true,
+    security: 'none',
+    heartbeatInterval: 300,
+    callTimeout: 5,
+    unknownIdTags: 'accept',
+    path: '/ocpp',
+    registryFile: null,
+    log,
+    ...options,
   });
   await cs.listen({ port, host: '127.0.0.1' });
   return { cs, port, url: `ws://127.0.0.1:${port}/ocpp`, warnings };
@@ -42,28 +50,48 @@ describe('an OCPP 2.1 station', function () {
     const boot = await cp.call('BootNotification', boot201);
     assert.strictEqual(boot.status, 'Accepted');
     assert.strictEqual(boot.interval, 90);
-    assert.deepStrictEqual(await cp.call('StatusNotification', { timestamp: now(), connectorStatus: 'Occupied', evseId: 1, connectorId: 1 }), {});
+    assert.deepStrictEqual(
+      await cp.call('StatusNotification', { timestamp: now(), connectorStatus: 'Occupied', evseId: 1, connectorId: 1 }),
+      {},
+    );
     const transactions = [];
     sys.cs.on('transaction', (t) => transactions.push(t));
     const started = await cp.call('TransactionEvent', {
-      eventType: 'Started', timestamp: '2026-12-01T10:00:00.000Z', triggerReason: 'Authorized', seqNo: 0,
-      transactionInfo: { transactionId: 'tx-21', chargingState: 'Charging' }, idToken: { idToken: 'TAG21', type: 'ISO14443' },
+      eventType: 'Started',
+      timestamp: '2026-12-01T10:00:00.000Z',
+      triggerReason: 'Authorized',
+      seqNo: 0,
+      transactionInfo: { transactionId: 'tx-21', chargingState: 'Charging' },
+      idToken: { idToken: 'TAG21', type: 'ISO14443' },
       evse: { id: 1, connectorId: 1 },
-      meterValue: [{ timestamp: '2026-12-01T10:00:00.000Z', sampledValue: [
-        { value: 1.5, measurand: 'Energy.Active.Import.Register', context: 'Transaction.Begin', unitOfMeasure: { unit: 'kWh' } },
-      ] }],
+      meterValue: [
+        {
+          timestamp: '2026-12-01T10:00:00.000Z',
+          sampledValue: [
+            { value: 1.5, measurand: 'Energy.Active.Import.Register', context: 'Transaction.Begin', unitOfMeasure: { unit: 'kWh' } },
+          ],
+        },
+      ],
     });
     assert.strictEqual(started.idTokenInfo.status, 'Accepted');
     await cp.call('TransactionEvent', {
-      eventType: 'Updated', timestamp: '2026-12-01T10:05:00.000Z', triggerReason: 'MeterValuePeriodic', seqNo: 1,
+      eventType: 'Updated',
+      timestamp: '2026-12-01T10:05:00.000Z',
+      triggerReason: 'MeterValuePeriodic',
+      seqNo: 1,
       transactionInfo: { transactionId: 'tx-21', chargingState: 'Charging' },
-      meterValue: [{ timestamp: '2026-12-01T10:05:00.000Z', sampledValue: [
-        { value: 2000, measurand: 'Energy.Active.Import.Register' },
-        { value: 11, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'kW' } },
-        { value: 16, measurand: 'Current.Import', phase: 'L1' },
-        { value: 15.5, measurand: 'Current.Import', phase: 'L2' },
-        { value: 15, measurand: 'Current.Import', phase: 'L3' },
-      ] }],
+      meterValue: [
+        {
+          timestamp: '2026-12-01T10:05:00.000Z',
+          sampledValue: [
+            { value: 2000, measurand: 'Energy.Active.Import.Register' },
+            { value: 11, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'kW' } },
+            { value: 16, measurand: 'Current.Import', phase: 'L1' },
+            { value: 15.5, measurand: 'Current.Import', phase: 'L2' },
+            { value: 15, measurand: 'Current.Import', phase: 'L3' },
+          ],
+        },
+      ],
     });
     const values = sys.cs.valuesOf('CP21');
     const read = (connector, channel) => lib.channelValue(values, connector, channel);
@@ -73,18 +101,33 @@ describe('an OCPP 2.1 station', function () {
     assert.deepStrictEqual(read(1, 'current'), [16, 15.5, 15]);
     assert.deepStrictEqual(read(1, 'transaction'), { id: 'tx-21', idTag: 'TAG21', start: '2026-12-01T10:00:00.000Z', meterStart: 1500 });
     assert.strictEqual(read(0, 'power'), 11000, 'the station total');
-    assert.deepStrictEqual(sys.cs.registry.openTransactions('CP21').map((t) => t.id), ['tx-21']);
+    assert.deepStrictEqual(
+      sys.cs.registry.openTransactions('CP21').map((t) => t.id),
+      ['tx-21'],
+    );
     const rec = sys.cs.registry.get('CP21');
     assert.strictEqual(rec.version, V21);
     assert.strictEqual(rec.properties.vendor, 'VendorZ');
     assert.strictEqual(rec.connectors['1'].stationStatus, 'Occupied');
     assert.deepStrictEqual(rec.connectors['1'].connectorIds, [1]);
-    assert.deepStrictEqual(transactions.map((t) => [t.kind, t.transactionId, t.connector, t.version]),
-      [['started', 'tx-21', 1, V21], ['updated', 'tx-21', null, V21]]);
-    assert.deepStrictEqual(transactions[0].energyReadings, [{ context: 'Transaction.Begin', value: 1500, timestamp: '2026-12-01T10:00:00.000Z' }]);
+    assert.deepStrictEqual(
+      transactions.map((t) => [t.kind, t.transactionId, t.connector, t.version]),
+      [
+        ['started', 'tx-21', 1, V21],
+        ['updated', 'tx-21', null, V21],
+      ],
+    );
+    assert.deepStrictEqual(transactions[0].energyReadings, [
+      { context: 'Transaction.Begin', value: 1500, timestamp: '2026-12-01T10:00:00.000Z' },
+    ]);
 
-    await cp.call('TransactionEvent', { eventType: 'Ended', timestamp: '2026-12-01T10:30:00.000Z', triggerReason: 'StopAuthorized', seqNo: 2,
-      transactionInfo: { transactionId: 'tx-21', stoppedReason: 'Local' } });
+    await cp.call('TransactionEvent', {
+      eventType: 'Ended',
+      timestamp: '2026-12-01T10:30:00.000Z',
+      triggerReason: 'StopAuthorized',
+      seqNo: 2,
+      transactionInfo: { transactionId: 'tx-21', stoppedReason: 'Local' },
+    });
     assert.strictEqual(read(1, 'transaction'), null);
     assert.strictEqual(read(1, 'power'), 0);
     assert.deepStrictEqual(sys.cs.registry.openTransactions('CP21'), []);
@@ -102,16 +145,29 @@ describe('an OCPP 2.1 station', function () {
     sys = await startSystem();
     const cp = await station21(sys.url, 'W21');
     const received = [];
-    const answer = { SetChargingProfile: 'Accepted', ClearChargingProfile: 'Accepted', ChangeAvailability: 'Scheduled',
-      RequestStartTransaction: 'Accepted', RequestStopTransaction: 'Rejected', Reset: 'Accepted', UnlockConnector: 'Unlocked' };
+    const answer = {
+      SetChargingProfile: 'Accepted',
+      ClearChargingProfile: 'Accepted',
+      ChangeAvailability: 'Scheduled',
+      RequestStartTransaction: 'Accepted',
+      RequestStopTransaction: 'Rejected',
+      Reset: 'Accepted',
+      UnlockConnector: 'Unlocked',
+    };
     for (const [action, status] of Object.entries(answer)) {
       cp.handle(action, ({ params }) => {
         received.push({ action, params });
         return { status };
       });
     }
-    await cp.call('TransactionEvent', { eventType: 'Started', timestamp: now(), triggerReason: 'CablePluggedIn', seqNo: 0,
-      transactionInfo: { transactionId: 'tx-w' }, evse: { id: 2, connectorId: 1 } });
+    await cp.call('TransactionEvent', {
+      eventType: 'Started',
+      timestamp: now(),
+      triggerReason: 'CablePluggedIn',
+      seqNo: 0,
+      transactionInfo: { transactionId: 'tx-w' },
+      evse: { id: 2, connectorId: 1 },
+    });
     const NOW = new Date('2026-12-01T12:00:30.250Z');
     const write = async (channel, connector, value, ctx = {}) => {
       const cmd = lib.buildWrite(V21, channel, connector, value, { values: sys.cs.valuesOf('W21'), now: NOW, remoteStartId: 77, ...ctx });
@@ -127,11 +183,39 @@ describe('an OCPP 2.1 station', function () {
     assert.deepStrictEqual(await write('reset', 0, 'hard'), { accepted: true, status: 'Accepted' });
     assert.deepStrictEqual(await write('unlock', 1, true), { accepted: true, status: 'Unlocked' });
     assert.deepStrictEqual(received, [
-      { action: 'SetChargingProfile', params: { evseId: 1, chargingProfile: { id: 7001, stackLevel: 0, chargingProfilePurpose: 'TxDefaultProfile',
-        chargingProfileKind: 'Relative', chargingSchedule: [{ id: 7001, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] }] } } },
-      { action: 'SetChargingProfile', params: { evseId: 0, chargingProfile: { id: 8000, stackLevel: 1, chargingProfilePurpose: 'ChargingStationMaxProfile',
-        chargingProfileKind: 'Absolute', chargingSchedule: [{ id: 8000, startSchedule: '2026-11-30T12:00:30.000Z', chargingRateUnit: 'W',
-          chargingSchedulePeriod: [{ startPeriod: 0, limit: 11000 }] }] } } },
+      {
+        action: 'SetChargingProfile',
+        params: {
+          evseId: 1,
+          chargingProfile: {
+            id: 7001,
+            stackLevel: 0,
+            chargingProfilePurpose: 'TxDefaultProfile',
+            chargingProfileKind: 'Relative',
+            chargingSchedule: [{ id: 7001, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] }],
+          },
+        },
+      },
+      {
+        action: 'SetChargingProfile',
+        params: {
+          evseId: 0,
+          chargingProfile: {
+            id: 8000,
+            stackLevel: 1,
+            chargingProfilePurpose: 'ChargingStationMaxProfile',
+            chargingProfileKind: 'Absolute',
+            chargingSchedule: [
+              {
+                id: 8000,
+                startSchedule: '2026-11-30T12:00:30.000Z',
+                chargingRateUnit: 'W',
+                chargingSchedulePeriod: [{ startPeriod: 0, limit: 11000 }],
+              },
+            ],
+          },
+        },
+      },
       { action: 'ClearChargingProfile', params: { chargingProfileId: 7001 } },
       { action: 'ChangeAvailability', params: { operationalStatus: 'Inoperative', evse: { id: 1 } } },
       { action: 'RequestStartTransaction', params: { evseId: 1, idToken: { idToken: 'RFID-1', type: 'Central' }, remoteStartId: 77 } },
@@ -147,16 +231,40 @@ describe('an OCPP 2.1 station', function () {
     // the strict station refuses any answer its official schema does not allow
     assert.deepStrictEqual(await cp.call('NotifyDERAlarm', { controlType: 'FreqDroop', timestamp: now() }), {});
     assert.deepStrictEqual(await cp.call('NotifyPriorityCharging', { transactionId: 'tx-p', activated: true }), {});
-    assert.deepStrictEqual(await cp.call('NotifySettlement', { pspRef: 'psp-1', status: 'Settled', settlementAmount: 12.5, settlementTime: now() }), {});
-    assert.deepStrictEqual(await cp.call('BatterySwap', { eventType: 'BatteryIn', requestId: 1, idToken: { idToken: 'B', type: 'ISO14443' },
-      batteryData: [{ evseId: 1, serialNumber: 'BAT-1', soC: 80, soH: 95 }] }), {});
+    assert.deepStrictEqual(
+      await cp.call('NotifySettlement', { pspRef: 'psp-1', status: 'Settled', settlementAmount: 12.5, settlementTime: now() }),
+      {},
+    );
+    assert.deepStrictEqual(
+      await cp.call('BatterySwap', {
+        eventType: 'BatteryIn',
+        requestId: 1,
+        idToken: { idToken: 'B', type: 'ISO14443' },
+        batteryData: [{ evseId: 1, serialNumber: 'BAT-1', soC: 80, soH: 95 }],
+      }),
+      {},
+    );
     assert.strictEqual((await cp.call('PullDynamicScheduleUpdate', { chargingProfileId: 3 })).status, 'Rejected');
-    assert.strictEqual((await cp.call('OpenPeriodicEventStream', { constantStreamData: { id: 1, variableMonitoringId: 2,
-      params: { interval: 10, values: 5 } } })).status, 'Rejected');
-    assert.deepStrictEqual(await cp.call('VatNumberValidation', { vatNumber: 'DE123456789' }), { vatNumber: 'DE123456789', status: 'Rejected' });
+    assert.strictEqual(
+      (
+        await cp.call('OpenPeriodicEventStream', {
+          constantStreamData: { id: 1, variableMonitoringId: 2, params: { interval: 10, values: 5 } },
+        })
+      ).status,
+      'Rejected',
+    );
+    assert.deepStrictEqual(await cp.call('VatNumberValidation', { vatNumber: 'DE123456789' }), {
+      vatNumber: 'DE123456789',
+      status: 'Rejected',
+    });
     const hash = { hashAlgorithm: 'SHA256', issuerNameHash: 'a', issuerKeyHash: 'b', serialNumber: '01' };
-    const chain = await cp.call('GetCertificateChainStatus', { certificateStatusRequests: [{ certificateHashData: hash, source: 'OCSP', urls: ['http://ocsp.example'] }] });
-    assert.deepStrictEqual(chain.certificateStatus.map((s) => [s.status, s.source, s.certificateHashData]), [['Failed', 'OCSP', hash]]);
+    const chain = await cp.call('GetCertificateChainStatus', {
+      certificateStatusRequests: [{ certificateHashData: hash, source: 'OCSP', urls: ['http://ocsp.example'] }],
+    });
+    assert.deepStrictEqual(
+      chain.certificateStatus.map((s) => [s.status, s.source, s.certificateHashData]),
+      [['Failed', 'OCSP', hash]],
+    );
   });
 
   it('handles a SEND without answering it, and refuses SEND and CALLRESULTERROR in 1.6 and 2.0.1', async function () {
@@ -171,10 +279,13 @@ describe('an OCPP 2.1 station', function () {
     ws.send(JSON.stringify([6, 's-2', 'NotifyPeriodicEventStream', { id: 'one' }]));
     ws.send(JSON.stringify([2, 'c-1', 'Heartbeat', {}]));
     const first = await ws.nextJson();
-    assert.deepStrictEqual([first[0], first[1]], [3, 'c-1'], 'the first answer is the Heartbeat\'s: no SEND was answered');
+    assert.deepStrictEqual([first[0], first[1]], [3, 'c-1'], "the first answer is the Heartbeat's: no SEND was answered");
     await until(() => sys.warnings.some((w) => /invalid NotifyPeriodicEventStream/.test(w)), 'warning about the invalid SEND');
 
-    for (const [version, code] of [['ocpp1.6', 'FormationViolation'], ['ocpp2.0.1', 'MessageTypeNotSupported']]) {
+    for (const [version, code] of [
+      ['ocpp1.6', 'FormationViolation'],
+      ['ocpp2.0.1', 'MessageTypeNotSupported'],
+    ]) {
       const old = await rawClient(`${sys.url}/OLD-${version}`, [version]);
       old.send(JSON.stringify([6, 's-3', 'Heartbeat', {}]));
       assert.deepStrictEqual((await old.nextJson()).slice(0, 3), [4, 's-3', code]);
@@ -203,7 +314,7 @@ describe('an OCPP 2.1 station', function () {
     assert.ok(sys.warnings.some((w) => /could not process the answer to its message hb-9/.test(w)));
   });
 
-  it('negotiates among three versions in the station\'s order', async function () {
+  it("negotiates among three versions in the station's order", async function () {
     sys = await startSystem();
     const offers = [
       [[V21, 'ocpp1.6', 'ocpp2.0.1'], V21],

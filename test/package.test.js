@@ -26,18 +26,45 @@ describe('the packed package in a fresh Node-RED user directory', function () {
     const userDir = path.join(dir, 'user');
     fs.mkdirSync(userDir);
     fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'node-red-project', version: '0.0.1', private: true }));
-    execFileSync(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=dev', path.join(dir, packed.filename)], { cwd: userDir, stdio: 'ignore' });
+    execFileSync(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=dev', path.join(dir, packed.filename)], {
+      cwd: userDir,
+      stdio: 'ignore',
+    });
     assert.ok(!fs.lstatSync(path.join(userDir, 'node_modules', PKG_NAME)).isSymbolicLink());
-    fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify([
-      { id: 'tab1', type: 'tab', label: 'Flow 1' },
-      { id: 'iface', type: 'ocpp-interface', name: 'Depot', comment: 'packed', deactivated: false, versions: ['ocpp1.6', 'ocpp2.0.1'],
-        autoApprove: true, port: '', path: '/ocpp', tls: '', security: 'none', heartbeatInterval: 77, callTimeout: 30, unknownIdTags: 'accept' },
-      { id: 'in', z: 'tab1', type: 'ocpp-in', interface: 'iface', station: '', actions: ['Authorize'], reply: 'flow', wires: [['fn']] },
-      { id: 'fn', z: 'tab1', type: 'function', func: "msg.payload = { idTagInfo: { status: msg.payload.idTag === 'OK' ? 'Accepted' : 'Blocked' } }; return msg;", outputs: 1, wires: [['resp']] },
-      { id: 'resp', z: 'tab1', type: 'ocpp-response', wires: [] },
-      { id: 'cmd', z: 'tab1', type: 'ocpp-command', interface: 'iface', station: '', action: '', timeout: '', wires: [[]] },
-      { id: 'ch', z: 'tab1', type: 'ocpp-channel', interface: 'iface', station: 'PACK1', connector: 1, channel: 'status', wires: [[]] },
-    ]));
+    fs.writeFileSync(
+      path.join(userDir, 'flows.json'),
+      JSON.stringify([
+        { id: 'tab1', type: 'tab', label: 'Flow 1' },
+        {
+          id: 'iface',
+          type: 'ocpp-interface',
+          name: 'Depot',
+          comment: 'packed',
+          deactivated: false,
+          versions: ['ocpp1.6', 'ocpp2.0.1'],
+          autoApprove: true,
+          port: '',
+          path: '/ocpp',
+          tls: '',
+          security: 'none',
+          heartbeatInterval: 77,
+          callTimeout: 30,
+          unknownIdTags: 'accept',
+        },
+        { id: 'in', z: 'tab1', type: 'ocpp-in', interface: 'iface', station: '', actions: ['Authorize'], reply: 'flow', wires: [['fn']] },
+        {
+          id: 'fn',
+          z: 'tab1',
+          type: 'function',
+          func: "msg.payload = { idTagInfo: { status: msg.payload.idTag === 'OK' ? 'Accepted' : 'Blocked' } }; return msg;",
+          outputs: 1,
+          wires: [['resp']],
+        },
+        { id: 'resp', z: 'tab1', type: 'ocpp-response', wires: [] },
+        { id: 'cmd', z: 'tab1', type: 'ocpp-command', interface: 'iface', station: '', action: '', timeout: '', wires: [[]] },
+        { id: 'ch', z: 'tab1', type: 'ocpp-channel', interface: 'iface', station: 'PACK1', connector: 1, channel: 'status', wires: [[]] },
+      ]),
+    );
     nr = startNodeRed(userDir);
     port = await nr.ready;
     const end = Date.now() + 15000;
@@ -56,28 +83,53 @@ describe('the packed package in a fresh Node-RED user directory', function () {
   it('ships the built nodes with their editor files, help, icons and examples, and no sources or tests', function () {
     const files = this.files;
     for (const node of ['ocpp-interface', 'ocpp-in', 'ocpp-response', 'ocpp-command', 'ocpp-channel']) {
-      for (const f of [`dist/nodes/${node}.js`, `dist/nodes/${node}.html`, `dist/nodes/locales/en-US/${node}.json`, `dist/nodes/locales/en-US/${node}.html`]) {
+      for (const f of [
+        `dist/nodes/${node}.js`,
+        `dist/nodes/${node}.html`,
+        `dist/nodes/locales/en-US/${node}.json`,
+        `dist/nodes/locales/en-US/${node}.html`,
+      ]) {
         assert.ok(files.includes(f), `${f} is not in the package`);
       }
     }
-    assert.ok(files.some((f) => /^dist\/nodes\/icons\/.+\.svg$/.test(f)), 'no icons beside the nodes');
+    assert.ok(
+      files.some((f) => /^dist\/nodes\/icons\/.+\.svg$/.test(f)),
+      'no icons beside the nodes',
+    );
     assert.ok(files.filter((f) => f.startsWith('examples/')).length >= 4, 'examples missing');
     assert.ok(files.includes('LICENSE') && files.includes('README.md'));
     for (const f of ['resources/ocpp-editor.js', 'resources/ocpp-editor.css', 'resources/ocpp-interface-dialog.js']) {
       assert.ok(files.includes(f), `the editor file ${f} is not shipped`);
     }
-    assert.ok(!files.some((f) => /^(test|bench|lib|nodes|scripts)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts')), 'sources or tests are shipped');
+    assert.ok(
+      !files.some((f) => /^(test|bench|lib|nodes|scripts)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts'))),
+      'sources or tests are shipped',
+    );
   });
 
   it('registers every node under OCPP, serves its icons and lists its examples', async function () {
     const nodes = await (await fetch(`http://127.0.0.1:${port}/nodes`, { headers: { accept: 'application/json' } })).json();
     const ours = nodes.filter((n) => n.module === PKG_NAME);
-    assert.deepStrictEqual(ours.flatMap((n) => n.types).sort(), ['ocpp-channel', 'ocpp-command', 'ocpp-in', 'ocpp-interface', 'ocpp-response']);
-    assert.ok(ours.every((n) => n.enabled && !n.err), JSON.stringify(ours.map((n) => n.err)));
+    assert.deepStrictEqual(ours.flatMap((n) => n.types).sort(), [
+      'ocpp-channel',
+      'ocpp-command',
+      'ocpp-in',
+      'ocpp-interface',
+      'ocpp-response',
+    ]);
+    assert.ok(
+      ours.every((n) => n.enabled && !n.err),
+      JSON.stringify(ours.map((n) => n.err)),
+    );
     assert.strictEqual((await fetch(`http://127.0.0.1:${port}/icons/${PKG_NAME}/ocpp-charger.svg`)).status, 200);
     assert.strictEqual((await fetch(`http://127.0.0.1:${port}/resources/${PKG_NAME}/ocpp-editor.js`)).status, 200);
-    const examples = await (await fetch(`http://127.0.0.1:${port}/library/examples/flows/${PKG_NAME}/01%20Monitor%20all%20stations`)).json();
-    assert.ok(examples.some((n) => n.type === 'ocpp-interface'), 'example 1 has no interface');
+    const examples = await (
+      await fetch(`http://127.0.0.1:${port}/library/examples/flows/${PKG_NAME}/01%20Monitor%20all%20stations`)
+    ).json();
+    assert.ok(
+      examples.some((n) => n.type === 'ocpp-interface'),
+      'example 1 has no interface',
+    );
   });
 
   it('serves a strict station on the URL and lets the flow answer', async function () {
@@ -93,7 +145,7 @@ describe('the packed package in a fresh Node-RED user directory', function () {
     assert.ok(fs.existsSync(file), 'the station registry was not written under the user directory');
   });
 
-  it('shows every node\'s status, translated from its message catalogue', async function () {
+  it("shows every node's status, translated from its message catalogue", async function () {
     const WebSocket = require('ws');
     const ws = new WebSocket(`ws://127.0.0.1:${port}/comms`);
     const statuses = {};

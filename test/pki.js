@@ -22,24 +22,31 @@ async function keyPem(privateKey) {
 /** A self-signed CA: `{ cert, keys, pem, keyPem }`, valid `days` from now. `rsa: true` for an RSA CA. */
 async function makeCa(name = 'Test CA', { rsa = false, days = 1000 } = {}) {
   const keys = await keyPair(rsa ? RSA : EC);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: '01',
-    name: `CN=${name}`,
-    notBefore: new Date(Date.now() - DAY),
-    notAfter: new Date(Date.now() + days * DAY),
-    keys,
-    signingAlgorithm: rsa ? RSA : ECDSA_SHA256,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
-    ],
-  }, crypto);
+  const cert = await x509.X509CertificateGenerator.createSelfSigned(
+    {
+      serialNumber: '01',
+      name: `CN=${name}`,
+      notBefore: new Date(Date.now() - DAY),
+      notAfter: new Date(Date.now() + days * DAY),
+      keys,
+      signingAlgorithm: rsa ? RSA : ECDSA_SHA256,
+      extensions: [
+        new x509.BasicConstraintsExtension(true, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
+      ],
+    },
+    crypto,
+  );
   return { cert, keys, pem: cert.toString('pem'), keyPem: await keyPem(keys.privateKey), rsa };
 }
 
 /** A leaf certificate signed by `ca`: `{ pem, keyPem }`. */
-async function makeLeaf(ca, cn, { server = false, notBefore = new Date(Date.now() - DAY), notAfter = new Date(Date.now() + 7 * DAY) } = {}) {
+async function makeLeaf(
+  ca,
+  cn,
+  { server = false, notBefore = new Date(Date.now() - DAY), notAfter = new Date(Date.now() + 7 * DAY) } = {},
+) {
   const keys = await keyPair();
   const extensions = [
     new x509.BasicConstraintsExtension(false, undefined, true),
@@ -47,17 +54,22 @@ async function makeLeaf(ca, cn, { server = false, notBefore = new Date(Date.now(
     new x509.ExtendedKeyUsageExtension([server ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
   ];
   if (server) extensions.push(new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: '127.0.0.1' }]));
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(8))).toString('hex').replace(/^./, '1'),
-    subject: `CN=${cn}`,
-    issuer: ca.cert.subject,
-    notBefore,
-    notAfter,
-    publicKey: keys.publicKey,
-    signingKey: ca.keys.privateKey,
-    signingAlgorithm: ca.rsa ? RSA : ECDSA_SHA256,
-    extensions,
-  }, crypto);
+  const cert = await x509.X509CertificateGenerator.create(
+    {
+      serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(8)))
+        .toString('hex')
+        .replace(/^./, '1'),
+      subject: `CN=${cn}`,
+      issuer: ca.cert.subject,
+      notBefore,
+      notAfter,
+      publicKey: keys.publicKey,
+      signingKey: ca.keys.privateKey,
+      signingAlgorithm: ca.rsa ? RSA : ECDSA_SHA256,
+      extensions,
+    },
+    crypto,
+  );
   return { cert, pem: cert.toString('pem'), keyPem: await keyPem(keys.privateKey) };
 }
 

@@ -9,8 +9,15 @@ const { CentralSystem, OcppEndpoint } = lib;
 async function startSystem(options = {}) {
   const port = await freePort();
   const cs = new CentralSystem({
-    versions: ['ocpp1.6', 'ocpp2.0.1'], autoApprove: true, security: 'none', heartbeatInterval: 300, callTimeout: 5,
-    unknownIdTags: 'accept', path: '/ocpp', registryFile: null, ...options,
+    versions: ['ocpp1.6', 'ocpp2.0.1'],
+    autoApprove: true,
+    security: 'none',
+    heartbeatInterval: 300,
+    callTimeout: 5,
+    unknownIdTags: 'accept',
+    path: '/ocpp',
+    registryFile: null,
+    ...options,
   });
   await cs.listen({ port, host: '127.0.0.1' });
   return { cs, port, url: `ws://127.0.0.1:${port}/ocpp` };
@@ -42,9 +49,18 @@ describe('protocol core (lib/, no Node-RED)', function () {
       const t2 = await cp.call('StartTransaction', { connectorId: 2, idTag: 'TAG1', meterStart: 5, timestamp: new Date().toISOString() });
       assert.ok(Number.isInteger(t1.transactionId) && Number.isInteger(t2.transactionId));
       assert.notStrictEqual(t1.transactionId, t2.transactionId);
-      assert.deepStrictEqual(sys.cs.registry.openTransactions('CP16').map((t) => t.id).sort(), [t1.transactionId, t2.transactionId].sort());
+      assert.deepStrictEqual(
+        sys.cs.registry
+          .openTransactions('CP16')
+          .map((t) => t.id)
+          .sort(),
+        [t1.transactionId, t2.transactionId].sort(),
+      );
       await cp.call('StopTransaction', { transactionId: t1.transactionId, meterStop: 900, timestamp: new Date().toISOString() });
-      assert.deepStrictEqual(sys.cs.registry.openTransactions('CP16').map((t) => t.id), [t2.transactionId]);
+      assert.deepStrictEqual(
+        sys.cs.registry.openTransactions('CP16').map((t) => t.id),
+        [t2.transactionId],
+      );
       const dt = await cp.call('DataTransfer', { vendorId: 'acme' });
       assert.strictEqual(dt.status, 'UnknownVendorId');
       const rec = sys.cs.registry.get('CP16');
@@ -72,9 +88,19 @@ describe('protocol core (lib/, no Node-RED)', function () {
       const cp = await station(sys.url, 'RS', ['ocpp1.6']);
       cp.handle('RemoteStartTransaction', () => ({ status: 'Accepted' }));
       await sys.cs.command('RS', 'RemoteStartTransaction', { connectorId: 1, idTag: 'FROM-CSMS' });
-      const started = await cp.call('StartTransaction', { connectorId: 1, idTag: 'FROM-CSMS', meterStart: 0, timestamp: new Date().toISOString() });
+      const started = await cp.call('StartTransaction', {
+        connectorId: 1,
+        idTag: 'FROM-CSMS',
+        meterStart: 0,
+        timestamp: new Date().toISOString(),
+      });
       assert.strictEqual(started.idTagInfo.status, 'Accepted');
-      const other = await cp.call('StartTransaction', { connectorId: 2, idTag: 'STRANGER', meterStart: 0, timestamp: new Date().toISOString() });
+      const other = await cp.call('StartTransaction', {
+        connectorId: 2,
+        idTag: 'STRANGER',
+        meterStart: 0,
+        timestamp: new Date().toISOString(),
+      });
       assert.strictEqual(other.idTagInfo.status, 'Invalid');
       const elsewhere = await station(sys.url, 'RS2', ['ocpp1.6']);
       assert.strictEqual((await elsewhere.call('Authorize', { idTag: 'FROM-CSMS' })).idTagInfo.status, 'Invalid');
@@ -83,7 +109,10 @@ describe('protocol core (lib/, no Node-RED)', function () {
     it('answers the security extension messages', async function () {
       sys = await startSystem();
       const cp = await station(sys.url, 'CPSEC', ['ocpp1.6']);
-      assert.deepStrictEqual(await cp.call('SecurityEventNotification', { type: 'StartupOfTheDevice', timestamp: new Date().toISOString() }), {});
+      assert.deepStrictEqual(
+        await cp.call('SecurityEventNotification', { type: 'StartupOfTheDevice', timestamp: new Date().toISOString() }),
+        {},
+      );
       assert.strictEqual((await cp.call('SignCertificate', { csr: 'x' })).status, 'Rejected');
     });
   });
@@ -98,19 +127,46 @@ describe('protocol core (lib/, no Node-RED)', function () {
       assert.strictEqual(boot.interval, 60);
       await cp.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Occupied', evseId: 1, connectorId: 1 });
       const started = await cp.call('TransactionEvent', {
-        eventType: 'Started', timestamp: new Date().toISOString(), triggerReason: 'Authorized', seqNo: 0,
-        transactionInfo: { transactionId: 'tx-1', chargingState: 'Charging' }, idToken: { idToken: 'TAG', type: 'ISO14443' }, evse: { id: 1, connectorId: 1 },
+        eventType: 'Started',
+        timestamp: new Date().toISOString(),
+        triggerReason: 'Authorized',
+        seqNo: 0,
+        transactionInfo: { transactionId: 'tx-1', chargingState: 'Charging' },
+        idToken: { idToken: 'TAG', type: 'ISO14443' },
+        evse: { id: 1, connectorId: 1 },
       });
       assert.strictEqual(started.idTokenInfo.status, 'Accepted');
-      assert.deepStrictEqual(sys.cs.registry.openTransactions('CP201').map((t) => t.id), ['tx-1']);
-      await cp.call('TransactionEvent', { eventType: 'Ended', timestamp: new Date().toISOString(), triggerReason: 'StopAuthorized', seqNo: 1, transactionInfo: { transactionId: 'tx-1' } });
+      assert.deepStrictEqual(
+        sys.cs.registry.openTransactions('CP201').map((t) => t.id),
+        ['tx-1'],
+      );
+      await cp.call('TransactionEvent', {
+        eventType: 'Ended',
+        timestamp: new Date().toISOString(),
+        triggerReason: 'StopAuthorized',
+        seqNo: 1,
+        transactionInfo: { transactionId: 'tx-1' },
+      });
       assert.deepStrictEqual(sys.cs.registry.openTransactions('CP201'), []);
-      assert.deepStrictEqual(await cp.call('NotifyReport', { requestId: 1, generatedAt: new Date().toISOString(), seqNo: 0,
-        reportData: [{ component: { name: 'Connector', evse: { id: 2, connectorId: 1 } }, variable: { name: 'AvailabilityState' }, variableAttribute: [{ value: 'Available' }] }] }), {});
+      assert.deepStrictEqual(
+        await cp.call('NotifyReport', {
+          requestId: 1,
+          generatedAt: new Date().toISOString(),
+          seqNo: 0,
+          reportData: [
+            {
+              component: { name: 'Connector', evse: { id: 2, connectorId: 1 } },
+              variable: { name: 'AvailabilityState' },
+              variableAttribute: [{ value: 'Available' }],
+            },
+          ],
+        }),
+        {},
+      );
       const rec = sys.cs.registry.get('CP201');
       assert.strictEqual(rec.properties.model, 'Model201');
       assert.deepStrictEqual(Object.keys(rec.connectors).sort(), ['1', '2']);
-      assert.strictEqual(rec.connectors['1'].stationStatus, 'Occupied', 'the station\'s own word');
+      assert.strictEqual(rec.connectors['1'].stationStatus, 'Occupied', "the station's own word");
       assert.strictEqual(rec.connectors['1'].status, 'Finishing', 'the channel value, in the same place');
     });
   });
@@ -143,7 +199,9 @@ describe('protocol core (lib/, no Node-RED)', function () {
         inHandler -= 1;
         return { status: 'Accepted' };
       });
-      const results = await Promise.all(['first', 'second', 'third'].map((key) => sys.cs.command('A', 'ChangeConfiguration', { key, value: '1' })));
+      const results = await Promise.all(
+        ['first', 'second', 'third'].map((key) => sys.cs.command('A', 'ChangeConfiguration', { key, value: '1' })),
+      );
       assert.deepStrictEqual(seen, ['first', 'second', 'third']);
       assert.strictEqual(overlap, false, 'a second CALL was sent before the first was answered');
       assert.ok(results.every((r) => r.payload.status === 'Accepted'));
@@ -155,8 +213,12 @@ describe('protocol core (lib/, no Node-RED)', function () {
       cp.handle('GetConfiguration', () => new Promise(() => {}));
       const started = Date.now();
       // Outcomes caught at once: both reject while the station closes, before they are awaited.
-      const outcomes = [sys.cs.command('A', 'GetConfiguration', {}), sys.cs.command('A', 'GetConfiguration', {})]
-        .map((p) => p.then(() => null, (err) => err));
+      const outcomes = [sys.cs.command('A', 'GetConfiguration', {}), sys.cs.command('A', 'GetConfiguration', {})].map((p) =>
+        p.then(
+          () => null,
+          (err) => err,
+        ),
+      );
       await delay(100);
       await cp.close({ force: true });
       for (const err of await Promise.all(outcomes)) assert.strictEqual(err && err.code, 'notConnected');
@@ -166,14 +228,22 @@ describe('protocol core (lib/, no Node-RED)', function () {
     it('report every error code a flow can catch', async function () {
       sys = await startSystem({ callTimeout: 1 });
       const cp = await station(sys.url, 'A', ['ocpp1.6']);
-      cp.handle('Reset', () => { throw Object.assign(new Error('nope'), { rpcErrorCode: 'NotSupported' }); });
+      cp.handle('Reset', () => {
+        throw Object.assign(new Error('nope'), { rpcErrorCode: 'NotSupported' });
+      });
       cp.handle('ClearCache', () => new Promise(() => {}));
       await assert.rejects(sys.cs.command('nobody', 'Reset', { type: 'Soft' }), { code: 'unknownStation' });
       await assert.rejects(sys.cs.command('A', 'RequestStartTransaction', {}), { code: 'unknownAction' });
       await assert.rejects(sys.cs.command('A', 'BootNotification', {}), { code: 'unknownAction' });
-      await assert.rejects(sys.cs.command('A', 'Reset', { type: 'Gentle' }), (err) => err.code === 'invalidPayload' && /type/.test(err.message));
+      await assert.rejects(
+        sys.cs.command('A', 'Reset', { type: 'Gentle' }),
+        (err) => err.code === 'invalidPayload' && /type/.test(err.message),
+      );
       await assert.rejects(sys.cs.command('A', 'ClearCache', {}), { code: 'timeout' });
-      await assert.rejects(sys.cs.command('A', 'Reset', { type: 'Hard' }), (err) => err.code === 'callError' && err.details.errorCode === 'NotSupported');
+      await assert.rejects(
+        sys.cs.command('A', 'Reset', { type: 'Hard' }),
+        (err) => err.code === 'callError' && err.details.errorCode === 'NotSupported',
+      );
       await cp.close({ force: true });
       await until(() => !sys.cs.isConnected('A'), 'the station to disconnect');
       await assert.rejects(sys.cs.command('A', 'Reset', { type: 'Soft' }), { code: 'notConnected' });
@@ -181,7 +251,7 @@ describe('protocol core (lib/, no Node-RED)', function () {
   });
 
   describe('the handshake', function () {
-    it('chooses the first approved version in the station\'s order', async function () {
+    it("chooses the first approved version in the station's order", async function () {
       sys = await startSystem();
       const a = await station(sys.url, 'A', ['ocpp2.0.1', 'ocpp1.6']);
       assert.strictEqual(a.protocol, 'ocpp2.0.1');
@@ -273,21 +343,58 @@ describe('protocol core (lib/, no Node-RED)', function () {
     const cases = [
       ['not JSON', 'hello', { 'ocpp1.6': ['-1', 'FormationViolation'], 'ocpp2.0.1': ['-1', 'RpcFrameworkError'] }],
       ['not an array', '{"a":1}', { 'ocpp1.6': ['-1', 'FormationViolation'], 'ocpp2.0.1': ['-1', 'RpcFrameworkError'] }],
-      ['an id over 36 characters', JSON.stringify([2, 'x'.repeat(37), 'Heartbeat', {}]), { 'ocpp1.6': ['-1', 'FormationViolation'], 'ocpp2.0.1': ['-1', 'RpcFrameworkError'] }],
-      ['an unknown message type', '[7,"m1","Heartbeat",{}]', { 'ocpp1.6': ['m1', 'FormationViolation'], 'ocpp2.0.1': ['m1', 'MessageTypeNotSupported'] }],
-      ['a CALL without payload', '[2,"m2","Heartbeat"]', { 'ocpp1.6': ['m2', 'FormationViolation'], 'ocpp2.0.1': ['m2', 'RpcFrameworkError'] }],
+      [
+        'an id over 36 characters',
+        JSON.stringify([2, 'x'.repeat(37), 'Heartbeat', {}]),
+        { 'ocpp1.6': ['-1', 'FormationViolation'], 'ocpp2.0.1': ['-1', 'RpcFrameworkError'] },
+      ],
+      [
+        'an unknown message type',
+        '[7,"m1","Heartbeat",{}]',
+        { 'ocpp1.6': ['m1', 'FormationViolation'], 'ocpp2.0.1': ['m1', 'MessageTypeNotSupported'] },
+      ],
+      [
+        'a CALL without payload',
+        '[2,"m2","Heartbeat"]',
+        { 'ocpp1.6': ['m2', 'FormationViolation'], 'ocpp2.0.1': ['m2', 'RpcFrameworkError'] },
+      ],
       ['an unknown action', '[2,"m3","MakeCoffee",{}]', { 'ocpp1.6': ['m3', 'NotImplemented'], 'ocpp2.0.1': ['m3', 'NotImplemented'] }],
-      ['a central-system action', '[2,"m4","Reset",{"type":"Hard"}]', { 'ocpp1.6': ['m4', 'NotSupported'], 'ocpp2.0.1': ['m4', 'NotSupported'] }],
-      ['a missing required field', { 'ocpp1.6': '[2,"m5","Authorize",{}]', 'ocpp2.0.1': '[2,"m5","Authorize",{}]' },
-        { 'ocpp1.6': ['m5', 'OccurenceConstraintViolation'], 'ocpp2.0.1': ['m5', 'OccurrenceConstraintViolation'] }],
-      ['a field of the wrong type', { 'ocpp1.6': '[2,"m6","Authorize",{"idTag":5}]', 'ocpp2.0.1': '[2,"m6","Authorize",{"idToken":{"idToken":5,"type":"Central"}}]' },
-        { 'ocpp1.6': ['m6', 'TypeConstraintViolation'], 'ocpp2.0.1': ['m6', 'TypeConstraintViolation'] }],
-      ['a value outside its constraints', { 'ocpp1.6': `[2,"m7","Authorize",{"idTag":"${'x'.repeat(21)}"}]`, 'ocpp2.0.1': '[2,"m7","Authorize",{"idToken":{"idToken":"a","type":"Banana"}}]' },
-        { 'ocpp1.6': ['m7', 'PropertyConstraintViolation'], 'ocpp2.0.1': ['m7', 'PropertyConstraintViolation'] }],
-      ['an unexpected property', { 'ocpp1.6': '[2,"m8","Heartbeat",{"x":1}]', 'ocpp2.0.1': '[2,"m8","Heartbeat",{"x":1}]' },
-        { 'ocpp1.6': ['m8', 'FormationViolation'], 'ocpp2.0.1': ['m8', 'FormatViolation'] }, 'repaired when lenient'],
+      [
+        'a central-system action',
+        '[2,"m4","Reset",{"type":"Hard"}]',
+        { 'ocpp1.6': ['m4', 'NotSupported'], 'ocpp2.0.1': ['m4', 'NotSupported'] },
+      ],
+      [
+        'a missing required field',
+        { 'ocpp1.6': '[2,"m5","Authorize",{}]', 'ocpp2.0.1': '[2,"m5","Authorize",{}]' },
+        { 'ocpp1.6': ['m5', 'OccurenceConstraintViolation'], 'ocpp2.0.1': ['m5', 'OccurrenceConstraintViolation'] },
+      ],
+      [
+        'a field of the wrong type',
+        { 'ocpp1.6': '[2,"m6","Authorize",{"idTag":5}]', 'ocpp2.0.1': '[2,"m6","Authorize",{"idToken":{"idToken":5,"type":"Central"}}]' },
+        { 'ocpp1.6': ['m6', 'TypeConstraintViolation'], 'ocpp2.0.1': ['m6', 'TypeConstraintViolation'] },
+      ],
+      [
+        'a value outside its constraints',
+        {
+          'ocpp1.6': `[2,"m7","Authorize",{"idTag":"${'x'.repeat(21)}"}]`,
+          'ocpp2.0.1': '[2,"m7","Authorize",{"idToken":{"idToken":"a","type":"Banana"}}]',
+        },
+        { 'ocpp1.6': ['m7', 'PropertyConstraintViolation'], 'ocpp2.0.1': ['m7', 'PropertyConstraintViolation'] },
+      ],
+      [
+        'an unexpected property',
+        { 'ocpp1.6': '[2,"m8","Heartbeat",{"x":1}]', 'ocpp2.0.1': '[2,"m8","Heartbeat",{"x":1}]' },
+        { 'ocpp1.6': ['m8', 'FormationViolation'], 'ocpp2.0.1': ['m8', 'FormatViolation'] },
+        'repaired when lenient',
+      ],
     ];
-    for (const [version, validation] of [['ocpp1.6', 'strict'], ['ocpp2.0.1', 'strict'], ['ocpp1.6', 'lenient'], ['ocpp2.0.1', 'lenient']]) {
+    for (const [version, validation] of [
+      ['ocpp1.6', 'strict'],
+      ['ocpp2.0.1', 'strict'],
+      ['ocpp1.6', 'lenient'],
+      ['ocpp2.0.1', 'lenient'],
+    ]) {
       it(`gets the ${version} CALLERROR for each case (validation ${validation}), and the station stays served`, async function () {
         sys = await startSystem({ validation });
         const ws = await rawClient(`${sys.url}/RAW`, [version]);
@@ -322,9 +429,31 @@ describe('protocol core (lib/, no Node-RED)', function () {
       const onUncaught = (e) => errors.push(e);
       process.on('uncaughtException', onUncaught);
       let seed = 42;
-      const rnd = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
-      const atoms = ['2', '3', '4', '7', '-1', '"x"', '"Heartbeat"', '"Authorize"', '"StartTransaction"', '{}', '[]', 'null', 'true',
-        '{"idTag":"A"}', '{"idTag":5}', '"' + 'y'.repeat(40) + '"', '1e309', '"\\u0000"', '{"__proto__":{"a":1}}'];
+      const rnd = (n) => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed % n;
+      };
+      const atoms = [
+        '2',
+        '3',
+        '4',
+        '7',
+        '-1',
+        '"x"',
+        '"Heartbeat"',
+        '"Authorize"',
+        '"StartTransaction"',
+        '{}',
+        '[]',
+        'null',
+        'true',
+        '{"idTag":"A"}',
+        '{"idTag":5}',
+        '"' + 'y'.repeat(40) + '"',
+        '1e309',
+        '"\\u0000"',
+        '{"__proto__":{"a":1}}',
+      ];
       const frame = () => {
         if (rnd(10) === 0) return Buffer.from(Array.from({ length: rnd(64) }, () => rnd(256))).toString('latin1');
         return `[${Array.from({ length: rnd(6) }, () => atoms[rnd(atoms.length)]).join(',')}]`;
@@ -401,7 +530,15 @@ describe('protocol core (lib/, no Node-RED)', function () {
         again.attach(server);
         await again.close();
         await b.close();
-        const body = await new Promise((r) => http.get(`http://127.0.0.1:${port}/`, (res) => { let d = ''; res.on('data', (c) => { d += c; }); res.on('end', () => r(d)); }));
+        const body = await new Promise((r) =>
+          http.get(`http://127.0.0.1:${port}/`, (res) => {
+            let d = '';
+            res.on('data', (c) => {
+              d += c;
+            });
+            res.on('end', () => r(d));
+          }),
+        );
         assert.strictEqual(body, 'node-red');
       } finally {
         server.closeAllConnections();
@@ -452,8 +589,18 @@ describe('protocol core (lib/, no Node-RED)', function () {
       for (const version of ['ocpp1.6', 'ocpp2.0.1']) {
         for (const action of lib.profileOf(version).stationActions) {
           for (const unknownIdTags of ['accept', 'reject']) {
-            const request = action === 'TransactionEvent' ? { idToken: { idToken: 'x', type: 'Central' } } : action === 'StopTransaction' ? { idTag: 'x' } : {};
-            const reply = lib.automaticReply(version, action, request, { heartbeatInterval: 300, unknownIdTags, transactionId: 7, now: new Date() });
+            const request =
+              action === 'TransactionEvent'
+                ? { idToken: { idToken: 'x', type: 'Central' } }
+                : action === 'StopTransaction'
+                  ? { idTag: 'x' }
+                  : {};
+            const reply = lib.automaticReply(version, action, request, {
+              heartbeatInterval: 300,
+              unknownIdTags,
+              transactionId: 7,
+              now: new Date(),
+            });
             assert.ok(reply, `${version} ${action} has no automatic reply`);
             assert.strictEqual(lib.checkPayload(version, action, 'response', reply), null, `${version} ${action}`);
           }
@@ -465,12 +612,26 @@ describe('protocol core (lib/, no Node-RED)', function () {
       const { isDateTime } = require('../dist/lib/schema/date-time');
       const reference = require('ajv-formats/dist/formats').fullFormats['date-time'].validate;
       const cases = {
-        '2024-02-29T23:59:60Z': true, '2023-02-29T10:00:00Z': false, '1900-02-29T00:00:00Z': false, '2000-02-29T00:00:00Z': true,
-        '2020-01-01t00:00:00.123z': true, '2020-12-31 23:59:59+01:00': true, '2020-01-01T00:00:00+0100': true,
-        '2020-01-01T00:00:00+01': true, '2020-12-31T23:59:60-00:30': false, '2020-01-01T00:00:00': false,
-        '2020-01-01T00:00:00.Z': false, '2020-01-01T00:00:00+01:': false, '2020-13-01T00:00:00Z': false,
-        '2020-01-01T24:00:00Z': false, '2020-01-01T00:60:00Z': false, '2020-01-01T00:00:00+24:00': false, '': false,
-        '2020-01-01\u00a000:00:00Z': true, '2020-01-01T00:00:00ZZ': false, '2020-1-01T00:00:00Z': false,
+        '2024-02-29T23:59:60Z': true,
+        '2023-02-29T10:00:00Z': false,
+        '1900-02-29T00:00:00Z': false,
+        '2000-02-29T00:00:00Z': true,
+        '2020-01-01t00:00:00.123z': true,
+        '2020-12-31 23:59:59+01:00': true,
+        '2020-01-01T00:00:00+0100': true,
+        '2020-01-01T00:00:00+01': true,
+        '2020-12-31T23:59:60-00:30': false,
+        '2020-01-01T00:00:00': false,
+        '2020-01-01T00:00:00.Z': false,
+        '2020-01-01T00:00:00+01:': false,
+        '2020-13-01T00:00:00Z': false,
+        '2020-01-01T24:00:00Z': false,
+        '2020-01-01T00:60:00Z': false,
+        '2020-01-01T00:00:00+24:00': false,
+        '': false,
+        '2020-01-01\u00a000:00:00Z': true,
+        '2020-01-01T00:00:00ZZ': false,
+        '2020-1-01T00:00:00Z': false,
       };
       for (const [s, expected] of Object.entries(cases)) {
         assert.strictEqual(reference(s), expected, `reference on ${JSON.stringify(s)}`);
@@ -478,7 +639,7 @@ describe('protocol core (lib/, no Node-RED)', function () {
       }
       // a fixed-seed generator, so a failure can be replayed
       let seed = 12345;
-      const rnd = (k) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % k);
+      const rnd = (k) => (seed = (seed * 1103515245 + 12345) % 2147483648) % k;
       const seeds = Object.keys(cases).filter(Boolean);
       const alphabet = '0123456789-:.TtZz+ \u00a0x';
       const differ = [];
@@ -488,12 +649,20 @@ describe('protocol core (lib/, no Node-RED)', function () {
           const at = rnd(s.length + 1);
           const ch = alphabet[rnd(alphabet.length)];
           const op = rnd(3);
-          s = op === 0 ? s.slice(0, at) + ch + s.slice(at + 1) : op === 1 ? s.slice(0, at) + ch + s.slice(at) : s.slice(0, at) + s.slice(at + 1);
+          s =
+            op === 0
+              ? s.slice(0, at) + ch + s.slice(at + 1)
+              : op === 1
+                ? s.slice(0, at) + ch + s.slice(at)
+                : s.slice(0, at) + s.slice(at + 1);
         }
         if (isDateTime(s) !== reference(s)) differ.push(s);
       }
       assert.deepStrictEqual(differ, []);
-      assert.strictEqual(lib.checkPayload('ocpp1.6', 'Heartbeat', 'response', { currentTime: '2020-02-30T00:00:00Z' }).code, 'PropertyConstraintViolation');
+      assert.strictEqual(
+        lib.checkPayload('ocpp1.6', 'Heartbeat', 'response', { currentTime: '2020-02-30T00:00:00Z' }).code,
+        'PropertyConstraintViolation',
+      );
     });
   });
 });

@@ -12,14 +12,31 @@ const NO_ZONE = '2026-12-01T10:00:00';
 
 function load(flow) {
   return new Promise((resolve, reject) => {
-    try { helper.load(ALL, flow, () => resolve()); } catch (err) { reject(err); }
+    try {
+      helper.load(ALL, flow, () => resolve());
+    } catch (err) {
+      reject(err);
+    }
   });
 }
 
 function flow(iface) {
   return [
-    { id: 'if1', type: 'ocpp-interface', name: 'Site', versions: ['ocpp1.6', 'ocpp2.0.1'], autoApprove: true, port: '', path: '/ocpp',
-      security: 'none', heartbeatInterval: 300, callTimeout: 5, unknownIdTags: 'accept', deactivated: false, ...iface },
+    {
+      id: 'if1',
+      type: 'ocpp-interface',
+      name: 'Site',
+      versions: ['ocpp1.6', 'ocpp2.0.1'],
+      autoApprove: true,
+      port: '',
+      path: '/ocpp',
+      security: 'none',
+      heartbeatInterval: 300,
+      callTimeout: 5,
+      unknownIdTags: 'accept',
+      deactivated: false,
+      ...iface,
+    },
     { id: 'calls', type: 'ocpp-in', interface: 'if1', station: '', actions: [], reply: 'auto', wires: [['calls-out']] },
     { id: 'calls-out', type: 'helper' },
     { id: 'inv', type: 'ocpp-in', interface: 'if1', station: '', actions: ['invalid'], reply: 'auto', wires: [['inv-out']] },
@@ -31,7 +48,11 @@ function flow(iface) {
 
 /** Node-RED's warnings so far, as text. */
 function warnings() {
-  return helper.log().args.map((a) => a[0]).filter((e) => e && e.level === 30).map((e) => String(e.msg));
+  return helper
+    .log()
+    .args.map((a) => a[0])
+    .filter((e) => e && e.level === 30)
+    .map((e) => String(e.msg));
 }
 
 async function summary(id = 'CP') {
@@ -51,7 +72,10 @@ function callsSeen(box) {
   return box.items.filter((m) => m.topic !== 'connected' && m.topic !== 'disconnected');
 }
 
-const meter16 = (sampled, timestamp = new Date().toISOString()) => ({ connectorId: 1, meterValue: [{ timestamp, sampledValue: [sampled] }] });
+const meter16 = (sampled, timestamp = new Date().toISOString()) => ({
+  connectorId: 1,
+  meterValue: [{ timestamp, sampledValue: [sampled] }],
+});
 
 describe('real wallboxes', function () {
   const { sharedUrl } = useRuntime('ocpp-real-');
@@ -82,10 +106,13 @@ describe('real wallboxes', function () {
         assert.strictEqual((await summary()).version, 'ocpp1.6');
       });
 
-      it('ocpp1.6J, OCPP1.6 and OCPP2.0.1: matched without regard to case and J, answered with the station\'s spelling', async function () {
+      it("ocpp1.6J, OCPP1.6 and OCPP2.0.1: matched without regard to case and J, answered with the station's spelling", async function () {
         await start();
-        for (const [spelling, version, boot] of [['ocpp1.6J', 'ocpp1.6', boot16], ['OCPP1.6', 'ocpp1.6', boot16],
-          ['OCPP2.0.1', 'ocpp2.0.1', { reason: 'PowerUp', chargingStation: { vendorName: 'V', model: 'M' } }]]) {
+        for (const [spelling, version, boot] of [
+          ['ocpp1.6J', 'ocpp1.6', boot16],
+          ['OCPP1.6', 'ocpp1.6', boot16],
+          ['OCPP2.0.1', 'ocpp2.0.1', { reason: 'PowerUp', chargingStation: { vendorName: 'V', model: 'M' } }],
+        ]) {
           const ws = await rawClient(`${sharedUrl()}/CP`, [spelling]);
           assert.strictEqual(ws.protocol, spelling);
           const { reply } = await call(ws, 'b1', 'BootNotification', boot);
@@ -105,7 +132,12 @@ describe('real wallboxes', function () {
         const ws = await rawClient(`${sharedUrl()}/CP`, ['ocpp1.6']);
         const sent = [
           await call(ws, 's1', 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging', timestamp: NO_ZONE }),
-          await call(ws, 'm1', 'MeterValues', meter16({ value: '1500', measurand: 'Power.Active.Import', unit: 'W' }, NO_ZONE.replace('T', ' '))),
+          await call(
+            ws,
+            'm1',
+            'MeterValues',
+            meter16({ value: '1500', measurand: 'Power.Active.Import', unit: 'W' }, NO_ZONE.replace('T', ' ')),
+          ),
           await call(ws, 't1', 'StartTransaction', { connectorId: 1, idTag: 'TAG', meterStart: 0, timestamp: NO_ZONE }),
         ];
         if (validation === 'lenient') {
@@ -157,7 +189,10 @@ describe('real wallboxes', function () {
         assert.deepStrictEqual((await summary()).repairs, { decimalComma: 2 });
         const bad = await call(ws, 'm3', 'MeterValues', meter16({ value: 'n/a', measurand: 'Power.Active.Import', unit: 'kW' }));
         assert.deepStrictEqual(bad.reply, [3, 'm3', {}], 'valid against the schema: acknowledged');
-        await until(() => warnings().some((w) => w.includes('"n/a"') && w.includes('cannot be read')), 'a warning for the unreadable reading');
+        await until(
+          () => warnings().some((w) => w.includes('"n/a"') && w.includes('cannot be read')),
+          'a warning for the unreadable reading',
+        );
         await delay(50);
         assert.strictEqual(power.items.length, 0, 'power not updated from an unreadable reading');
       });
@@ -165,7 +200,12 @@ describe('real wallboxes', function () {
       it('an extra property the schema lacks', async function () {
         await start();
         const ws = await rawClient(`${sharedUrl()}/CP`, ['ocpp1.6']);
-        const { reply, text } = await call(ws, 's1', 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available', vendorLed: 'green' });
+        const { reply, text } = await call(ws, 's1', 'StatusNotification', {
+          connectorId: 1,
+          errorCode: 'NoError',
+          status: 'Available',
+          vendorLed: 'green',
+        });
         if (validation === 'lenient') {
           assert.deepStrictEqual(reply, [3, 's1', {}]);
           await until(() => callsSeen(calls).length === 1, 'the call at the flow');
@@ -201,11 +241,21 @@ describe('real wallboxes', function () {
       it('enumeration values in another case, also in 2.0.1 (schemas with definitions)', async function () {
         await start();
         const ws = await rawClient(`${sharedUrl()}/CP201`, ['ocpp2.0.1']);
-        const { reply } = await call(ws, 's1', 'StatusNotification', { timestamp: NO_ZONE, connectorStatus: 'occupied', evseId: 1, connectorId: 1 });
+        const { reply } = await call(ws, 's1', 'StatusNotification', {
+          timestamp: NO_ZONE,
+          connectorStatus: 'occupied',
+          evseId: 1,
+          connectorId: 1,
+        });
         if (validation === 'lenient') {
           assert.deepStrictEqual(reply, [3, 's1', {}]);
           await until(() => callsSeen(calls).length === 1, 'the call at the flow');
-          assert.deepStrictEqual(callsSeen(calls)[0].payload, { timestamp: `${NO_ZONE}Z`, connectorStatus: 'Occupied', evseId: 1, connectorId: 1 });
+          assert.deepStrictEqual(callsSeen(calls)[0].payload, {
+            timestamp: `${NO_ZONE}Z`,
+            connectorStatus: 'Occupied',
+            evseId: 1,
+            connectorId: 1,
+          });
           assert.deepStrictEqual((await summary('CP201')).repairs, { dateTime: 1, enumCase: 1 });
         } else {
           assert.deepStrictEqual(reply.slice(0, 3), [4, 's1', 'PropertyConstraintViolation']);
@@ -215,10 +265,17 @@ describe('real wallboxes', function () {
       it('the same repairs for a 2.1 station, for a CALL and for a SEND (schemas of the 2.1 adapter)', async function () {
         await start({ versions: ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] });
         const ws = await rawClient(`${sharedUrl()}/CP21`, ['ocpp2.1']);
-        const { reply } = await call(ws, 's1', 'StatusNotification',
-          { timestamp: NO_ZONE, connectorStatus: 'occupied', evseId: 1, connectorId: 1, vendorNote: 'x' });
+        const { reply } = await call(ws, 's1', 'StatusNotification', {
+          timestamp: NO_ZONE,
+          connectorStatus: 'occupied',
+          evseId: 1,
+          connectorId: 1,
+          vendorNote: 'x',
+        });
         // a SEND is never answered; the Heartbeat after it shows that it was read
-        ws.send(JSON.stringify([6, 'e1', 'NotifyPeriodicEventStream', { id: 1, pending: 0, basetime: NO_ZONE, data: [{ t: 0, v: '230.1' }] }]));
+        ws.send(
+          JSON.stringify([6, 'e1', 'NotifyPeriodicEventStream', { id: 1, pending: 0, basetime: NO_ZONE, data: [{ t: 0, v: '230.1' }] }]),
+        );
         const beat = await call(ws, 'h1', 'Heartbeat', {});
         assert.deepStrictEqual(beat.reply.slice(0, 2), [3, 'h1'], 'the SEND got no answer');
         if (validation === 'lenient') {
@@ -232,7 +289,11 @@ describe('real wallboxes', function () {
         } else {
           assert.strictEqual(reply[0], 4);
           await until(() => callsSeen(calls).length === 1, 'the Heartbeat at the flow');
-          assert.strictEqual(callsSeen(calls)[0].ocpp.action, 'Heartbeat', 'neither the invalid CALL nor the invalid SEND reached the flow');
+          assert.strictEqual(
+            callsSeen(calls)[0].ocpp.action,
+            'Heartbeat',
+            'neither the invalid CALL nor the invalid SEND reached the flow',
+          );
         }
       });
 
@@ -240,7 +301,12 @@ describe('real wallboxes', function () {
         await start();
         const ws = await rawClient(`${sharedUrl()}/CP`, ['ocpp1.6']);
         // a zone-less time (repairable) and a status no case makes valid
-        const { reply, text } = await call(ws, 's1', 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Sleeping', timestamp: NO_ZONE });
+        const { reply, text } = await call(ws, 's1', 'StatusNotification', {
+          connectorId: 1,
+          errorCode: 'NoError',
+          status: 'Sleeping',
+          timestamp: NO_ZONE,
+        });
         assert.deepStrictEqual(reply.slice(0, 3), [4, 's1', 'PropertyConstraintViolation']);
         const msg = await invalid.next();
         assert.deepStrictEqual(msg.payload, { code: reply[2], description: reply[3], frame: text });
@@ -255,23 +321,35 @@ describe('real wallboxes', function () {
 
   describe('frame events and the station log', function () {
     it('emits every frame both ways, whole, to an ocpp-in that names frame; the log API keeps them cut, oldest first', async function () {
-      await load([...flow({}), { id: 'frames', type: 'ocpp-in', interface: 'if1', station: 'CP', actions: ['frame'], reply: 'auto', wires: [['frames-out']] },
-        { id: 'frames-out', type: 'helper' }]);
+      await load([
+        ...flow({}),
+        { id: 'frames', type: 'ocpp-in', interface: 'if1', station: 'CP', actions: ['frame'], reply: 'auto', wires: [['frames-out']] },
+        { id: 'frames-out', type: 'helper' },
+      ]);
       const frames = inbox('frames-out');
       const ws = await rawClient(`${sharedUrl()}/CP`, ['ocpp1.6']);
       const boot = await call(ws, 'b1', 'BootNotification', boot16);
       const big = await call(ws, 'd1', 'DataTransfer', { vendorId: 'acme', data: 'x'.repeat(6000) });
       const got = [];
       for (let i = 0; i < 4; i++) got.push((await frames.next('a frame event')).payload);
-      assert.deepStrictEqual(got.map((p) => p.direction), ['in', 'out', 'in', 'out']);
+      assert.deepStrictEqual(
+        got.map((p) => p.direction),
+        ['in', 'out', 'in', 'out'],
+      );
       assert.strictEqual(got[0].frame, boot.text);
       assert.deepStrictEqual(JSON.parse(got[1].frame), boot.reply);
       assert.strictEqual(got[2].frame, big.text, 'a frame event carries the whole frame');
       const other = (await helper.request().get('/ocpp-interface/if1/stations/CP/log').expect(200)).body;
-      assert.deepStrictEqual(other.map((e) => e.direction), ['in', 'out', 'in', 'out']);
+      assert.deepStrictEqual(
+        other.map((e) => e.direction),
+        ['in', 'out', 'in', 'out'],
+      );
       assert.strictEqual(other[0].frame, boot.text);
       assert.strictEqual(other[2].frame, big.text.slice(0, 4096), 'the log cuts a frame at 4,096 characters');
-      assert.ok(other.every((e, i) => !Number.isNaN(Date.parse(e.time)) && (i === 0 || e.time >= other[i - 1].time)), 'oldest first, with times');
+      assert.ok(
+        other.every((e, i) => !Number.isNaN(Date.parse(e.time)) && (i === 0 || e.time >= other[i - 1].time)),
+        'oldest first, with times',
+      );
       await helper.request().get('/ocpp-interface/if1/stations/NOPE/log').expect(404);
       await helper.request().get('/ocpp-interface/nope/stations/CP/log').expect(404);
       assert.strictEqual((await helper.request().get('/ocpp-interface/if1/stations/CP').expect(200)).body.id, 'CP');
@@ -325,7 +403,10 @@ describe('station logs: the memory bound of an interface', function () {
     for (let i = 0; i < 5000; i++) mixed.add('CHATTY', 'in', frame(i));
     assert.strictEqual(mixed.entriesOf('CHATTY').length, 200);
     assert.strictEqual(JSON.parse(mixed.entriesOf('CHATTY')[0].frame)[1], '4800');
-    assert.deepStrictEqual(mixed.entriesOf('QUIET').map((e) => e.frame), [frame(1)]);
+    assert.deepStrictEqual(
+      mixed.entriesOf('QUIET').map((e) => e.frame),
+      [frame(1)],
+    );
     mixed.forget('CHATTY');
     assert.deepStrictEqual(mixed.entriesOf('CHATTY'), []);
   });
@@ -335,7 +416,10 @@ describe('station logs: the memory bound of an interface', function () {
     const text = JSON.stringify([2, 'm', 'DataTransfer', { vendorId: 'v', data: '€'.repeat(5000) }]);
     logs.add('S', 'in', Buffer.from(text));
     logs.add('S', 'out', text);
-    assert.deepStrictEqual(logs.entriesOf('S').map((e) => e.frame), [text.slice(0, 4096), text.slice(0, 4096)]);
+    assert.deepStrictEqual(
+      logs.entriesOf('S').map((e) => e.frame),
+      [text.slice(0, 4096), text.slice(0, 4096)],
+    );
   });
 
   it('bounds the bookkeeping too, with many tiny frames', function () {
@@ -343,19 +427,22 @@ describe('station logs: the memory bound of an interface', function () {
     for (let i = 0; i < 100000; i++) logs.add(`S${i % 50}`, 'in', `[${i}]`);
     let kept = 0;
     for (let s = 0; s < 50; s++) kept += logs.entriesOf(`S${s}`).length;
-    assert.ok(kept <= 64 * 1024 / 128 && kept > 400, `${kept} entries kept`);
+    assert.ok(kept <= (64 * 1024) / 128 && kept > 400, `${kept} entries kept`);
     assert.strictEqual(logs.entriesOf('S49').pop().frame, '[99999]');
   });
 });
 
 describe('subprotocol matching (lib/)', function () {
-  it('matches every supported version without regard to case and a trailing J, in the station\'s order', function () {
+  it("matches every supported version without regard to case and a trailing J, in the station's order", function () {
     for (const version of lib.SUPPORTED_VERSIONS) {
       for (const spelling of [version, version.toUpperCase(), `${version}J`, `${version.toUpperCase()}j`]) {
         assert.deepStrictEqual(lib.matchProtocol([spelling], lib.SUPPORTED_VERSIONS), { version, protocol: spelling });
       }
     }
-    assert.deepStrictEqual(lib.matchProtocol(['ocpp1.5', 'OCPP2.0.1J', 'ocpp1.6'], ['ocpp1.6', 'ocpp2.0.1']), { version: 'ocpp2.0.1', protocol: 'OCPP2.0.1J' });
+    assert.deepStrictEqual(lib.matchProtocol(['ocpp1.5', 'OCPP2.0.1J', 'ocpp1.6'], ['ocpp1.6', 'ocpp2.0.1']), {
+      version: 'ocpp2.0.1',
+      protocol: 'OCPP2.0.1J',
+    });
     assert.strictEqual(lib.matchProtocol(['ocpp1.6JJ', 'ocpp1.6x'], ['ocpp1.6']), null);
     assert.strictEqual(lib.matchProtocol(['ocpp1.6J'], ['ocpp2.0.1']), null);
   });

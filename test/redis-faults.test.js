@@ -16,8 +16,18 @@ let interfaces = 0;
 /** A CentralSystem on `redis` (the interface `id`, shared by every system given the same one), once it has loaded the registry. */
 async function system(redis, id, options = {}) {
   const cs = new CentralSystem({
-    versions: ['ocpp1.6'], autoApprove: true, security: 'none', heartbeatInterval: 300, callTimeout: 5, unknownIdTags: 'accept',
-    path: '/ocpp', registryFile: null, store: 'redis', redisUrl: redis.url, interfaceId: id, ...options,
+    versions: ['ocpp1.6'],
+    autoApprove: true,
+    security: 'none',
+    heartbeatInterval: 300,
+    callTimeout: 5,
+    unknownIdTags: 'accept',
+    path: '/ocpp',
+    registryFile: null,
+    store: 'redis',
+    redisUrl: redis.url,
+    interfaceId: id,
+    ...options,
   });
   await cs.listen({ port: 0, host: '127.0.0.1' });
   await until(() => cs.storeAvailable, 'the registry loaded from Redis', 10000);
@@ -25,7 +35,8 @@ async function system(redis, id, options = {}) {
 }
 
 const urlOf = (cs) => `ws://127.0.0.1:${cs.endpoint.port}/ocpp`;
-const start16 = (client) => client.call('StartTransaction', { connectorId: 1, idTag: 'TAG', meterStart: 0, timestamp: new Date().toISOString() });
+const start16 = (client) =>
+  client.call('StartTransaction', { connectorId: 1, idTag: 'TAG', meterStart: 0, timestamp: new Date().toISOString() });
 
 describe('store: redis faults (lib/, real redis-server)', function () {
   this.timeout(60000);
@@ -45,7 +56,11 @@ describe('store: redis faults (lib/, real redis-server)', function () {
     redis = await startRedis();
   });
   afterEach(async function () {
-    try { process.kill(redis.pid, 'SIGCONT'); } catch { /* gone */ }
+    try {
+      process.kill(redis.pid, 'SIGCONT');
+    } catch {
+      /* gone */
+    }
     await closeAllClients();
     await Promise.all(systems.splice(0).map((cs) => cs.close()));
   });
@@ -87,10 +102,26 @@ describe('store: redis faults (lib/, real redis-server)', function () {
     const a = await make(redis, id, { cluster });
     const b = await make(redis, id, { cluster });
     const status = await new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: a.endpoint.port, path: '/ocpp/BADKEY', headers: {
-        Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'not a key', 'Sec-WebSocket-Protocol': 'ocpp1.6' } });
-      req.on('response', (res) => { res.resume(); resolve(res.statusCode); });
-      req.on('upgrade', (res, socket) => { socket.destroy(); reject(new Error('upgraded with a bad key')); });
+      const req = http.request({
+        host: '127.0.0.1',
+        port: a.endpoint.port,
+        path: '/ocpp/BADKEY',
+        headers: {
+          Connection: 'Upgrade',
+          Upgrade: 'websocket',
+          'Sec-WebSocket-Version': '13',
+          'Sec-WebSocket-Key': 'not a key',
+          'Sec-WebSocket-Protocol': 'ocpp1.6',
+        },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('upgrade', (res, socket) => {
+        socket.destroy();
+        reject(new Error('upgraded with a bad key'));
+      });
       req.on('error', reject);
       req.end();
     });
@@ -141,7 +172,15 @@ describe('store: redis faults (lib/, real redis-server)', function () {
     try {
       for (let k = 1; k <= 5; k++) {
         for (const c of clients) {
-          await c.call('MeterValues', { connectorId: 1, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: String(k * 1000), measurand: 'Energy.Active.Import.Register' }] }] });
+          await c.call('MeterValues', {
+            connectorId: 1,
+            meterValue: [
+              {
+                timestamp: new Date().toISOString(),
+                sampledValue: [{ value: String(k * 1000), measurand: 'Energy.Active.Import.Register' }],
+              },
+            ],
+          });
         }
       }
       await until(() => announced.size === N, 'the meter values of every station written and announced', 20000);
@@ -156,7 +195,7 @@ describe('store: redis faults (lib/, real redis-server)', function () {
         for (;;) {
           const row = (await b.stationTable()).find((s) => s.id === 'Q0');
           if (row.connectors.some((c) => c.id === 1 && c.status === 'Charging')) return;
-          if (Date.now() > end) throw new Error('B\'s table never showed the status change');
+          if (Date.now() > end) throw new Error("B's table never showed the status change");
           await delay(100);
         }
       });
@@ -176,10 +215,18 @@ describe('store: redis faults (lib/, real redis-server)', function () {
     `;
     const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
     const code = await new Promise((resolve) => {
-      const t = setTimeout(() => { child.kill('SIGKILL'); resolve('still running after 15 s'); }, 15000);
-      child.on('exit', (c) => { clearTimeout(t); resolve(c); });
+      const t = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve('still running after 15 s');
+      }, 15000);
+      child.on('exit', (c) => {
+        clearTimeout(t);
+        resolve(c);
+      });
     });
     assert.strictEqual(out.trim(), 'closed');
     assert.strictEqual(code, 0);

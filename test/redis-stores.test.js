@@ -18,14 +18,29 @@ async function until(condition, timeoutMs) {
   for (;;) {
     try {
       if (await condition()) return;
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${condition}`);
     await delay(50);
   }
 }
 
-const rec = (id, station, start, status = 'completed') => ({ id, station, connector: 1, transactionId: id, idTag: null, start, stop: status === 'active' ? null : start,
-  meterStart: 0, meterStop: status === 'active' ? null : 1, energy: status === 'active' ? null : 1, duration: 0, stopReason: null, status });
+const rec = (id, station, start, status = 'completed') => ({
+  id,
+  station,
+  connector: 1,
+  transactionId: id,
+  idTag: null,
+  start,
+  stop: status === 'active' ? null : start,
+  meterStart: 0,
+  meterStop: status === 'active' ? null : 1,
+  energy: status === 'active' ? null : 1,
+  duration: 0,
+  stopReason: null,
+  status,
+});
 
 describe('session records in Redis', function () {
   this.timeout(30000);
@@ -61,8 +76,14 @@ describe('session records in Redis', function () {
   it('gives the sessions whose start lies in [from, to), optionally of one station, newest first, read in pages', async function () {
     const s = store({ pageSize: 2 });
     await s.open();
-    const all = [rec('a', 'X', '2026-09-30T23:59:59.999Z'), rec('b', 'Y', '2026-10-01T00:00:00.000Z'), rec('c', 'X', '2026-10-15T00:00:00.000Z'),
-      rec('d', 'X', '2026-10-31T23:59:59.999Z'), rec('e', 'X', '2026-11-01T00:00:00.000Z'), { ...rec('f', 'X', null, 'active'), stop: null }];
+    const all = [
+      rec('a', 'X', '2026-09-30T23:59:59.999Z'),
+      rec('b', 'Y', '2026-10-01T00:00:00.000Z'),
+      rec('c', 'X', '2026-10-15T00:00:00.000Z'),
+      rec('d', 'X', '2026-10-31T23:59:59.999Z'),
+      rec('e', 'X', '2026-11-01T00:00:00.000Z'),
+      { ...rec('f', 'X', null, 'active'), stop: null },
+    ];
     await Promise.all(all.map((r) => s.put(r)));
     const ids = async (q) => (await s.query(q)).map((r) => r.id);
     assert.deepStrictEqual(await ids({ from: '2026-10-01T00:00:00Z', to: '2026-11-01T00:00:00Z' }), ['d', 'c', 'b']);
@@ -77,7 +98,7 @@ describe('session records in Redis', function () {
     assert.deepStrictEqual(await ids({ station: 'X' }), ['e', 'd', 'a', 'c', 'f']);
   });
 
-  it('restores the active sessions and the recent ended ones at open, and one station\'s for a takeover', async function () {
+  it("restores the active sessions and the recent ended ones at open, and one station's for a takeover", async function () {
     const s = store();
     await s.open();
     await s.put(rec('a1', 'X', '2026-11-01T10:00:00.000Z', 'active'));
@@ -86,7 +107,10 @@ describe('session records in Redis', function () {
     await s.put(rec('a2', 'Y', '2026-11-02T10:00:00.000Z')); // a2 ended
     const other = store();
     const opened = await other.open(3);
-    assert.deepStrictEqual(opened.map((r) => r.id), ['a1', 'e4', 'e3', 'e2']);
+    assert.deepStrictEqual(
+      opened.map((r) => r.id),
+      ['a1', 'e4', 'e3', 'e2'],
+    );
     const x = await other.station('X', 2);
     assert.deepStrictEqual([x.active.map((r) => r.id), x.ended.map((r) => r.id)], [['a1'], ['e4', 'e3']]);
     assert.deepStrictEqual((await other.station('Y', 5)).active, []);
@@ -96,15 +120,30 @@ describe('session records in Redis', function () {
     let now = Date.parse('2026-12-01T00:00:00Z');
     const s = store({ retentionDays: 30, now: () => now, pageSize: 2 });
     await s.open();
-    for (const r of [rec('old1', 'X', '2026-10-15T00:00:00Z'), rec('old2', 'Y', '2026-10-16T00:00:00Z'), { ...rec('old3', 'X', '2026-10-17T00:00:00Z', 'active') },
-      rec('edge', 'X', '2026-11-01T00:00:00Z'), rec('new', 'X', '2026-11-20T00:00:00Z')]) await s.put(r);
+    for (const r of [
+      rec('old1', 'X', '2026-10-15T00:00:00Z'),
+      rec('old2', 'Y', '2026-10-16T00:00:00Z'),
+      { ...rec('old3', 'X', '2026-10-17T00:00:00Z', 'active') },
+      rec('edge', 'X', '2026-11-01T00:00:00Z'),
+      rec('new', 'X', '2026-11-20T00:00:00Z'),
+    ])
+      await s.put(r);
     await s.compact();
-    assert.deepStrictEqual((await s.query({})).map((r) => r.id), ['new', 'edge']);
-    assert.deepStrictEqual((await s.query({ station: 'Y' })).map((r) => r.id), []);
+    assert.deepStrictEqual(
+      (await s.query({})).map((r) => r.id),
+      ['new', 'edge'],
+    );
+    assert.deepStrictEqual(
+      (await s.query({ station: 'Y' })).map((r) => r.id),
+      [],
+    );
     assert.deepStrictEqual((await s.station('X')).active, []);
     now = Date.parse('2026-12-05T00:00:00Z');
     await s.compact();
-    assert.deepStrictEqual((await s.query({ station: 'X' })).map((r) => r.id), ['new']);
+    assert.deepStrictEqual(
+      (await s.query({ station: 'X' })).map((r) => r.id),
+      ['new'],
+    );
     assert.strictEqual(await link.client.hlen(link.key('sessions')), 1);
   });
 
@@ -120,7 +159,13 @@ describe('session records in Redis', function () {
     redis = await startRedis(port); // empty: no persistence
     await until(async () => link.up && (await s.query({})).length === 2, 10000);
     const records = await s.query({});
-    assert.deepStrictEqual(records.map((r) => [r.id, r.status]), [['during', 'completed'], ['before', 'completed']]);
+    assert.deepStrictEqual(
+      records.map((r) => [r.id, r.status]),
+      [
+        ['during', 'completed'],
+        ['before', 'completed'],
+      ],
+    );
   });
 });
 
@@ -155,24 +200,50 @@ describe('the registry and the cluster in Redis', function () {
     await a.writeRejected([attempt('X', '01')]);
     // each instance writes the list as it knows it, at the same time
     await Promise.all([a.writeRejected([attempt('A1', '03'), attempt('X', '01')]), b.writeRejected([attempt('B1', '02')])]);
-    assert.deepStrictEqual((await a.readRejected()).map((r) => r.id), ['A1', 'B1', 'X']);
+    assert.deepStrictEqual(
+      (await a.readRejected()).map((r) => r.id),
+      ['A1', 'B1', 'X'],
+    );
     // the same station again: its latest attempt only; an attempt without id is kept as it is
     await b.writeRejected([attempt('X', '05'), { id: null, address: '10.0.0.1', time: at('04'), reason: 'no station id' }]);
-    assert.deepStrictEqual((await b.readRejected()).map((r) => [r.id, r.time]), [['X', at('05')], [null, at('04')], ['A1', at('03')], ['B1', at('02')]]);
+    assert.deepStrictEqual(
+      (await b.readRejected()).map((r) => [r.id, r.time]),
+      [
+        ['X', at('05')],
+        [null, at('04')],
+        ['A1', at('03')],
+        ['B1', at('02')],
+      ],
+    );
     // approved meanwhile (in the registry): no longer listed
-    await a.writeStation('A1', { id: 'A1', addedBy: 'manual', firstSeen: null, lastSeen: null, version: null, properties: {}, connectors: {} }, []);
+    await a.writeStation(
+      'A1',
+      { id: 'A1', addedBy: 'manual', firstSeen: null, lastSeen: null, version: null, properties: {}, connectors: {} },
+      [],
+    );
     await a.writeRejected([]);
-    assert.deepStrictEqual((await a.readRejected()).map((r) => r.id), ['X', null, 'B1']);
+    assert.deepStrictEqual(
+      (await a.readRejected()).map((r) => r.id),
+      ['X', null, 'B1'],
+    );
     // at most 50
-    await a.writeRejected(Array.from({ length: 60 }, (_, i) => attempt(`M${i}`, String(10 + i % 50).padStart(2, '0'))));
+    await a.writeRejected(Array.from({ length: 60 }, (_, i) => attempt(`M${i}`, String(10 + (i % 50)).padStart(2, '0'))));
     assert.strictEqual((await b.readRejected()).length, 50);
   });
 
   it('answers a routed command still waiting when its interface closes with notConnected', async function () {
     const prefix = `test-cluster-${++n}:`;
     const handlers = (command) => ({ command, release: async () => undefined, changed: () => undefined });
-    const holder = new StationCluster(await link(prefix), handlers(() => new Promise(() => {}))); // the station never answers
-    const caller = new StationCluster(await link(prefix), handlers(async () => { throw new Error('not here'); }));
+    const holder = new StationCluster(
+      await link(prefix),
+      handlers(() => new Promise(() => {})),
+    ); // the station never answers
+    const caller = new StationCluster(
+      await link(prefix),
+      handlers(async () => {
+        throw new Error('not here');
+      }),
+    );
     await holder.start();
     await caller.start();
     holder.hold('S1');

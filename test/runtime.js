@@ -16,7 +16,8 @@ helper.init(NODE_RED_MAIN);
   const RED = require(NODE_RED_MAIN);
   const registryUtil = helper._registryUtil;
   const createNodeApi = registryUtil.createNodeApi;
-  registryUtil.createNodeApi = (...args) => Object.assign(createNodeApi.apply(registryUtil, args), { hooks: RED.hooks, version: RED.version });
+  registryUtil.createNodeApi = (...args) =>
+    Object.assign(createNodeApi.apply(registryUtil, args), { hooks: RED.hooks, version: RED.version });
 }
 
 // node-red-node-test-helper hands every node module a RED._ that returns the key itself. Our
@@ -24,11 +25,13 @@ helper.init(NODE_RED_MAIN);
 // dist/nodes/locales, under the namespace Node-RED gives them (<module>/<node file>).
 const { i18n } = require('@node-red/util');
 const PKG = require('../package.json');
-const NODE_FILES = new Map(Object.entries(PKG['node-red'].nodes)
-  .map(([type, file]) => [require.resolve(path.join('..', file)), type]));
+const NODE_FILES = new Map(Object.entries(PKG['node-red'].nodes).map(([type, file]) => [require.resolve(path.join('..', file)), type]));
 i18n.init({ lang: 'en-US' });
-const catalogues = Promise.all([...NODE_FILES.values()].map((type) =>
-  i18n.registerMessageCatalog(`${PKG.name}/${type}`, path.join(__dirname, '..', 'dist', 'nodes', 'locales'), `${type}.json`)));
+const catalogues = Promise.all(
+  [...NODE_FILES.values()].map((type) =>
+    i18n.registerMessageCatalog(`${PKG.name}/${type}`, path.join(__dirname, '..', 'dist', 'nodes', 'locales'), `${type}.json`),
+  ),
+);
 const translated = new Map();
 function withCatalogue(fn) {
   const file = Object.keys(require.cache).find((f) => require.cache[f].exports === fn && NODE_FILES.has(f));
@@ -61,7 +64,9 @@ function useRuntime(prefix) {
     fs.rmSync(state.userDir, { recursive: true, force: true });
   });
   return {
-    get userDir() { return state.userDir; },
+    get userDir() {
+      return state.userDir;
+    },
     /** The station URL of an interface on Node-RED's own server at /ocpp. */
     sharedUrl: () => `${helper.url().replace('http', 'ws')}/ocpp`,
   };
@@ -73,7 +78,8 @@ function inbox(id) {
   const waiters = [];
   helper.getNode(id).on('input', (msg) => {
     const w = waiters.shift();
-    if (w) w(msg); else items.push(msg);
+    if (w) w(msg);
+    else items.push(msg);
   });
   return {
     items,
@@ -81,7 +87,10 @@ function inbox(id) {
       if (items.length) return Promise.resolve(items.shift());
       return new Promise((resolve, reject) => {
         const t = setTimeout(() => reject(new Error(`${what} never arrived`)), timeoutMs);
-        waiters.push((m) => { clearTimeout(t); resolve(m); });
+        waiters.push((m) => {
+          clearTimeout(t);
+          resolve(m);
+        });
       });
     },
   };

@@ -21,8 +21,16 @@ async function startSystem(options = {}, listen = {}) {
   const port = await freePort();
   const log = recordingLog();
   const cs = new CentralSystem({
-    versions: ['ocpp1.6', 'ocpp2.0.1'], autoApprove: true, security: 'none', heartbeatInterval: 300, callTimeout: 5,
-    unknownIdTags: 'accept', path: '/ocpp', registryFile: null, log, ...options,
+    versions: ['ocpp1.6', 'ocpp2.0.1'],
+    autoApprove: true,
+    security: 'none',
+    heartbeatInterval: 300,
+    callTimeout: 5,
+    unknownIdTags: 'accept',
+    path: '/ocpp',
+    registryFile: null,
+    log,
+    ...options,
   });
   await cs.listen({ port, host: '127.0.0.1', ...listen });
   return { cs, port, log, url: `${listen.tls ? 'wss' : 'ws'}://127.0.0.1:${port}/ocpp` };
@@ -52,7 +60,13 @@ async function until(condition, what, timeoutMs = 5000) {
 }
 
 describe('security profile 3 and station certificates', function () {
-  let ca; let otherCa; let server; let cp1; let cp1Expired; let cp1OtherCa; let other;
+  let ca;
+  let otherCa;
+  let server;
+  let cp1;
+  let cp1Expired;
+  let cp1OtherCa;
+  let other;
   let sys = null;
 
   before(async function () {
@@ -73,7 +87,8 @@ describe('security profile 3 and station certificates', function () {
 
   const tlsOf = () => ({ cert: server.pem, key: server.keyPem, ca: ca.pem });
   const withCertificate = (leaf) => ({ wsOpts: { ca: ca.pem, ...(leaf ? { cert: leaf.pem, key: leaf.keyPem } : {}) } });
-  const profile3 = (options = {}) => startSystem({ clientCertificates: 'required', ...options }, { tls: tlsOf(), clientCertificates: true });
+  const profile3 = (options = {}) =>
+    startSystem({ clientCertificates: 'required', ...options }, { tls: tlsOf(), clientCertificates: true });
 
   /** A refused TLS handshake: the connection fails before HTTP, and no station is let in. */
   async function assertTlsRefused(url, id, extra, known = false) {
@@ -94,7 +109,7 @@ describe('security profile 3 and station certificates', function () {
       assert.strictEqual(sys.cs.isConnected('CP1'), true);
     });
 
-    it('refuses in the TLS handshake a station without a certificate, with another CA\'s, or with an expired one', async function () {
+    it("refuses in the TLS handshake a station without a certificate, with another CA's, or with an expired one", async function () {
       sys = await profile3();
       await assertTlsRefused(sys.url, 'CP1', withCertificate(null));
       await assertTlsRefused(sys.url, 'CP1', withCertificate(cp1OtherCa));
@@ -122,10 +137,21 @@ describe('security profile 3 and station certificates', function () {
     });
 
     it('refuses to listen without a CA to check client certificates against', async function () {
-      const cs = new CentralSystem({ versions: ['ocpp1.6'], autoApprove: true, security: 'none', heartbeatInterval: 300, callTimeout: 5,
-        unknownIdTags: 'accept', path: '/ocpp', registryFile: null, clientCertificates: 'required' });
-      await assert.rejects(cs.listen({ port: await freePort(), host: '127.0.0.1', tls: { cert: server.pem, key: server.keyPem }, clientCertificates: true }),
-        /client certificates need TLS with a CA certificate/);
+      const cs = new CentralSystem({
+        versions: ['ocpp1.6'],
+        autoApprove: true,
+        security: 'none',
+        heartbeatInterval: 300,
+        callTimeout: 5,
+        unknownIdTags: 'accept',
+        path: '/ocpp',
+        registryFile: null,
+        clientCertificates: 'required',
+      });
+      await assert.rejects(
+        cs.listen({ port: await freePort(), host: '127.0.0.1', tls: { cert: server.pem, key: server.keyPem }, clientCertificates: true }),
+        /client certificates need TLS with a CA certificate/,
+      );
       await assert.rejects(cs.listen({ port: await freePort(), host: '127.0.0.1', clientCertificates: true }), /need TLS/);
       await cs.close();
     });
@@ -143,7 +169,7 @@ describe('security profile 3 and station certificates', function () {
       const node = new NodeCertificate(Buffer.from(leaf.rawData));
       assert.ok(node.verify(createPublicKey(signer.pem)), 'Node verifies the signature too');
       assert.ok(node.checkIssued(new NodeCertificate(signer.pem)));
-      assert.deepStrictEqual(Buffer.from(leaf.publicKey.rawData), Buffer.from(csr.csr.publicKey.rawData), 'the CSR\'s public key');
+      assert.deepStrictEqual(Buffer.from(leaf.publicKey.rawData), Buffer.from(csr.csr.publicKey.rawData), "the CSR's public key");
       assert.deepStrictEqual(leaf.subjectName.getField('CN'), [cn]);
       const built = await new x509.X509ChainBuilder({ certificates: [signer.cert] }).build(leaf, crypto);
       assert.strictEqual(built.length, 2);
@@ -158,7 +184,7 @@ describe('security profile 3 and station certificates', function () {
       return leaf;
     }
 
-    it('1.6: answers Accepted, sends the signed chain with CertificateSigned, and reports the station\'s answer', async function () {
+    it("1.6: answers Accepted, sends the signed chain with CertificateSigned, and reports the station's answer", async function () {
       const authority = new CertificateAuthority(ca.pem, ca.keyPem);
       sys = await startSystem({ security: 'basic', certificateAuthority: authority });
       const cp = await station(sys.url, 'CP16', ['ocpp1.6'], { password: 'station-pw' });
@@ -174,7 +200,7 @@ describe('security profile 3 and station certificates', function () {
       assert.strictEqual(received.length, 1);
       assert.deepStrictEqual(Object.keys(received[0]), ['certificateChain']);
       const leaf = await assertSignedChain(received[0].certificateChain, ca, csr, 'CP16');
-      assert.deepStrictEqual(leaf.subjectName.getField('O'), ['Test Org'], 'the CSR\'s subject is kept');
+      assert.deepStrictEqual(leaf.subjectName.getField('O'), ['Test Org'], "the CSR's subject is kept");
       assert.ok(sys.log.infos.some((m) => m.includes('CP16') && m.includes('CertificateSigned: Accepted')));
     });
 
@@ -182,15 +208,19 @@ describe('security profile 3 and station certificates', function () {
       const rsaCa = await makeCa('RSA Station CA', { rsa: true });
       const rsaServer = await makeLeaf(rsaCa, '127.0.0.1', { server: true });
       const authority = new CertificateAuthority(rsaCa.pem, rsaCa.keyPem);
-      sys = await startSystem({ certificateAuthority: authority, clientCertificates: 'required' },
-        { tls: { cert: rsaServer.pem, key: rsaServer.keyPem, ca: rsaCa.pem }, clientCertificates: true });
+      sys = await startSystem(
+        { certificateAuthority: authority, clientCertificates: 'required' },
+        { tls: { cert: rsaServer.pem, key: rsaServer.keyPem, ca: rsaCa.pem }, clientCertificates: true },
+      );
       // Today's certificate, from the same CA, to connect and ask for a new one.
       const current = await makeLeaf(rsaCa, 'CP201');
       const cp = await station(sys.url, 'CP201', ['ocpp2.0.1'], { wsOpts: { ca: rsaCa.pem, cert: current.pem, key: current.keyPem } });
       assert.strictEqual((await cp.call('BootNotification', boot201)).status, 'Accepted');
       const received = certificateReceiver(cp);
       const csr = await makeCsr('CN=CP201');
-      assert.deepStrictEqual(await cp.call('SignCertificate', { csr: csr.pem, certificateType: 'ChargingStationCertificate' }), { status: 'Accepted' });
+      assert.deepStrictEqual(await cp.call('SignCertificate', { csr: csr.pem, certificateType: 'ChargingStationCertificate' }), {
+        status: 'Accepted',
+      });
       await until(() => received.length === 1, 'CertificateSigned');
       assert.strictEqual(received[0].certificateType, 'ChargingStationCertificate');
       await assertSignedChain(received[0].certificateChain, rsaCa, csr, 'CP201');
@@ -203,7 +233,11 @@ describe('security profile 3 and station certificates', function () {
 
     describe('a CSR that fails the checks is answered Rejected, with no certificate and a warning', function () {
       const cases = [
-        { what: 'a CN other than the station id', csr: async () => (await makeCsr('CN=SOMEONE-ELSE')).pem, warning: /CN "SOMEONE-ELSE" is not the station id "CPX"/ },
+        {
+          what: 'a CN other than the station id',
+          csr: async () => (await makeCsr('CN=SOMEONE-ELSE')).pem,
+          warning: /CN "SOMEONE-ELSE" is not the station id "CPX"/,
+        },
         { what: 'a broken signature', csr: async () => breakSignature((await makeCsr('CN=CPX')).csr), warning: /signature is not valid/ },
         { what: 'no CN at all', csr: async () => (await makeCsr('O=No Name')).pem, warning: /0 CNs/ },
         { what: 'text that is no CSR', csr: async () => 'not a certificate request', warning: /cannot be read/ },
@@ -222,7 +256,10 @@ describe('security profile 3 and station certificates', function () {
             } else {
               assert.deepStrictEqual(answer, { status: 'Rejected' });
             }
-            assert.ok(sys.log.warnings.some((w) => w.includes('CPX') && c.warning.test(w)), JSON.stringify(sys.log.warnings));
+            assert.ok(
+              sys.log.warnings.some((w) => w.includes('CPX') && c.warning.test(w)),
+              JSON.stringify(sys.log.warnings),
+            );
             await delay(300);
             assert.deepStrictEqual(received, []);
           });
@@ -288,7 +325,7 @@ describe('security profile 3 and station certificates', function () {
       assert.deepStrictEqual(received, []);
     });
 
-    it('never signs past the CA\'s own end', async function () {
+    it("never signs past the CA's own end", async function () {
       const shortCa = await makeCa('Short-lived CA', { days: 30 });
       const authority = new CertificateAuthority(shortCa.pem, shortCa.keyPem);
       const csr = await makeCsr('CN=CPS');
@@ -310,9 +347,15 @@ describe('security profile 3 and station certificates', function () {
 
 describe('security in Node-RED (ocpp-interface with tls-config nodes)', function () {
   const runtime = useRuntime('ocpp-sec-');
-  const ALL = [require('../dist/nodes/ocpp-interface.js'), require('../dist/nodes/ocpp-in.js'), require('../dist/nodes/ocpp-response.js'),
-    require('@node-red/nodes/core/function/10-function.js'), require('@node-red/nodes/core/network/05-tls.js')];
-  let ca; let server;
+  const ALL = [
+    require('../dist/nodes/ocpp-interface.js'),
+    require('../dist/nodes/ocpp-in.js'),
+    require('../dist/nodes/ocpp-response.js'),
+    require('@node-red/nodes/core/function/10-function.js'),
+    require('@node-red/nodes/core/network/05-tls.js'),
+  ];
+  let ca;
+  let server;
 
   before(async function () {
     ca = await makeCa('Node-RED Station CA');
@@ -322,19 +365,53 @@ describe('security in Node-RED (ocpp-interface with tls-config nodes)', function
   function files() {
     const dir = path.join(runtime.userDir, 'pki');
     fs.mkdirSync(dir, { recursive: true });
-    const write = (name, text) => { fs.writeFileSync(path.join(dir, name), text); return path.join(dir, name); };
+    const write = (name, text) => {
+      fs.writeFileSync(path.join(dir, name), text);
+      return path.join(dir, name);
+    };
     return {
-      ca: { id: 'ca1', type: 'tls-config', cert: write('ca.pem', ca.pem), key: write('ca-key.pem', ca.keyPem), ca: '', verifyservercert: false },
-      server: { id: 'srv1', type: 'tls-config', cert: write('server.pem', server.pem), key: write('server-key.pem', server.keyPem), ca: write('ca.pem', ca.pem), verifyservercert: false },
+      ca: {
+        id: 'ca1',
+        type: 'tls-config',
+        cert: write('ca.pem', ca.pem),
+        key: write('ca-key.pem', ca.keyPem),
+        ca: '',
+        verifyservercert: false,
+      },
+      server: {
+        id: 'srv1',
+        type: 'tls-config',
+        cert: write('server.pem', server.pem),
+        key: write('server-key.pem', server.keyPem),
+        ca: write('ca.pem', ca.pem),
+        verifyservercert: false,
+      },
     };
   }
   function iface(extra = {}) {
-    return { id: 'if1', type: 'ocpp-interface', name: 'Site', versions: ['ocpp1.6', 'ocpp2.0.1'], autoApprove: true, port: '', path: '/ocpp',
-      security: 'none', heartbeatInterval: 300, callTimeout: 5, unknownIdTags: 'accept', deactivated: false, ...extra };
+    return {
+      id: 'if1',
+      type: 'ocpp-interface',
+      name: 'Site',
+      versions: ['ocpp1.6', 'ocpp2.0.1'],
+      autoApprove: true,
+      port: '',
+      path: '/ocpp',
+      security: 'none',
+      heartbeatInterval: 300,
+      callTimeout: 5,
+      unknownIdTags: 'accept',
+      deactivated: false,
+      ...extra,
+    };
   }
   function load(flow) {
     return new Promise((resolve, reject) => {
-      try { helper.load(ALL, flow, () => resolve()); } catch (err) { reject(err); }
+      try {
+        helper.load(ALL, flow, () => resolve());
+      } catch (err) {
+        reject(err);
+      }
     });
   }
 
@@ -344,7 +421,9 @@ describe('security in Node-RED (ocpp-interface with tls-config nodes)', function
     await load([iface({ port: String(port), tls: 'srv1', clientCertificates: 'required' }), f.server]);
     await until(() => helper.getNode('if1').state.state === 'listening', 'the interface to listen');
     const leaf = await makeLeaf(ca, 'CP1');
-    const cp = await station(`wss://127.0.0.1:${port}/ocpp`, 'CP1', ['ocpp1.6'], { wsOpts: { ca: ca.pem, cert: leaf.pem, key: leaf.keyPem } });
+    const cp = await station(`wss://127.0.0.1:${port}/ocpp`, 'CP1', ['ocpp1.6'], {
+      wsOpts: { ca: ca.pem, cert: leaf.pem, key: leaf.keyPem },
+    });
     assert.strictEqual((await cp.call('BootNotification', boot16)).status, 'Accepted');
     await assert.rejects(station(`wss://127.0.0.1:${port}/ocpp`, 'CP2', ['ocpp1.6'], { wsOpts: { ca: ca.pem } }));
   });
@@ -362,10 +441,14 @@ describe('security in Node-RED (ocpp-interface with tls-config nodes)', function
 
   it('signingCa: the signed certificate reaches the station, and ocpp-in listing CertificateSigned emits its answer', async function () {
     const f = files();
-    await load([iface({ signingCa: 'ca1', security: 'basic' }), f.ca,
+    await load([
+      iface({ signingCa: 'ca1', security: 'basic' }),
+      f.ca,
       { id: 'in1', type: 'ocpp-in', interface: 'if1', station: '', actions: ['CertificateSigned'], reply: 'auto', wires: [['out']] },
       { id: 'all', type: 'ocpp-in', interface: 'if1', station: '', actions: [], reply: 'auto', wires: [['everything']] },
-      { id: 'out', type: 'helper' }, { id: 'everything', type: 'helper' }]);
+      { id: 'out', type: 'helper' },
+      { id: 'everything', type: 'helper' },
+    ]);
     const out = inbox('out');
     const everything = inbox('everything');
     const cp = await station(runtime.sharedUrl(), 'CP7', ['ocpp2.0.1'], { password: 'station-pw' });
@@ -383,15 +466,21 @@ describe('security in Node-RED (ocpp-interface with tls-config nodes)', function
     assert.ok(await leaf.verify({ publicKey: ca.cert.publicKey, signatureOnly: true }, crypto));
     // the node listening to everything saw the CALL, not the command's outcome
     await delay(200);
-    assert.deepStrictEqual(everything.items.map((m) => m.topic), ['connected', 'SignCertificate']);
+    assert.deepStrictEqual(
+      everything.items.map((m) => m.topic),
+      ['connected', 'SignCertificate'],
+    );
   });
 
   it('a flow with reply "flow" for SignCertificate takes over: its answer is sent, nothing is signed', async function () {
     const f = files();
-    await load([iface({ signingCa: 'ca1', security: 'basic' }), f.ca,
+    await load([
+      iface({ signingCa: 'ca1', security: 'basic' }),
+      f.ca,
       { id: 'in1', type: 'ocpp-in', interface: 'if1', station: '', actions: ['SignCertificate'], reply: 'flow', wires: [['decide']] },
       { id: 'decide', type: 'function', func: 'msg.payload = { status: "Rejected" }; return msg;', wires: [['resp']] },
-      { id: 'resp', type: 'ocpp-response' }]);
+      { id: 'resp', type: 'ocpp-response' },
+    ]);
     const cp = await station(runtime.sharedUrl(), 'CP8', ['ocpp1.6'], { password: 'station-pw' });
     const received = certificateReceiver(cp);
     const csr = await makeCsr('CN=CP8');
@@ -403,8 +492,14 @@ describe('security in Node-RED (ocpp-interface with tls-config nodes)', function
   it('a signingCa that is no CA: an error logged, SignCertificate Rejected', async function () {
     const f = files();
     await load([iface({ signingCa: 'srv1', security: 'basic' }), f.server]);
-    const errors = helper.log().args.filter((a) => a[0].level === helper.log().ERROR).map((a) => String(a[0].msg));
-    assert.ok(errors.some((m) => /signing CA cannot be used.*"CN=127\.0\.0\.1" is not a CA certificate/.test(m)), JSON.stringify(errors));
+    const errors = helper
+      .log()
+      .args.filter((a) => a[0].level === helper.log().ERROR)
+      .map((a) => String(a[0].msg));
+    assert.ok(
+      errors.some((m) => /signing CA cannot be used.*"CN=127\.0\.0\.1" is not a CA certificate/.test(m)),
+      JSON.stringify(errors),
+    );
     const cp = await station(runtime.sharedUrl(), 'CP9', ['ocpp1.6'], { password: 'station-pw' });
     assert.deepStrictEqual(await cp.call('SignCertificate', { csr: (await makeCsr('CN=CP9')).pem }), { status: 'Rejected' });
   });

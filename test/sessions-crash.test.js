@@ -22,18 +22,28 @@ cs.listen({ port: Number(process.env.PORT), host: '127.0.0.1' })
 `;
 
 function startChild(script, dir, port) {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, LIB: path.resolve(__dirname, '../dist/lib'), DIR: dir, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, LIB: path.resolve(__dirname, '../dist/lib'), DIR: dir, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
-  child.stderr.on('data', (d) => { err += d; });
+  child.stderr.on('data', (d) => {
+    err += d;
+  });
   const ready = new Promise((resolve, reject) => {
     let out = '';
     const t = setTimeout(() => reject(new Error('central system did not start\n' + err)), 15000);
     child.stdout.on('data', (d) => {
       out += d;
-      if (out.includes('READY')) { clearTimeout(t); resolve(); }
+      if (out.includes('READY')) {
+        clearTimeout(t);
+        resolve();
+      }
     });
-    child.once('exit', (code, signal) => { clearTimeout(t); reject(new Error(`central system exited (${code ?? signal})\n${err}`)); });
+    child.once('exit', (code, signal) => {
+      clearTimeout(t);
+      reject(new Error(`central system exited (${code ?? signal})\n${err}`));
+    });
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   return { child, ready, exited, stderr: () => err };
@@ -86,10 +96,21 @@ describe('a central system killed (kill -9) while sessions are written', functio
                 const { transactionId } = answered.get(key);
                 const meterStop = ++meter * 10;
                 const timestamp = new Date().toISOString();
-                stopCall = version === 'ocpp1.6'
-                  ? { meterStop, action: 'StopTransaction', payload: { transactionId, meterStop, timestamp } }
-                  : { meterStop, action: 'TransactionEvent', payload: { eventType: 'Ended', timestamp, triggerReason: 'StopAuthorized', seqNo: 1,
-                    transactionInfo: { transactionId }, meterValue: [{ timestamp, sampledValue: [{ value: meterStop, context: 'Transaction.End' }] }] } };
+                stopCall =
+                  version === 'ocpp1.6'
+                    ? { meterStop, action: 'StopTransaction', payload: { transactionId, meterStop, timestamp } }
+                    : {
+                        meterStop,
+                        action: 'TransactionEvent',
+                        payload: {
+                          eventType: 'Ended',
+                          timestamp,
+                          triggerReason: 'StopAuthorized',
+                          seqNo: 1,
+                          transactionInfo: { transactionId },
+                          meterValue: [{ timestamp, sampledValue: [{ value: meterStop, context: 'Transaction.End' }] }],
+                        },
+                      };
                 pendingStop.set(id, stopCall);
               }
               await cp.call(stopCall.action, stopCall.payload);
@@ -105,8 +126,15 @@ describe('a central system killed (kill -9) while sessions are written', functio
                 transactionId = (await cp.call('StartTransaction', { connectorId: 1, idTag: 'T', meterStart, timestamp })).transactionId;
               } else {
                 transactionId = `tx-${++serial}`;
-                await cp.call('TransactionEvent', { eventType: 'Started', timestamp, triggerReason: 'Authorized', seqNo: 0, evse: { id: 1 },
-                  transactionInfo: { transactionId }, meterValue: [{ timestamp, sampledValue: [{ value: meterStart, context: 'Transaction.Begin' }] }] });
+                await cp.call('TransactionEvent', {
+                  eventType: 'Started',
+                  timestamp,
+                  triggerReason: 'Authorized',
+                  seqNo: 0,
+                  evse: { id: 1 },
+                  transactionInfo: { transactionId },
+                  meterValue: [{ timestamp, sampledValue: [{ value: meterStart, context: 'Transaction.Begin' }] }],
+                });
               }
               const k = `${id}/${transactionId}`;
               answered.set(k, { station: id, transactionId, meterStart, meterStop: null, startRound: round, endRound: null });
@@ -117,7 +145,12 @@ describe('a central system killed (kill -9) while sessions are written', functio
           }
         }
       };
-      const workers = [['A16', 'ocpp1.6'], ['B16', 'ocpp1.6'], ['C201', 'ocpp2.0.1'], ['D201', 'ocpp2.0.1']].map(([id, v]) => worker(id, v));
+      const workers = [
+        ['A16', 'ocpp1.6'],
+        ['B16', 'ocpp1.6'],
+        ['C201', 'ocpp2.0.1'],
+        ['D201', 'ocpp2.0.1'],
+      ].map(([id, v]) => worker(id, v));
       await delay(50 + Math.floor(Math.random() * 400));
       running.child.kill('SIGKILL');
       await running.exited;

@@ -77,13 +77,18 @@ function rawClient(url, protocols = ['ocpp1.6'], options = {}) {
     ws.on('message', (data) => {
       const text = data.toString();
       const w = waiters.shift();
-      if (w) w(text); else inbox.push(text);
+      if (w) w(text);
+      else inbox.push(text);
     });
-    ws.next = (timeoutMs = 3000) => new Promise((res, rej) => {
-      if (inbox.length) return res(inbox.shift());
-      const t = setTimeout(() => rej(new Error('no message from the central system')), timeoutMs);
-      waiters.push((m) => { clearTimeout(t); res(m); });
-    });
+    ws.next = (timeoutMs = 3000) =>
+      new Promise((res, rej) => {
+        if (inbox.length) return res(inbox.shift());
+        const t = setTimeout(() => rej(new Error('no message from the central system')), timeoutMs);
+        waiters.push((m) => {
+          clearTimeout(t);
+          res(m);
+        });
+      });
     ws.nextJson = async (timeoutMs) => JSON.parse(await ws.next(timeoutMs));
     ws.closed = new Promise((res) => ws.on('close', (code, reason) => res({ code, reason: reason.toString() })));
     ws.once('open', () => resolve(ws));
@@ -100,7 +105,10 @@ async function closeAllClients() {
 
 function waitFor(emitter, event, predicate = () => true, timeoutMs = 5000) {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => { emitter.removeListener(event, on); reject(new Error(`no ${event} event within ${timeoutMs} ms`)); }, timeoutMs);
+    const t = setTimeout(() => {
+      emitter.removeListener(event, on);
+      reject(new Error(`no ${event} event within ${timeoutMs} ms`));
+    }, timeoutMs);
     function on(...args) {
       if (!predicate(...args)) return;
       clearTimeout(t);
@@ -123,6 +131,21 @@ async function until(condition, what = 'condition', timeoutMs = 5000) {
 }
 
 const boot16 = { chargePointVendor: 'VendorX', chargePointModel: 'ModelY', chargePointSerialNumber: 'SN-1', firmwareVersion: '1.2.3' };
-const boot201 = { reason: 'PowerUp', chargingStation: { vendorName: 'VendorZ', model: 'Model201', serialNumber: 'SN-2', firmwareVersion: '2.0' } };
+const boot201 = {
+  reason: 'PowerUp',
+  chargingStation: { vendorName: 'VendorZ', model: 'Model201', serialNumber: 'SN-2', firmwareVersion: '2.0' },
+};
 
-module.exports = { freePort, station, strict21Validator, handshakeStatus, rawClient, closeAllClients, waitFor, delay, until, boot16, boot201 };
+module.exports = {
+  freePort,
+  station,
+  strict21Validator,
+  handshakeStatus,
+  rawClient,
+  closeAllClients,
+  waitFor,
+  delay,
+  until,
+  boot16,
+  boot201,
+};

@@ -34,7 +34,14 @@ async function sample(gc) {
   gcStats.maxMs = 0;
   const mem = process.memoryUsage();
   // `mono`: µs on the monotonic clock that --cpu-prof timestamps use too.
-  return { rss: mem.rss, heapUsed: mem.heapUsed, cpu: process.cpuUsage(), at: performance.now(), gc: gcSince, mono: Number(process.hrtime.bigint() / 1000n) };
+  return {
+    rss: mem.rss,
+    heapUsed: mem.heapUsed,
+    cpu: process.cpuUsage(),
+    at: performance.now(),
+    gc: gcSince,
+    mono: Number(process.hrtime.bigint() / 1000n),
+  };
 }
 
 /**

@@ -14,8 +14,16 @@ serve({
   async start(port) {
     precompile();
     cs = new CentralSystem({
-      versions: ['ocpp1.6', 'ocpp2.0.1'], autoApprove: true, security: 'none', heartbeatInterval: 300,
-      callTimeout: 30, unknownIdTags: 'accept', path: '/ocpp', registryFile: null, pingIntervalMs: 30000, validation,
+      versions: ['ocpp1.6', 'ocpp2.0.1'],
+      autoApprove: true,
+      security: 'none',
+      heartbeatInterval: 300,
+      callTimeout: 30,
+      unknownIdTags: 'accept',
+      path: '/ocpp',
+      registryFile: null,
+      pingIntervalMs: 30000,
+      validation,
     });
     await cs.listen({ port, host: '127.0.0.1' });
   },

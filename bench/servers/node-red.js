@@ -30,16 +30,35 @@ function flows(port, withCommand) {
   const nodes = [
     { id: tab, type: 'tab', label: 'bench' },
     {
-      id: IFACE, type: 'ocpp-interface', name: 'bench', versions: ['ocpp1.6', 'ocpp2.0.1'], autoApprove: true,
-      port: String(port), path: '/ocpp', security: 'none', heartbeatInterval: 300, callTimeout: 30,
-      unknownIdTags: 'accept', deactivated: false, ...(REDIS_URL ? { store: 'redis', redisUrl: REDIS_URL } : {}),
+      id: IFACE,
+      type: 'ocpp-interface',
+      name: 'bench',
+      versions: ['ocpp1.6', 'ocpp2.0.1'],
+      autoApprove: true,
+      port: String(port),
+      path: '/ocpp',
+      security: 'none',
+      heartbeatInterval: 300,
+      callTimeout: 30,
+      unknownIdTags: 'accept',
+      deactivated: false,
+      ...(REDIS_URL ? { store: 'redis', redisUrl: REDIS_URL } : {}),
     },
     { id: 'bench-in', type: 'ocpp-in', z: tab, interface: IFACE, station: '', actions: [], reply: 'auto', wires: [[]] },
   ];
   if (withCommand) {
     // Answers and errors end in function nodes that count them through the global context.
     nodes.push(
-      { id: COMMAND, type: 'ocpp-command', z: tab, interface: IFACE, station: '', action: 'RemoteStartTransaction', timeout: '', wires: [['bench-answered']] },
+      {
+        id: COMMAND,
+        type: 'ocpp-command',
+        z: tab,
+        interface: IFACE,
+        station: '',
+        action: 'RemoteStartTransaction',
+        timeout: '',
+        wires: [['bench-answered']],
+      },
       { id: 'bench-answered', type: 'function', z: tab, func: "global.get('bench').answered(msg);\nreturn null;", outputs: 1, wires: [[]] },
       { id: 'bench-catch', type: 'catch', z: tab, scope: [COMMAND], uncaught: false, wires: [['bench-failed']] },
       { id: 'bench-failed', type: 'function', z: tab, func: "global.get('bench').failed(msg);\nreturn null;", outputs: 1, wires: [[]] },
@@ -85,18 +104,22 @@ async function route({ station, count, concurrency = 1 }) {
   let lastError = null;
   let sent = 0;
   const t0 = performance.now();
-  const one = () => new Promise((resolve) => {
-    const benchId = ++nextRouted;
-    routed.set(benchId, {
-      t0: performance.now(),
-      done: (ok, ms, error) => {
-        if (ok) samples.add(ms);
-        else { failed++; lastError = error; }
-        resolve();
-      },
+  const one = () =>
+    new Promise((resolve) => {
+      const benchId = ++nextRouted;
+      routed.set(benchId, {
+        t0: performance.now(),
+        done: (ok, ms, error) => {
+          if (ok) samples.add(ms);
+          else {
+            failed++;
+            lastError = error;
+          }
+          resolve();
+        },
+      });
+      node.receive({ topic: 'RemoteStartTransaction', payload: { ...REMOTE_START }, ocpp: { station }, benchId });
     });
-    node.receive({ topic: 'RemoteStartTransaction', payload: { ...REMOTE_START }, ocpp: { station }, benchId });
-  });
   const worker = async () => {
     while (sent < count) {
       sent++;
@@ -105,8 +128,17 @@ async function route({ station, count, concurrency = 1 }) {
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   const ms = performance.now() - t0;
-  return { count, concurrency, failed, lastError, ms, perSecond: (count / ms) * 1000,
-    p50Ms: samples.quantile(0.5), p99Ms: samples.quantile(0.99), maxMs: samples.quantile(1) };
+  return {
+    count,
+    concurrency,
+    failed,
+    lastError,
+    ms,
+    perSecond: (count / ms) * 1000,
+    p50Ms: samples.quantile(0.5),
+    p99Ms: samples.quantile(0.99),
+    maxMs: samples.quantile(1),
+  };
 }
 
 /** Waits until the deployed interface listens; fails with its status otherwise. */
@@ -134,7 +166,8 @@ function check() {
 serve({
   async start(port) {
     for (const type of ['ocpp-interface', 'ocpp-in']) {
-      if (!packageHas(type)) throw new Error(`the package has no ${type} node yet (package.json "node-red" section and dist/nodes): run \`npm run build\``);
+      if (!packageHas(type))
+        throw new Error(`the package has no ${type} node yet (package.json "node-red" section and dist/nodes): run \`npm run build\``);
     }
     withCommand = packageHas('ocpp-command');
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-bench-nr-'));
@@ -170,11 +203,10 @@ serve({
     if (!withCommand) {
       // Without the node, the same command through the interface's CentralSystem.
       const iface = RED.nodes.getNode(IFACE);
-      return Promise.allSettled(ids.map((id) => iface.system.command(id, 'RemoteStartTransaction', REMOTE_START)))
-        .then((o) => {
-          const answered = o.filter((x) => x.status === 'fulfilled').length;
-          return { answered, failed: o.length - answered, via: 'interface (no ocpp-command node)' };
-        });
+      return Promise.allSettled(ids.map((id) => iface.system.command(id, 'RemoteStartTransaction', REMOTE_START))).then((o) => {
+        const answered = o.filter((x) => x.status === 'fulfilled').length;
+        return { answered, failed: o.length - answered, via: 'interface (no ocpp-command node)' };
+      });
     }
     const node = RED.nodes.getNode(COMMAND);
     return new Promise((resolve) => {

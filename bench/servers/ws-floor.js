@@ -10,9 +10,12 @@ let nextId = 0;
 
 function answer(action) {
   switch (action) {
-    case 'BootNotification': return { status: 'Accepted', currentTime: new Date().toISOString(), interval: 300 };
-    case 'Heartbeat': return { currentTime: new Date().toISOString() };
-    default: return {};
+    case 'BootNotification':
+      return { status: 'Accepted', currentTime: new Date().toISOString(), interval: 300 };
+    case 'Heartbeat':
+      return { currentTime: new Date().toISOString() };
+    default:
+      return {};
   }
 }
 
@@ -20,7 +23,9 @@ serve({
   start(port) {
     return new Promise((resolve, reject) => {
       wss = new WebSocketServer({
-        port, host: '127.0.0.1', perMessageDeflate: false,
+        port,
+        host: '127.0.0.1',
+        perMessageDeflate: false,
         handleProtocols: (offered) => (offered.has('ocpp1.6') ? 'ocpp1.6' : false),
       });
       wss.once('listening', resolve);
@@ -51,13 +56,18 @@ serve({
     });
   },
   fanout(ids) {
-    return countSettled(ids.map((id) => new Promise((resolve, reject) => {
-      const s = sockets.get(id);
-      if (!s) return reject(new Error('not connected'));
-      const messageId = String(++nextId);
-      s.waiting.set(messageId, (ok) => (ok ? resolve() : reject(new Error('CALLERROR'))));
-      s.ws.send(JSON.stringify([2, messageId, 'RemoteStartTransaction', REMOTE_START]));
-    })));
+    return countSettled(
+      ids.map(
+        (id) =>
+          new Promise((resolve, reject) => {
+            const s = sockets.get(id);
+            if (!s) return reject(new Error('not connected'));
+            const messageId = String(++nextId);
+            s.waiting.set(messageId, (ok) => (ok ? resolve() : reject(new Error('CALLERROR'))));
+            s.ws.send(JSON.stringify([2, messageId, 'RemoteStartTransaction', REMOTE_START]));
+          }),
+      ),
+    );
   },
   stop() {
     return new Promise((resolve) => {

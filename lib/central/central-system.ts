@@ -161,8 +161,13 @@ const HANDSHAKE_REDIS_MS = 5000;
 function bounded(p: Promise<unknown>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
-    p.then(() => undefined, () => undefined),
-    new Promise<void>((resolve) => { timer = setTimeout(resolve, HANDSHAKE_REDIS_MS); }),
+    p.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, HANDSHAKE_REDIS_MS);
+    }),
   ]).finally(() => clearTimeout(timer));
 }
 
@@ -175,7 +180,7 @@ const REPAIR_TEXT: Record<string, string> = {
   decimalString: 'sends a meter value as a number instead of a decimal string',
   decimalComma: 'sends meter values with a decimal comma (read as a point)',
   unknownProperty: 'sends properties the schema does not define (dropped)',
-  enumCase: 'spells enumeration values in another case (the schema\'s spelling taken)',
+  enumCase: "spells enumeration values in another case (the schema's spelling taken)",
 };
 
 /** How long a tag sent in a remote start is accepted from that station. */
@@ -196,14 +201,30 @@ export class StationCall {
   /** @internal Called once when the call is answered or expires. */
   onSettled: (() => void) | null = null;
 
-  constructor(private readonly system: CentralSystem, readonly incoming: IncomingCall, readonly record: StationRecord) {}
+  constructor(
+    private readonly system: CentralSystem,
+    readonly incoming: IncomingCall,
+    readonly record: StationRecord,
+  ) {}
 
-  get station(): string { return this.incoming.connection.id; }
-  get version(): OcppVersion { return this.incoming.connection.version; }
-  get action(): string { return this.incoming.action; }
-  get messageId(): string { return this.incoming.messageId; }
-  get payload(): Record<string, unknown> { return this.incoming.payload; }
-  get answered(): boolean { return this.incoming.answered; }
+  get station(): string {
+    return this.incoming.connection.id;
+  }
+  get version(): OcppVersion {
+    return this.incoming.connection.version;
+  }
+  get action(): string {
+    return this.incoming.action;
+  }
+  get messageId(): string {
+    return this.incoming.messageId;
+  }
+  get payload(): Record<string, unknown> {
+    return this.incoming.payload;
+  }
+  get answered(): boolean {
+    return this.incoming.answered;
+  }
 
   /** Answers with a CALLRESULT; throws RpcError `invalidPayload` (and sends InternalError) for an invalid one. */
   async reply(payload: Record<string, unknown>): Promise<void> {
@@ -330,9 +351,13 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
   private observing: StationConnection | null = null;
   private decimalCommaSeen = false;
   private readonly readingNotes: ReadingNotes = {
-    decimalComma: () => { this.decimalCommaSeen = true; },
-    unreadable: (measurand, value) => this.observing?.warn(
-      `station ${this.observing.id}: ${measurand} reading ${JSON.stringify(value).slice(0, 100)} cannot be read as a number: ignored`),
+    decimalComma: () => {
+      this.decimalCommaSeen = true;
+    },
+    unreadable: (measurand, value) =>
+      this.observing?.warn(
+        `station ${this.observing.id}: ${measurand} reading ${JSON.stringify(value).slice(0, 100)} cannot be read as a number: ignored`,
+      ),
   };
 
   constructor(options: CentralSystemOptions) {
@@ -341,15 +366,26 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
     this.log = options.log ?? silentLogger;
     this.heartbeatInterval = Math.max(1, Math.round(Number(options.heartbeatInterval) || 300));
     if (options.store === 'redis') {
-      this.link = new RedisLink({ url: options.redisUrl || 'redis://127.0.0.1:6379', password: options.redisPassword,
-        prefix: `ocpp-interface:${options.interfaceId ?? ''}:`, log: this.log });
+      this.link = new RedisLink({
+        url: options.redisUrl || 'redis://127.0.0.1:6379',
+        password: options.redisPassword,
+        prefix: `ocpp-interface:${options.interfaceId ?? ''}:`,
+        log: this.log,
+      });
       this.registry = new StationRegistry(null, this.log, undefined, new RedisRegistryStore(this.link));
-      this.cluster = new StationCluster(this.link, {
-        command: (station, action, payload, timeoutMs) => this.localCommand(station, action, payload, timeoutMs),
-        release: (station) => this.handOver(station),
-        changed: (station) => this.changedElsewhere(station),
-        resync: () => { for (const r of this.registry.list()) this.changedElsewhere(r.id); this.changedElsewhere(null); },
-      }, { ...options.cluster, log: this.log });
+      this.cluster = new StationCluster(
+        this.link,
+        {
+          command: (station, action, payload, timeoutMs) => this.localCommand(station, action, payload, timeoutMs),
+          release: (station) => this.handOver(station),
+          changed: (station) => this.changedElsewhere(station),
+          resync: () => {
+            for (const r of this.registry.list()) this.changedElsewhere(r.id);
+            this.changedElsewhere(null);
+          },
+        },
+        { ...options.cluster, log: this.log },
+      );
       this.registryLoaded = false;
       this.registry.on('stored', (id: string | null, coarse?: boolean) => this.cluster?.announce(id, coarse === true));
       this.link.on('up', () => {
@@ -357,16 +393,21 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
         this.emit('status');
       });
       this.link.on('down', () => this.emit('status'));
-      this.startCluster().catch((err: Error) => { if (!this.closed) this.log.error(`Redis: ${err.message}`); });
+      this.startCluster().catch((err: Error) => {
+        if (!this.closed) this.log.error(`Redis: ${err.message}`);
+      });
     } else {
       this.registry = new StationRegistry(options.registryFile, this.log);
       this.registry.load();
     }
-    this.sessions = new SessionTracker(this.link
-      ? new RedisSessionStore(this.link, { retentionDays: options.sessionRetention, log: this.log })
-      : options.sessionsDir
-        ? new FileSessionStore(options.sessionsDir, { retentionDays: options.sessionRetention, log: this.log })
-        : new MemorySessionStore(), this.log);
+    this.sessions = new SessionTracker(
+      this.link
+        ? new RedisSessionStore(this.link, { retentionDays: options.sessionRetention, log: this.log })
+        : options.sessionsDir
+          ? new FileSessionStore(options.sessionsDir, { retentionDays: options.sessionRetention, log: this.log })
+          : new MemorySessionStore(),
+      this.log,
+    );
     const told = (topic: SessionEvent['topic']) => (record: SessionRecord) =>
       this.emit('session', { topic, station: record.station, version: this.versionOf(record.station), record } satisfies SessionEvent);
     this.sessions.on('sessionStarted', told('sessionStarted'));
@@ -553,7 +594,8 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
     const seconds = timeoutSeconds && timeoutSeconds > 0 ? timeoutSeconds : this.options.callTimeout;
     if (!this.endpoint.connections.has(station)) {
       // a station changed elsewhere is read first: it may have been removed there
-      if (this.stale.has(station)) return this.refreshElsewhere(station).then(() => this.commandElsewhere(station, action, payload, seconds));
+      if (this.stale.has(station))
+        return this.refreshElsewhere(station).then(() => this.commandElsewhere(station, action, payload, seconds));
       return this.commandElsewhere(station, action, payload, seconds);
     }
     return this.localCommand(station, action, payload, seconds * 1000);
@@ -628,7 +670,13 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
       // the station's totals (connector 0) are listed only where the station reports on it itself
       connectors: Object.entries(r.connectors)
         .filter(([id, c]) => id !== '0' || c.stationStatus !== undefined)
-        .map(([id, c]) => ({ id: Number(id), status: c.stationStatus ?? null, errorCode: c.errorCode, connectors: c.connectorIds, updated: c.updated ?? null }))
+        .map(([id, c]) => ({
+          id: Number(id),
+          status: c.stationStatus ?? null,
+          errorCode: c.errorCode,
+          connectors: c.connectorIds,
+          updated: c.updated ?? null,
+        }))
         .sort((a, b) => a.id - b.id),
       addedBy: r.addedBy,
       firstSeen: r.firstSeen,
@@ -693,7 +741,8 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
     }
     if (updates.length) {
       this.registry.changed(record.id, VALUES_SAVE_MS);
-      for (const u of updates) this.emit('channel', { station: record.id, connector: u.connector, channel: u.channel, value: u.value } satisfies ChannelEvent);
+      for (const u of updates)
+        this.emit('channel', { station: record.id, connector: u.connector, channel: u.channel, value: u.value } satisfies ChannelEvent);
     }
     return tx ? this.sessions.feed(tx) : null;
   }
@@ -813,7 +862,9 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
       counts[kind] = (counts[kind] ?? 0) + 1;
       if (!logged.has(kind)) {
         logged.add(kind);
-        this.log.warn(`station ${station}: ${REPAIR_TEXT[kind] ?? kind} (repaired and accepted; logged once per station, counted in its record)`);
+        this.log.warn(
+          `station ${station}: ${REPAIR_TEXT[kind] ?? kind} (repaired and accepted; logged once per station, counted in its record)`,
+        );
       }
     }
     this.registry.changed(station, VALUES_SAVE_MS);
@@ -835,7 +886,12 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
         this.registry.changed(conn.id);
       }
     }
-    this.emitStation('disconnected', conn.id, conn.version, { id: conn.id, version: conn.version, address: conn.address, reason: reason || `code ${code}` });
+    this.emitStation('disconnected', conn.id, conn.version, {
+      id: conn.id,
+      version: conn.version,
+      address: conn.address,
+      reason: reason || `code ${code}`,
+    });
     this.emit('channel', { station: conn.id, connector: 0, channel: 'connected', value: false } satisfies ChannelEvent);
     this.emit('status');
   }
@@ -861,7 +917,8 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
       entry.count++;
       return;
     }
-    if (entry && entry.count > 0) this.log.warn(`${entry.count} more login attempts from ${address} were refused with HTTP 429 in the last minute`);
+    if (entry && entry.count > 0)
+      this.log.warn(`${entry.count} more login attempts from ${address} were refused with HTTP 429 in the last minute`);
     else this.log.warn(`too many login attempts from ${address} waiting: further ones are refused with HTTP 429`);
     if (this.floods.size > 1000) this.floods.clear();
     this.floods.set(address, { since: now, count: 0 });
@@ -896,10 +953,13 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
       return;
     }
     if (needsTransactionId(conn.version, incoming.action)) {
-      this.registry.allocateTransactionId().then((id) => {
-        this.answerAutomatically(call, id);
-        this.answered(call);
-      }).catch((err: Error) => this.automaticReplyFailed(call, err));
+      this.registry
+        .allocateTransactionId()
+        .then((id) => {
+          this.answerAutomatically(call, id);
+          this.answered(call);
+        })
+        .catch((err: Error) => this.automaticReplyFailed(call, err));
       return;
     }
     try {
@@ -920,14 +980,18 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
     const { station, version } = call;
     const { csr, use } = readSignCertificate(version, call.payload);
     if (use !== 'ChargingStationCertificate') {
-      this.log.warn(`station ${station} asked to sign a ${use} (ISO 15118): Rejected, the signing CA signs charging station certificates only`);
+      this.log.warn(
+        `station ${station} asked to sign a ${use} (ISO 15118): Rejected, the signing CA signs charging station certificates only`,
+      );
       call.replyNow(signCertificateResponse(version, false, 'NotSupported', `${use} requests are not signed by this central system`));
       this.answered(call);
       return;
     }
     if (this.options.security !== 'basic' && this.options.clientCertificates !== 'required') {
       // Without a password or a client certificate anyone may connect under this id: a certificate for it would vouch for nobody.
-      this.log.warn(`station ${station} asked to sign its certificate, but connections to this interface are not authenticated (security none, no client certificates): Rejected`);
+      this.log.warn(
+        `station ${station} asked to sign its certificate, but connections to this interface are not authenticated (security none, no client certificates): Rejected`,
+      );
       call.replyNow(signCertificateResponse(version, false, 'NotAuthenticated', 'the connection is not authenticated'));
       this.answered(call);
       return;
@@ -943,33 +1007,62 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
     call.replyNow(signCertificateResponse(version, true));
     this.answered(call);
     const issued = await ca.issue(check.request);
-    this.log.info(`certificate for station ${station} signed (serial ${issued.serialNumber}, valid until ${issued.notAfter.toISOString()}): sending CertificateSigned`);
+    this.log.info(
+      `certificate for station ${station} signed (serial ${issued.serialNumber}, valid until ${issued.notAfter.toISOString()}): sending CertificateSigned`,
+    );
     const sentAt = Date.now();
     const payload = certificateSigned(version, issued.chain, use);
-    this.command(station, 'CertificateSigned', payload).then((outcome) => {
-      const status = String(outcome.payload.status);
-      if (status === 'Accepted') this.log.info(`station ${station} answered CertificateSigned: Accepted`);
-      else this.log.warn(`station ${station} answered CertificateSigned: ${status}`);
-      this.emitOutcome(station, version, outcome.messageId, outcome.payload, { durationMs: outcome.durationMs, error: null });
-    }, (err: RpcError) => {
-      this.log.warn(`CertificateSigned to station ${station} failed: ${err.message}`);
-      this.emitOutcome(station, version, null, {}, { durationMs: Date.now() - sentAt, error: { code: err.code, description: err.message } });
-    }).catch((err: Error) => this.log.error(`reporting CertificateSigned of station ${station} failed: ${err.message}`));
+    this.command(station, 'CertificateSigned', payload)
+      .then(
+        (outcome) => {
+          const status = String(outcome.payload.status);
+          if (status === 'Accepted') this.log.info(`station ${station} answered CertificateSigned: Accepted`);
+          else this.log.warn(`station ${station} answered CertificateSigned: ${status}`);
+          this.emitOutcome(station, version, outcome.messageId, outcome.payload, { durationMs: outcome.durationMs, error: null });
+        },
+        (err: RpcError) => {
+          this.log.warn(`CertificateSigned to station ${station} failed: ${err.message}`);
+          this.emitOutcome(
+            station,
+            version,
+            null,
+            {},
+            { durationMs: Date.now() - sentAt, error: { code: err.code, description: err.message } },
+          );
+        },
+      )
+      .catch((err: Error) => this.log.error(`reporting CertificateSigned of station ${station} failed: ${err.message}`));
   }
 
-  private emitOutcome(station: string, version: OcppVersion, messageId: string | null, payload: Record<string, unknown>,
-    outcome: NonNullable<StationEvent['outcome']>): void {
-    this.emit('station', { topic: 'CertificateSigned', station, version, messageId, payload, call: null, replyOwner: null, outcome } satisfies StationEvent);
+  private emitOutcome(
+    station: string,
+    version: OcppVersion,
+    messageId: string | null,
+    payload: Record<string, unknown>,
+    outcome: NonNullable<StationEvent['outcome']>,
+  ): void {
+    this.emit('station', {
+      topic: 'CertificateSigned',
+      station,
+      version,
+      messageId,
+      payload,
+      call: null,
+      replyOwner: null,
+      outcome,
+    } satisfies StationEvent);
   }
 
   /** An automatically answered CALL, told to the flows that listen. */
   private answered(call: StationCall): void {
-    if (this.listenerCount('station')) this.emit('station', this.stationEvent(call.action, call.station, call.version, call.payload, call, null));
+    if (this.listenerCount('station'))
+      this.emit('station', this.stationEvent(call.action, call.station, call.version, call.payload, call, null));
   }
 
   private automaticReplyFailed(call: StationCall, err: Error): void {
     this.log.error(`automatic reply to ${call.action} from ${call.station} failed: ${err.message}`);
-    if (!call.answered && !call.incoming.decided) call.fail(call.incoming.connection.profile.errors.internal, 'the central system could not answer');
+    if (!call.answered && !call.incoming.decided)
+      call.fail(call.incoming.connection.profile.errors.internal, 'the central system could not answer');
   }
 
   private claimFor(station: string, action: string): ReplyClaim | undefined {
@@ -1009,8 +1102,14 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
     call.replyNow(reply, true);
   }
 
-  private stationEvent(topic: string, station: string, version: OcppVersion | null, payload: Record<string, unknown>,
-    call: StationCall | null, replyOwner: object | null): StationEvent {
+  private stationEvent(
+    topic: string,
+    station: string,
+    version: OcppVersion | null,
+    payload: Record<string, unknown>,
+    call: StationCall | null,
+    replyOwner: object | null,
+  ): StationEvent {
     return { topic, station, version, messageId: call ? call.messageId : null, payload, call, replyOwner };
   }
 

@@ -137,7 +137,13 @@ function runningTransaction(commands: ChannelCommands, values: StationValues, co
   return running.length ? running[0][1].transaction! : undefined;
 }
 
-function chargingCommand(version: OcppVersion, commands: ChannelCommands, connector: number, value: unknown, ctx: WriteContext): WriteCommand | WriteNoop {
+function chargingCommand(
+  version: OcppVersion,
+  commands: ChannelCommands,
+  connector: number,
+  value: unknown,
+  ctx: WriteContext,
+): WriteCommand | WriteNoop {
   if (!toBoolean('charging', value)) {
     const tx = runningTransaction(commands, ctx.values, connector);
     if (!tx) return { noop: { accepted: false, status: 'NoTransaction' } };
@@ -169,10 +175,13 @@ export function buildWrite(
     throw new ChannelError('readOnly', `channel "${channel}" is read-only; writable channels: ${WRITE_CHANNELS.join(', ')}`);
   }
   if (!isWriteChannel(channel)) {
-    throw new ChannelError('unknownChannel',
-      `unknown channel ${describe(channel)}; channels: ${[...READ_CHANNELS, ...WRITE_CHANNELS].join(', ')}`);
+    throw new ChannelError(
+      'unknownChannel',
+      `unknown channel ${describe(channel)}; channels: ${[...READ_CHANNELS, ...WRITE_CHANNELS].join(', ')}`,
+    );
   }
-  if (!Number.isInteger(connector) || connector < 0) throw invalid(`connector must be 0 (the whole station) or an EVSE/connector number; got ${describe(connector)}`);
+  if (!Number.isInteger(connector) || connector < 0)
+    throw invalid(`connector must be 0 (the whole station) or an EVSE/connector number; got ${describe(connector)}`);
   const commands = profileOf(version).commands;
   switch (channel) {
     case 'currentLimit':
@@ -205,8 +214,9 @@ export const ACCEPTED_STATUSES: readonly string[] = ['Accepted', 'Unlocked', 'Sc
 
 /** The channel's output for a station's answer to a write command. */
 export function interpretResult(_version: OcppVersion, _action: string, response: unknown): WriteResult {
-  const status = response && typeof response === 'object' && typeof (response as { status?: unknown }).status === 'string'
-    ? (response as { status: string }).status
-    : 'NoStatus';
+  const status =
+    response && typeof response === 'object' && typeof (response as { status?: unknown }).status === 'string'
+      ? (response as { status: string }).status
+      : 'NoStatus';
   return { accepted: ACCEPTED_STATUSES.includes(status), status };
 }

@@ -9,8 +9,15 @@ export type ChannelName = ReadChannel | WriteChannel;
 
 /** Values of the `status` channel: the OCPP 1.6 connector states, for both versions. */
 export const CHANNEL_STATUSES = [
-  'Available', 'Preparing', 'Charging', 'SuspendedEV', 'SuspendedEVSE', 'Finishing',
-  'Reserved', 'Unavailable', 'Faulted',
+  'Available',
+  'Preparing',
+  'Charging',
+  'SuspendedEV',
+  'SuspendedEVSE',
+  'Finishing',
+  'Reserved',
+  'Unavailable',
+  'Faulted',
 ] as const;
 export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
 

@@ -7,8 +7,19 @@ import { isoNow } from '../clock';
 import { OcppVersion, profileOf } from '../versions';
 import { ChannelName, MeterQuantity, ReadChannel, StationValues } from './model';
 import {
-  applyMeterValues, beginObservation, connectorOf, copy, deepEqual, endObservation, isId, MeterReader, Observed, ReadingNotes,
-  setReadingNotes, tidy, timeOf,
+  applyMeterValues,
+  beginObservation,
+  connectorOf,
+  copy,
+  deepEqual,
+  endObservation,
+  isId,
+  MeterReader,
+  Observed,
+  ReadingNotes,
+  setReadingNotes,
+  tidy,
+  timeOf,
 } from './readings';
 
 export type { ReadingNotes } from './readings';
@@ -41,14 +52,15 @@ function observeMeterValues(values: StationValues, read: MeterReader, id: number
   if (total) {
     if (total.power !== power0 && total.power !== undefined) updates.push({ connector: 0, channel: 'power', value: total.power });
     if (total.energy !== energy0 && total.energy !== undefined) updates.push({ connector: 0, channel: 'energy', value: total.energy });
-    if (total.current !== undefined && !deepEqual(total.current, current0)) updates.push({ connector: 0, channel: 'current', value: copy(total.current) });
+    if (total.current !== undefined && !deepEqual(total.current, current0))
+      updates.push({ connector: 0, channel: 'current', value: copy(total.current) });
   }
   if (c.power !== power && c.power !== undefined) updates.push({ connector: id, channel: 'power', value: c.power });
   if (c.energy !== energy && c.energy !== undefined) updates.push({ connector: id, channel: 'energy', value: c.energy });
-  if (c.current !== undefined && !deepEqual(c.current, current)) updates.push({ connector: id, channel: 'current', value: copy(c.current) });
+  if (c.current !== undefined && !deepEqual(c.current, current))
+    updates.push({ connector: id, channel: 'current', value: copy(c.current) });
   return updates;
 }
-
 
 // ---- connector 0 -----------------------------------------------------------------------
 
@@ -157,8 +169,15 @@ function ready(values: StationValues, request: unknown): boolean {
  * the channels whose value changed. Actions that carry no channel value change nothing.
  * `receivedAt` stamps reports that carry no time of their own.
  */
-export function observeCall(values: StationValues, version: OcppVersion, action: string, request: Record<string, unknown>, response: Record<string, unknown>, receivedAt?: string,
-  readingNotes: ReadingNotes | null = null): ChannelUpdate[] {
+export function observeCall(
+  values: StationValues,
+  version: OcppVersion,
+  action: string,
+  request: Record<string, unknown>,
+  response: Record<string, unknown>,
+  receivedAt?: string,
+  readingNotes: ReadingNotes | null = null,
+): ChannelUpdate[] {
   if (!ready(values, request)) return [];
   setReadingNotes(readingNotes);
   try {
@@ -168,7 +187,14 @@ export function observeCall(values: StationValues, version: OcppVersion, action:
   }
 }
 
-function observeEither(values: StationValues, version: OcppVersion, action: string, request: Record<string, unknown>, response: Record<string, unknown>, receivedAt?: string): ChannelUpdate[] {
+function observeEither(
+  values: StationValues,
+  version: OcppVersion,
+  action: string,
+  request: Record<string, unknown>,
+  response: Record<string, unknown>,
+  receivedAt?: string,
+): ChannelUpdate[] {
   if (action === 'MeterValues') {
     // The most frequent report gets a path of its own that compares only what it can change.
     const rules = profileOf(version).observe;
@@ -182,7 +208,14 @@ function observeEither(values: StationValues, version: OcppVersion, action: stri
  * @internal observeCall without the MeterValues shortcut: every connector a handler touches
  * is copied before and compared after. Exported for the test that holds the two paths equal.
  */
-export function observeAnyCall(values: StationValues, version: OcppVersion, action: string, request: Record<string, unknown>, response: Record<string, unknown>, receivedAt?: string): ChannelUpdate[] {
+export function observeAnyCall(
+  values: StationValues,
+  version: OcppVersion,
+  action: string,
+  request: Record<string, unknown>,
+  response: Record<string, unknown>,
+  receivedAt?: string,
+): ChannelUpdate[] {
   if (!ready(values, request)) return [];
   const handler = profileOf(version).observe.handlers.get(action);
   if (!handler) return [];

@@ -19,15 +19,42 @@ export interface Measurand {
 // which a Map looks up by hash while an object lookup interns them first; and no key can
 // reach Object.prototype.
 const MEASURANDS: ReadonlyMap<string, Measurand> = new Map([
-  ['Energy.Active.Import.Register', { quantity: 'energy', units: new Map([['Wh', 1], ['kWh', 1000]]), defaultUnit: 'Wh' }],
-  ['Power.Active.Import', { quantity: 'power', units: new Map([['W', 1], ['kW', 1000]]), defaultUnit: 'W' }],
+  [
+    'Energy.Active.Import.Register',
+    {
+      quantity: 'energy',
+      units: new Map([
+        ['Wh', 1],
+        ['kWh', 1000],
+      ]),
+      defaultUnit: 'Wh',
+    },
+  ],
+  [
+    'Power.Active.Import',
+    {
+      quantity: 'power',
+      units: new Map([
+        ['W', 1],
+        ['kW', 1000],
+      ]),
+      defaultUnit: 'W',
+    },
+  ],
   ['Current.Import', { quantity: 'current', units: new Map([['A', 1]]), defaultUnit: 'A' }],
 ]);
 
 const DEFAULT_MEASURAND = 'Energy.Active.Import.Register';
 
 /** Phase → index in the `current` array; N and line-to-line readings are not used. */
-const PHASE_INDEX: ReadonlyMap<string, number> = new Map([['L1', 0], ['L1-N', 0], ['L2', 1], ['L2-N', 1], ['L3', 2], ['L3-N', 2]]);
+const PHASE_INDEX: ReadonlyMap<string, number> = new Map([
+  ['L1', 0],
+  ['L1-N', 0],
+  ['L2', 1],
+  ['L2-N', 1],
+  ['L3', 2],
+  ['L3-N', 2],
+]);
 
 export interface Reading {
   timestamp?: string;
@@ -88,7 +115,13 @@ export function noteDecimalComma(sv: { measurand?: string }): void {
  * A sampled value in the channel's unit: `raw` in `unit` (the measurand's default when
  * none is named) times 10^`multiplier`. Undefined for a unit the channel cannot use.
  */
-export function scaledReading(raw: unknown, unit: unknown, multiplier: number, m: Measurand, sv: { measurand?: string; value?: unknown }): number | undefined {
+export function scaledReading(
+  raw: unknown,
+  unit: unknown,
+  multiplier: number,
+  m: Measurand,
+  sv: { measurand?: string; value?: unknown },
+): number | undefined {
   if (typeof raw !== 'number' || !Number.isFinite(raw)) {
     if (notes) notes.unreadable(sv.measurand ?? DEFAULT_MEASURAND, sv.value);
     return undefined;
@@ -184,7 +217,8 @@ export function applyMeterValues(c: ConnectorValues, read: MeterReader, meterVal
     if (r.energy !== undefined) setQuantity(c, 'energy', r.energy);
     if (r.power !== undefined) setQuantity(c, 'power', r.power);
     if (r.current !== undefined) setQuantity(c, 'current', r.current);
-    if (r.timestamp && r.timestamp !== c.updated && (r.energy !== undefined || r.power !== undefined || r.current !== undefined)) c.updated = r.timestamp;
+    if (r.timestamp && r.timestamp !== c.updated && (r.energy !== undefined || r.power !== undefined || r.current !== undefined))
+      c.updated = r.timestamp;
   }
   return readings;
 }
@@ -279,6 +313,11 @@ export function endObservation(): void {
 // The channels are read by name, not in a loop over their names: a fixed property access
 // stays fast where a computed one over five names does not.
 function observedOf(c: ConnectorValues): Observed {
-  return { status: copy(c.status), power: copy(c.power), energy: copy(c.energy), current: copy(c.current), transaction: copy(c.transaction) };
+  return {
+    status: copy(c.status),
+    power: copy(c.power),
+    energy: copy(c.energy),
+    current: copy(c.current),
+    transaction: copy(c.transaction),
+  };
 }
-

@@ -59,7 +59,10 @@ export class FailedAuthThrottle {
   /** Attempts waiting per address, over all its station ids. */
   private readonly waitingByAddress = new Map<string, number>();
 
-  constructor(options: ThrottleOptions = {}, private readonly now: () => number = Date.now) {
+  constructor(
+    options: ThrottleOptions = {},
+    private readonly now: () => number = Date.now,
+  ) {
     this.options = { ...THROTTLE_DEFAULTS, ...options };
   }
 

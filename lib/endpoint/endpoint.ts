@@ -26,9 +26,7 @@ export interface HandshakeInfo {
   certificateCommonName: string | null;
 }
 
-export type AuthDecision =
-  | { accept: true }
-  | { accept: false; status: 401 | 403 | 404 | 503; reason: string };
+export type AuthDecision = { accept: true } | { accept: false; status: 401 | 403 | 404 | 503; reason: string };
 
 export interface RejectedHandshake {
   id: string | null;
@@ -133,7 +131,8 @@ export class OcppEndpoint extends EventEmitter<EndpointEvents> {
   /** Listens on a port of its own, `wss://` when TLS options are given. Rejects on EADDRINUSE and the like. */
   listen(options: ListenOptions): Promise<void> {
     if (this.server) return Promise.reject(new Error('endpoint is already attached or listening'));
-    if (options.clientCertificates && !options.tls?.ca) return Promise.reject(new Error('client certificates need TLS with a CA certificate'));
+    if (options.clientCertificates && !options.tls?.ca)
+      return Promise.reject(new Error('client certificates need TLS with a CA certificate'));
     const tls = options.clientCertificates ? { ...options.tls, requestCert: true, rejectUnauthorized: true } : options.tls;
     const server = tls ? https.createServer(tls) : http.createServer();
     server.on('request', (_req, res) => {
@@ -169,11 +168,14 @@ export class OcppEndpoint extends EventEmitter<EndpointEvents> {
     this.pingTimer = null;
     if (this.detach) this.detach();
     this.detach = null;
-    const closed = [...this.connections.values()].map((conn) => new Promise<void>((resolve) => {
-      if (conn.closed) return resolve();
-      conn.once('close', () => resolve());
-      conn.close(1001, 'central system going away');
-    }));
+    const closed = [...this.connections.values()].map(
+      (conn) =>
+        new Promise<void>((resolve) => {
+          if (conn.closed) return resolve();
+          conn.once('close', () => resolve());
+          conn.close(1001, 'central system going away');
+        }),
+    );
     await Promise.all(closed);
     this.wss.close();
     const server = this.server;
@@ -239,8 +241,13 @@ export class OcppEndpoint extends EventEmitter<EndpointEvents> {
     const assumed = this.options.assumeVersion;
     const version = match ? match.version : !offered.length && assumed && this.options.versions.includes(assumed) ? assumed : null;
     if (version === null) {
-      return reject(id, 400, offered.length ? `no approved OCPP version offered (${offered.join(', ')})`
-        : 'no OCPP version offered (set assumeVersion on the interface to accept such a station)');
+      return reject(
+        id,
+        400,
+        offered.length
+          ? `no approved OCPP version offered (${offered.join(', ')})`
+          : 'no OCPP version offered (set assumeVersion on the interface to accept such a station)',
+      );
     }
     const credentials = parseBasicAuth(req.headers.authorization);
     // Where passwords are checked, every attempt takes its turn and is counted before it is answered.
@@ -255,7 +262,9 @@ export class OcppEndpoint extends EventEmitter<EndpointEvents> {
     }
     let decision: AuthDecision;
     try {
-      decision = this.options.authorize ? await this.options.authorize({ id, version, address, offered, credentials, certificateCommonName: peerCommonName(req.socket) }) : { accept: true };
+      decision = this.options.authorize
+        ? await this.options.authorize({ id, version, address, offered, credentials, certificateCommonName: peerCommonName(req.socket) })
+        : { accept: true };
     } catch (err) {
       turn?.finish('abandoned');
       throw err;
@@ -275,7 +284,11 @@ export class OcppEndpoint extends EventEmitter<EndpointEvents> {
       ws.close(1001, 'central system going away');
       return;
     }
-    const conn = new StationConnection(ws, id, version, address, { queueLimit: this.options.queueLimit, validation: this.options.validation, log: this.log });
+    const conn = new StationConnection(ws, id, version, address, {
+      queueLimit: this.options.queueLimit,
+      validation: this.options.validation,
+      log: this.log,
+    });
     const previous = this.connections.get(id);
     this.connections.set(id, conn);
     conn.once('close', (code: number, reason: string) => {
@@ -308,8 +321,12 @@ function normalisePath(path: string): string {
 function refuse(socket: Duplex, status: number, reason = '', headers: Record<string, string> = {}): void {
   if (socket.destroyed || !socket.writable) return;
   const body = reason ? reason + '\n' : '';
-  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] || ''}`, 'Connection: close', 'Content-Type: text/plain; charset=utf-8',
-    `Content-Length: ${Buffer.byteLength(body)}`];
+  const lines = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] || ''}`,
+    'Connection: close',
+    'Content-Type: text/plain; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+  ];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
   socket.once('finish', () => socket.destroy());
   socket.end(lines.join('\r\n') + '\r\n\r\n' + body);

@@ -11,8 +11,14 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
  * only ever keys, never parts of a path, so '.' and '..' are valid ids like any other.
  */
 export function isValidStationId(id: unknown): id is string {
-  return typeof id === 'string' && id.length >= 1 && id.length <= MAX_STATION_ID_LENGTH
-    && !id.includes(':') && !id.includes('/') && !CONTROL_CHARACTER.test(id);
+  return (
+    typeof id === 'string' &&
+    id.length >= 1 &&
+    id.length <= MAX_STATION_ID_LENGTH &&
+    !id.includes(':') &&
+    !id.includes('/') &&
+    !CONTROL_CHARACTER.test(id)
+  );
 }
 
 /**
@@ -37,7 +43,10 @@ export function stationIdFromPath(pathname: string, basePath: string): string | 
 export function offeredProtocols(header: string | string[] | undefined): string[] {
   if (!header) return [];
   const text = Array.isArray(header) ? header.join(',') : header;
-  return text.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+  return text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
 }
 
 /** The OCPP version a subprotocol names, without regard to case and to a trailing `J` (`OCPP1.6J` is `ocpp1.6`). */
@@ -51,7 +60,10 @@ export function versionOfProtocol(protocol: string): OcppVersion | null {
  * The first subprotocol in the station's order that is approved here, with the station's
  * own spelling (the handshake answers with it), or null.
  */
-export function matchProtocol(offered: readonly string[], approved: readonly OcppVersion[]): { version: OcppVersion; protocol: string } | null {
+export function matchProtocol(
+  offered: readonly string[],
+  approved: readonly OcppVersion[],
+): { version: OcppVersion; protocol: string } | null {
   for (const protocol of offered) {
     const version = versionOfProtocol(protocol);
     if (version !== null && approved.includes(version)) return { version, protocol };

@@ -99,7 +99,11 @@ export class StationCluster {
     this.resyncTimer.unref();
   };
 
-  constructor(private readonly link: RedisLink, private readonly handlers: ClusterHandlers, options: ClusterOptions = {}) {
+  constructor(
+    private readonly link: RedisLink,
+    private readonly handlers: ClusterHandlers,
+    options: ClusterOptions = {},
+  ) {
     this.options = { ...DEFAULTS, ...stripUndefined(options) };
     this.log = options.log ?? silentLogger;
     this.ownChannel = link.key('instance', this.instanceId);
@@ -132,7 +136,9 @@ export class StationCluster {
   }
 
   private askRelease(holder: string, station: string): Promise<unknown> {
-    return this.request(holder, { t: 'release', cid: '', from: this.instanceId, station }, this.options.takeoverWaitMs).catch(() => undefined);
+    return this.request(holder, { t: 'release', cid: '', from: this.instanceId, station }, this.options.takeoverWaitMs).catch(
+      () => undefined,
+    );
   }
 
   /**
@@ -143,11 +149,17 @@ export class StationCluster {
   hold(station: string): void {
     this.held.add(station);
     if (!this.link.up) return;
-    (this.link.client.call('SET', this.presenceKey(station), this.instanceId, 'PX', String(this.options.presenceTtlMs), 'GET') as Promise<string | null>)
-      .then((previous) => {
+    (
+      this.link.client.call('SET', this.presenceKey(station), this.instanceId, 'PX', String(this.options.presenceTtlMs), 'GET') as Promise<
+        string | null
+      >
+    ).then(
+      (previous) => {
         if (previous && previous !== this.instanceId && this.held.has(station)) return this.askRelease(previous, station);
         return undefined;
-      }, () => undefined);
+      },
+      () => undefined,
+    );
   }
 
   /** The station left this instance; its presence goes unless another instance holds it by now. */
@@ -194,13 +206,20 @@ export class StationCluster {
     try {
       holder = await this.link.client.get(this.presenceKey(station));
     } catch (err) {
-      throw new RpcError('notConnected', `station ${station} cannot be reached: Redis is unreachable (${(err as Error).message})`, fault('redisUnreachable'));
+      throw new RpcError(
+        'notConnected',
+        `station ${station} cannot be reached: Redis is unreachable (${(err as Error).message})`,
+        fault('redisUnreachable'),
+      );
     }
     if (!holder || holder === this.instanceId) throw new RpcError('notConnected', `station ${station} is not connected`);
-    const answer = await this.request(holder, { t: 'call', cid: '', from: this.instanceId, station, action, payload, timeoutMs }, timeoutMs + ANSWER_MARGIN_MS)
-      .catch((err: Error) => {
-        throw err instanceof RpcError ? err : new RpcError('timeout', `no answer from station ${station} within ${timeoutMs / 1000} s`);
-      });
+    const answer = await this.request(
+      holder,
+      { t: 'call', cid: '', from: this.instanceId, station, action, payload, timeoutMs },
+      timeoutMs + ANSWER_MARGIN_MS,
+    ).catch((err: Error) => {
+      throw err instanceof RpcError ? err : new RpcError('timeout', `no answer from station ${station} within ${timeoutMs / 1000} s`);
+    });
     if (answer.t === 'result') return { payload: answer.payload, messageId: answer.messageId, durationMs: answer.durationMs };
     if (answer.t === 'error') throw new RpcError(answer.code, answer.message, answer.details);
     throw new RpcError('callError', 'unexpected answer from the instance holding the station');
@@ -221,12 +240,20 @@ export class StationCluster {
       receivers = await this.link.client.publish(this.link.key('instance', target), JSON.stringify(message));
     } catch (err) {
       this.settle(cid);
-      throw new RpcError('notConnected', `station ${(message as { station: string }).station} cannot be reached: Redis is unreachable (${(err as Error).message})`, fault('redisUnreachable'));
+      throw new RpcError(
+        'notConnected',
+        `station ${(message as { station: string }).station} cannot be reached: Redis is unreachable (${(err as Error).message})`,
+        fault('redisUnreachable'),
+      );
     }
     if (receivers === 0) {
       // The holder is gone (its presence has not expired yet).
       this.settle(cid);
-      throw new RpcError('notConnected', `station ${(message as { station: string }).station} cannot be reached: the instance holding it is gone`, fault('holderGone'));
+      throw new RpcError(
+        'notConnected',
+        `station ${(message as { station: string }).station} cannot be reached: the instance holding it is gone`,
+        fault('holderGone'),
+      );
     }
     return answer;
   }
@@ -264,14 +291,30 @@ export class StationCluster {
     switch (message.t) {
       case 'call':
         this.handlers.command(message.station, message.action, message.payload, message.timeoutMs).then(
-          (outcome) => this.reply(message.from, { t: 'result', cid: message.cid, payload: outcome.payload, messageId: outcome.messageId, durationMs: outcome.durationMs }),
-          (err: RpcError) => this.reply(message.from, { t: 'error', cid: message.cid, code: err.code ?? 'callError', message: err.message, details: err.details }),
+          (outcome) =>
+            this.reply(message.from, {
+              t: 'result',
+              cid: message.cid,
+              payload: outcome.payload,
+              messageId: outcome.messageId,
+              durationMs: outcome.durationMs,
+            }),
+          (err: RpcError) =>
+            this.reply(message.from, {
+              t: 'error',
+              cid: message.cid,
+              code: err.code ?? 'callError',
+              message: err.message,
+              details: err.details,
+            }),
         );
         return;
       case 'release':
         // its presence goes at once: the new holder takes it once the station is connected there
         this.release(message.station);
-        this.handlers.release(message.station).catch((err: Error) => this.log.warn(`handing over ${message.station}: ${err.message}`))
+        this.handlers
+          .release(message.station)
+          .catch((err: Error) => this.log.warn(`handing over ${message.station}: ${err.message}`))
           .then(() => this.reply(message.from, { t: 'done', cid: message.cid }));
         return;
       default:
@@ -304,7 +347,8 @@ export class StationCluster {
     this.resyncTimer = null;
     this.link.removeListener('up', this.onUp);
     // a caller still waiting for another instance gets its answer now
-    for (const cid of [...this.pending.keys()]) this.settle(cid)?.reject(new RpcError('notConnected', 'the interface was closed before the station answered'));
+    for (const cid of [...this.pending.keys()])
+      this.settle(cid)?.reject(new RpcError('notConnected', 'the interface was closed before the station answered'));
     if (this.link.up && this.held.size) {
       const pipeline = this.link.client.pipeline();
       for (const station of this.held) pipeline.eval(RELEASE_SCRIPT, 1, this.presenceKey(station), this.instanceId);

@@ -61,7 +61,12 @@ export class RedisLink extends EventEmitter {
       retryStrategy: (times: number) => Math.min(times * 100, RECONNECT_MAX_MS),
       connectTimeout: 5000,
     };
-    this.client = new Redis(options.url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: this.commandTimeoutMs });
+    this.client = new Redis(options.url, {
+      ...common,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: this.commandTimeoutMs,
+    });
     // Subscriptions are queued until connected and renewed after every reconnect.
     this.subscriber = new Redis(options.url, { ...common, maxRetriesPerRequest: null });
     this.client.on('ready', () => this.setUp(true));
@@ -76,7 +81,9 @@ export class RedisLink extends EventEmitter {
     };
     this.client.on('error', onError);
     this.subscriber.on('error', () => undefined);
-    this.client.on('ready', () => { lastError = ''; });
+    this.client.on('ready', () => {
+      lastError = '';
+    });
     this.healthTimer = setInterval(() => this.checkHealth(), HEALTH_PING_MS);
     this.healthTimer.unref();
   }
@@ -104,21 +111,24 @@ export class RedisLink extends EventEmitter {
     if (this.pinging || this.closed || this.client.status !== 'ready') return;
     this.pinging = true;
     const sentAt = Date.now();
-    this.client.ping().then(() => {
-      this.pinging = false;
-      if (!this.stalled) return;
-      this.stalled = false;
-      this.log.info('Redis: answers again');
-      this.setUp(this.client.status === 'ready');
-    }, (err: Error) => {
-      this.pinging = false;
-      if (this.stalled || this.client.status !== 'ready') return;
-      // A timeout that fired late says nothing: this process was busy, and Redis's answer may be waiting unread.
-      if (Date.now() - sentAt > this.commandTimeoutMs + LATE_TIMEOUT_MS) return;
-      this.stalled = true;
-      this.log.warn(`Redis: ${err.message}: no answer within ${this.commandTimeoutMs / 1000} s, counted as unreachable`);
-      this.setUp(false);
-    });
+    this.client.ping().then(
+      () => {
+        this.pinging = false;
+        if (!this.stalled) return;
+        this.stalled = false;
+        this.log.info('Redis: answers again');
+        this.setUp(this.client.status === 'ready');
+      },
+      (err: Error) => {
+        this.pinging = false;
+        if (this.stalled || this.client.status !== 'ready') return;
+        // A timeout that fired late says nothing: this process was busy, and Redis's answer may be waiting unread.
+        if (Date.now() - sentAt > this.commandTimeoutMs + LATE_TIMEOUT_MS) return;
+        this.stalled = true;
+        this.log.warn(`Redis: ${err.message}: no answer within ${this.commandTimeoutMs / 1000} s, counted as unreachable`);
+        this.setUp(false);
+      },
+    );
   }
 
   key(...parts: string[]): string {
@@ -140,9 +150,13 @@ export class RedisLink extends EventEmitter {
     clearInterval(this.healthTimer);
     this.emit('closed');
     // QUIT only where Redis answers: one sent to a connection that is not ready would wait for it forever
-    const end = (redis: Redis) => redis.status === 'ready' && !this.stalled
-      ? redis.quit().then(() => undefined, () => redis.disconnect())
-      : Promise.resolve(redis.disconnect());
+    const end = (redis: Redis) =>
+      redis.status === 'ready' && !this.stalled
+        ? redis.quit().then(
+            () => undefined,
+            () => redis.disconnect(),
+          )
+        : Promise.resolve(redis.disconnect());
     await Promise.all([end(this.client), end(this.subscriber)]);
   }
 }

@@ -142,7 +142,8 @@ if #out == 0 then redis.call('set', KEYS[1], '[]') else redis.call('set', KEYS[1
 return #out
 `;
 
-const RAISE_SCRIPT = "if (tonumber(redis.call('get', KEYS[1])) or 0) < tonumber(ARGV[1]) then redis.call('set', KEYS[1], ARGV[1]) end return 0";
+const RAISE_SCRIPT =
+  "if (tonumber(redis.call('get', KEYS[1])) or 0) < tonumber(ARGV[1]) then redis.call('set', KEYS[1], ARGV[1]) end return 0";
 
 function parse<T>(text: string): T | null {
   try {

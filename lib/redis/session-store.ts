@@ -1,5 +1,12 @@
 import { Logger, silentLogger } from '../rpc/logger';
-import { DEFAULT_SESSION_RETENTION_DAYS, SessionQuery, SessionRecord, SessionStore, StationSessions, sessionTime } from '../sessions/session-store';
+import {
+  DEFAULT_SESSION_RETENTION_DAYS,
+  SessionQuery,
+  SessionRecord,
+  SessionStore,
+  StationSessions,
+  sessionTime,
+} from '../sessions/session-store';
 import { RedisLink } from './link';
 
 export interface RedisSessionStoreOptions {
@@ -39,9 +46,14 @@ export class RedisSessionStore implements SessionStore {
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private stopWaiting: () => void = () => undefined;
-  private readonly onUp = () => { void this.writeBehind(); };
+  private readonly onUp = () => {
+    void this.writeBehind();
+  };
 
-  constructor(private readonly link: RedisLink, options: RedisSessionStoreOptions = {}) {
+  constructor(
+    private readonly link: RedisLink,
+    options: RedisSessionStoreOptions = {},
+  ) {
     this.recordsKey = link.key('sessions');
     this.timeKey = link.key('sessions', 'time');
     this.activeKey = link.key('sessions', 'active');
@@ -63,10 +75,13 @@ export class RedisSessionStore implements SessionStore {
 
   async open(recent = 0): Promise<SessionRecord[]> {
     // Nothing can be read before Redis answers; closing meanwhile ends the wait.
-    await Promise.race([this.link.whenUp(), new Promise<void>((resolve) => {
-      this.stopWaiting = resolve;
-      this.link.once('closed', resolve);
-    })]);
+    await Promise.race([
+      this.link.whenUp(),
+      new Promise<void>((resolve) => {
+        this.stopWaiting = resolve;
+        this.link.once('closed', resolve);
+      }),
+    ]);
     if (this.closed || this.link.isClosed) return [];
     await this.compact();
     const active = await this.records(await this.link.client.smembers(this.activeKey));
@@ -78,7 +93,9 @@ export class RedisSessionStore implements SessionStore {
         if (ids.length < this.pageSize) break;
       }
     }
-    this.timer = setInterval(() => { this.compact().catch((err: Error) => this.log.error(`sessions compaction failed: ${err.message}`)); }, DAY_MS);
+    this.timer = setInterval(() => {
+      this.compact().catch((err: Error) => this.log.error(`sessions compaction failed: ${err.message}`));
+    }, DAY_MS);
     this.timer.unref();
     return active.filter((r) => r.status === 'active').concat(ended);
   }
@@ -96,7 +113,8 @@ export class RedisSessionStore implements SessionStore {
 
   private async write(record: SessionRecord): Promise<void> {
     const score = sessionTime(record) ?? '-inf';
-    const multi = this.link.client.multi()
+    const multi = this.link.client
+      .multi()
       .hset(this.recordsKey, record.id, JSON.stringify(record))
       .zadd(this.timeKey, score, record.id)
       .zadd(this.stationKey(record.station), score, record.id);
@@ -136,7 +154,7 @@ export class RedisSessionStore implements SessionStore {
     for (let offset = 0; out.length < limit; offset += this.pageSize) {
       const count = Math.min(this.pageSize, limit - out.length);
       const ids = await this.link.client.zrevrangebyscore(key, max, min, 'LIMIT', offset, count);
-      out.push(...await this.records(ids));
+      out.push(...(await this.records(ids)));
       if (ids.length < count) break;
     }
     return out;
@@ -160,7 +178,11 @@ export class RedisSessionStore implements SessionStore {
       const ids = await this.link.client.zrangebyscore(this.timeKey, '(-inf', `(${cutoff}`, 'LIMIT', 0, this.pageSize);
       if (!ids.length) return;
       const texts = await this.link.client.hmget(this.recordsKey, ...ids);
-      const multi = this.link.client.multi().hdel(this.recordsKey, ...ids).zrem(this.timeKey, ...ids).srem(this.activeKey, ...ids);
+      const multi = this.link.client
+        .multi()
+        .hdel(this.recordsKey, ...ids)
+        .zrem(this.timeKey, ...ids)
+        .srem(this.activeKey, ...ids);
       texts.forEach((text, i) => {
         const station = text === null ? null : parse(text)?.station;
         if (typeof station === 'string') multi.zrem(this.stationKey(station), ids[i]).srem(this.stationActiveKey(station), ids[i]);

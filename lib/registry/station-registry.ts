@@ -71,10 +71,13 @@ interface RegistryFile {
 /** Format 1: the registry's connectors beside the channel values, and the open transactions apart. */
 interface RegistryFileV1 {
   format: 1;
-  stations: Record<string, Omit<StationRecord, 'connectors'> & {
-    connectors?: Record<string, { status?: string; errorCode?: string; connectors?: number[]; updated?: string }>;
-    values?: { connectors?: Record<string, ConnectorState> };
-  }>;
+  stations: Record<
+    string,
+    Omit<StationRecord, 'connectors'> & {
+      connectors?: Record<string, { status?: string; errorCode?: string; connectors?: number[]; updated?: string }>;
+      values?: { connectors?: Record<string, ConnectorState> };
+    }
+  >;
   transactionIdReserved: number;
   transactions?: OpenTransaction[];
   rejected?: RejectedAttempt[];
@@ -88,8 +91,14 @@ const STATE_KEYS = ['stationStatus', 'connectorIds', 'reported', 'power', 'energ
 /** A record kept before the state was one: channel values apart, or connectors with none of the state's keys. */
 function isFormat1(record: StationRecord | StationRecordV1): record is StationRecordV1 {
   if ('values' in record) return true;
-  return Object.values(record.connectors ?? {}).some((c) => c && typeof c === 'object' && Object.keys(c).length > 0
-    && !STATE_KEYS.some((k) => k in c) && ('status' in c || 'errorCode' in c || 'connectors' in c));
+  return Object.values(record.connectors ?? {}).some(
+    (c) =>
+      c &&
+      typeof c === 'object' &&
+      Object.keys(c).length > 0 &&
+      !STATE_KEYS.some((k) => k in c) &&
+      ('status' in c || 'errorCode' in c || 'connectors' in c),
+  );
 }
 
 /**
@@ -97,7 +106,11 @@ function isFormat1(record: StationRecord | StationRecordV1): record is StationRe
  * open transactions kept apart (format 1, or a store's list) put on their connectors. A
  * record already in one state is returned with its transactions added where missing.
  */
-export function upgradeRecord(id: string, old: StationRecord | StationRecordV1, transactions: readonly OpenTransaction[] = []): StationRecord {
+export function upgradeRecord(
+  id: string,
+  old: StationRecord | StationRecordV1,
+  transactions: readonly OpenTransaction[] = [],
+): StationRecord {
   const { connectors: registered, values, ...rest } = old as StationRecordV1;
   let connectors: Record<string, ConnectorState>;
   if (!isFormat1(old)) {
@@ -125,7 +138,11 @@ export function upgradeRecord(id: string, old: StationRecord | StationRecordV1, 
 export function migrateRegistryFile(old: RegistryFileV1): RegistryFile {
   const stations: Record<string, StationRecord> = {};
   for (const [id, v1] of Object.entries(old.stations)) {
-    stations[id] = upgradeRecord(id, v1, (old.transactions ?? []).filter((tx) => tx.station === id));
+    stations[id] = upgradeRecord(
+      id,
+      v1,
+      (old.transactions ?? []).filter((tx) => tx.station === id),
+    );
   }
   return { format: FORMAT, stations, transactionIdReserved: old.transactionIdReserved, rejected: old.rejected };
 }
@@ -177,8 +194,12 @@ export class StationRegistry extends EventEmitter {
    * Events: `changed` (station id or null), `stored` (station id or null, once written to the
    * store; second argument `coarse`: true when only changes saved later, such as channel values, were written).
    */
-  constructor(readonly file: string | null, private readonly log: Logger = silentLogger, private readonly saveDelayMs = 500,
-    readonly store: RegistryStore | null = null) {
+  constructor(
+    readonly file: string | null,
+    private readonly log: Logger = silentLogger,
+    private readonly saveDelayMs = 500,
+    readonly store: RegistryStore | null = null,
+  ) {
     super();
   }
 
@@ -262,7 +283,8 @@ export class StationRegistry extends EventEmitter {
       // a station held here is written as this instance has it; any other only where no instance holding it wrote it first
       for (const id of this.stations.keys()) {
         if (isHeld(id)) this.dirtyStations.add(id);
-        else if (!this.dirtyStations.has(id)) writes.push(store.writeStationIfAbsent(id, this.stations.get(id) as StationRecord, this.openTransactions(id)));
+        else if (!this.dirtyStations.has(id))
+          writes.push(store.writeStationIfAbsent(id, this.stations.get(id) as StationRecord, this.openTransactions(id)));
       }
       await Promise.all(writes);
       this.rejectedDirty = true;
@@ -288,7 +310,8 @@ export class StationRegistry extends EventEmitter {
     let data: RegistryFile;
     try {
       const read = JSON.parse(fs.readFileSync(this.file, 'utf8'));
-      if (!read || (read.format !== 1 && read.format !== FORMAT) || typeof read.stations !== 'object') throw new Error('not a station registry file');
+      if (!read || (read.format !== 1 && read.format !== FORMAT) || typeof read.stations !== 'object')
+        throw new Error('not a station registry file');
       data = read.format === 1 ? migrateRegistryFile(read) : read;
     } catch (err) {
       const aside = `${this.file}.corrupt-${Date.now()}`;
@@ -437,7 +460,8 @@ export class StationRegistry extends EventEmitter {
       if (!record) continue;
       for (const [key, c] of Object.entries(record.connectors)) {
         const tx = c && c.transaction;
-        if (tx) out.push({ id: tx.id, station: record.id, connector: Number(key), idTag: tx.idTag, start: tx.start, meterStart: tx.meterStart });
+        if (tx)
+          out.push({ id: tx.id, station: record.id, connector: Number(key), idTag: tx.idTag, start: tx.start, meterStart: tx.meterStart });
       }
     }
     return out;
@@ -449,18 +473,20 @@ export class StationRegistry extends EventEmitter {
     if (!this.file) return Promise.resolve();
     const file = this.file;
     // after the previous write, whether it succeeded or not: one failure must not stop every later save
-    this.saving = this.saving.catch(() => undefined).then(async () => {
-      this.dirty = false;
-      try {
-        const reserved = this.reservedUpTo;
-        await writeFileAtomic(file, await this.serialise(reserved));
-        if (reserved > this.durableUpTo) this.durableUpTo = reserved;
-      } catch (err) {
-        this.dirty = true;
-        this.log.error(`station registry could not be saved to ${file}: ${(err as Error).message}`);
-        throw err;
-      }
-    });
+    this.saving = this.saving
+      .catch(() => undefined)
+      .then(async () => {
+        this.dirty = false;
+        try {
+          const reserved = this.reservedUpTo;
+          await writeFileAtomic(file, await this.serialise(reserved));
+          if (reserved > this.durableUpTo) this.durableUpTo = reserved;
+        } catch (err) {
+          this.dirty = true;
+          this.log.error(`station registry could not be saved to ${file}: ${(err as Error).message}`);
+          throw err;
+        }
+      });
     return this.saving;
   }
 
@@ -469,44 +495,54 @@ export class StationRegistry extends EventEmitter {
    * write under way). What fails stays pending and is tried again.
    */
   private saveToStore(store: RegistryStore): Promise<void> {
-    const run = this.saving.catch(() => undefined).then(async () => {
-      this.dirty = false;
-      const ids = [...this.dirtyStations];
-      this.dirtyStations.clear();
-      const notable = new Set(this.notable);
-      this.notable.clear();
-      const rejected = this.rejectedDirty;
-      this.rejectedDirty = false;
-      const byStation = new Map<string, OpenTransaction[]>();
-      if (ids.length) {
-        for (const tx of this.openTransactions()) {
-          const list = byStation.get(tx.station);
-          if (list) list.push(tx);
-          else byStation.set(tx.station, [tx]);
+    const run = this.saving
+      .catch(() => undefined)
+      .then(async () => {
+        this.dirty = false;
+        const ids = [...this.dirtyStations];
+        this.dirtyStations.clear();
+        const notable = new Set(this.notable);
+        this.notable.clear();
+        const rejected = this.rejectedDirty;
+        this.rejectedDirty = false;
+        const byStation = new Map<string, OpenTransaction[]>();
+        if (ids.length) {
+          for (const tx of this.openTransactions()) {
+            const list = byStation.get(tx.station);
+            if (list) list.push(tx);
+            else byStation.set(tx.station, [tx]);
+          }
         }
-      }
-      let failure: Error | null = null;
-      const writes = ids.map((id) => store.writeStation(id, this.stations.get(id) ?? null, byStation.get(id) ?? []).then(
-        () => this.emit('stored', id, !notable.has(id)),
-        (err: Error) => {
-          // a change made meanwhile is pending already; either way it is written again
-          this.dirtyStations.add(id);
-          if (notable.has(id)) this.notable.add(id);
-          failure = err;
-        }));
-      if (rejected) {
-        writes.push(store.writeRejected(this.rejectedList.slice()).then(() => this.emit('stored', null), (err: Error) => {
-          this.rejectedDirty = true;
-          failure = err;
-        }));
-      }
-      await Promise.all(writes);
-      if (failure) {
-        this.dirty = true;
-        this.retryLater();
-        throw failure;
-      }
-    });
+        let failure: Error | null = null;
+        const writes = ids.map((id) =>
+          store.writeStation(id, this.stations.get(id) ?? null, byStation.get(id) ?? []).then(
+            () => this.emit('stored', id, !notable.has(id)),
+            (err: Error) => {
+              // a change made meanwhile is pending already; either way it is written again
+              this.dirtyStations.add(id);
+              if (notable.has(id)) this.notable.add(id);
+              failure = err;
+            },
+          ),
+        );
+        if (rejected) {
+          writes.push(
+            store.writeRejected(this.rejectedList.slice()).then(
+              () => this.emit('stored', null),
+              (err: Error) => {
+                this.rejectedDirty = true;
+                failure = err;
+              },
+            ),
+          );
+        }
+        await Promise.all(writes);
+        if (failure) {
+          this.dirty = true;
+          this.retryLater();
+          throw failure;
+        }
+      });
     this.saving = run;
     return run;
   }

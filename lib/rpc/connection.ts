@@ -5,7 +5,18 @@ import { checkPayload, complaintOf, hasAction, schemaOf, stationRequestValidator
 import { isCentralAction, OcppVersion, profileOf, VersionProfile } from '../versions';
 import { CallQueue } from './call-queue';
 import { RpcError } from './errors';
-import { CALL, CALLERROR, CALLRESULT, CALLRESULTERROR, encodeCall, encodeError, encodeResult, FrameError, parseFrame, SEND } from './frames';
+import {
+  CALL,
+  CALLERROR,
+  CALLRESULT,
+  CALLRESULTERROR,
+  encodeCall,
+  encodeError,
+  encodeResult,
+  FrameError,
+  parseFrame,
+  SEND,
+} from './frames';
 import { Logger, silentLogger } from './logger';
 import { messageIds } from './message-id';
 
@@ -83,10 +94,13 @@ export class IncomingCall {
     if (this.unconfirmed) return;
     const complaint = prevalidated ? null : checkPayload(this.connection.version, this.action, 'response', payload);
     if (complaint) {
-      this.connection.sendRaw(encodeError(this.messageId, this.connection.profile.errors.internal,
-        'The central system produced an invalid response', {}));
-      throw new RpcError('invalidPayload', `invalid ${this.action} response for ${this.connection.version}: ${complaint.description}`,
-        { complaint: complaint.description, keyword: complaint.details.keyword });
+      this.connection.sendRaw(
+        encodeError(this.messageId, this.connection.profile.errors.internal, 'The central system produced an invalid response', {}),
+      );
+      throw new RpcError('invalidPayload', `invalid ${this.action} response for ${this.connection.version}: ${complaint.description}`, {
+        complaint: complaint.description,
+        keyword: complaint.details.keyword,
+      });
     }
     this.connection.sendRaw(encodeResult(this.messageId, payload));
   }
@@ -167,7 +181,10 @@ export class StationConnection extends EventEmitter<ConnectionEvents> {
     this.log = options.log ?? silentLogger;
     this.lenient = options.validation !== 'strict';
     socket.on('message', (data: RawData) => this.receive(data));
-    socket.on('pong', () => { this.alive = true; this.lastMessageAt = Date.now(); });
+    socket.on('pong', () => {
+      this.alive = true;
+      this.lastMessageAt = Date.now();
+    });
     socket.on('close', (code: number, reason: Buffer) => this.closedBy(code, reason.toString()));
     socket.on('error', (err: Error) => this.warn(`station ${this.id}: ${err.message}`));
   }
@@ -179,16 +196,31 @@ export class StationConnection extends EventEmitter<ConnectionEvents> {
   call(action: string, payload: unknown, timeoutMs: number): Promise<CallOutcome> {
     if (this.closed) return Promise.reject(new RpcError('notConnected', `station ${this.id} is not connected`));
     if (!isCentralAction(this.version, action)) {
-      return Promise.reject(new RpcError('unknownAction', `${action} is not a command of ${this.version}`, { action, version: this.version }));
+      return Promise.reject(
+        new RpcError('unknownAction', `${action} is not a command of ${this.version}`, { action, version: this.version }),
+      );
     }
     const complaint = checkPayload(this.version, action, 'request', payload);
     if (complaint) {
-      return Promise.reject(new RpcError('invalidPayload', `invalid ${action} payload for ${this.version}: ${complaint.description}`,
-        { complaint: complaint.description, keyword: complaint.details.keyword }));
+      return Promise.reject(
+        new RpcError('invalidPayload', `invalid ${action} payload for ${this.version}: ${complaint.description}`, {
+          complaint: complaint.description,
+          keyword: complaint.details.keyword,
+        }),
+      );
     }
     return new Promise<CallOutcome>((resolve, reject) => {
       const id = messageIds.next();
-      const pending: PendingCall = { id, action, frame: encodeCall(id, action, payload), timeoutMs, sentAt: 0, timer: null, resolve, reject };
+      const pending: PendingCall = {
+        id,
+        action,
+        frame: encodeCall(id, action, payload),
+        timeoutMs,
+        sentAt: 0,
+        timer: null,
+        resolve,
+        reject,
+      };
       if (this.inflight) {
         if (!this.queue.push(pending)) {
           reject(new RpcError('queueFull', `station ${this.id} has ${this.queue.limit} commands waiting already`));
@@ -266,8 +298,12 @@ export class StationConnection extends EventEmitter<ConnectionEvents> {
     if (this.inflight !== pending) return;
     pending.timer = null;
     this.finish(pending);
-    pending.reject(new RpcError('timeout', `station ${this.id} did not answer ${pending.action} within ${pending.timeoutMs / 1000} s`,
-      { action: pending.action, messageId: pending.id }));
+    pending.reject(
+      new RpcError('timeout', `station ${this.id} did not answer ${pending.action} within ${pending.timeoutMs / 1000} s`, {
+        action: pending.action,
+        messageId: pending.id,
+      }),
+    );
   }
 
   /** Clears the outstanding CALL and sends the next one waiting. */
@@ -297,10 +333,18 @@ export class StationConnection extends EventEmitter<ConnectionEvents> {
     // whole process, and with it every other station.
     try {
       switch (frame.type) {
-        case CALL: this.receiveCall(frame.id, frame.action, frame.payload, text); break;
-        case CALLRESULT: this.receiveAnswer(frame.id, frame.payload, null); break;
-        case CALLERROR: this.receiveAnswer(frame.id, null, frame); break;
-        case SEND: this.receiveSend(frame.id, frame.action, frame.payload); break;
+        case CALL:
+          this.receiveCall(frame.id, frame.action, frame.payload, text);
+          break;
+        case CALLRESULT:
+          this.receiveAnswer(frame.id, frame.payload, null);
+          break;
+        case CALLERROR:
+          this.receiveAnswer(frame.id, null, frame);
+          break;
+        case SEND:
+          this.receiveSend(frame.id, frame.action, frame.payload);
+          break;
         case CALLRESULTERROR:
           // The station could not process a CALLRESULT of ours: nothing is waiting for it, so it is told.
           this.warn(`station ${this.id} could not process the answer to its message ${frame.id}: ${frame.code} ${frame.description}`);
@@ -328,8 +372,12 @@ export class StationConnection extends EventEmitter<ConnectionEvents> {
     const pending = this.inflight;
     if (pending && pending.id === e.id) {
       this.finish(pending);
-      pending.reject(new RpcError('invalidPayload', `station ${this.id} answered ${pending.action} with an unreadable message: ${e.message}`,
-        { complaint: e.message, durationMs: performance.now() - pending.sentAt }));
+      pending.reject(
+        new RpcError('invalidPayload', `station ${this.id} answered ${pending.action} with an unreadable message: ${e.message}`, {
+          complaint: e.message,
+          durationMs: performance.now() - pending.sentAt,
+        }),
+      );
     }
   }
 
@@ -432,10 +480,18 @@ export class StationConnection extends EventEmitter<ConnectionEvents> {
   private emitRefused(code: string, description: string, text: string): void {
     if (this.listenerCount('refused') === 0) return;
     const frame = text.length > REFUSED_FRAME_CHARS ? text.slice(0, REFUSED_FRAME_CHARS) : text;
-    this.emit('refused', { code, description: description.length > 255 ? description.slice(0, 252) + '...' : description, frame } satisfies RefusedFrame);
+    this.emit('refused', {
+      code,
+      description: description.length > 255 ? description.slice(0, 252) + '...' : description,
+      frame,
+    } satisfies RefusedFrame);
   }
 
-  private receiveAnswer(messageId: string, payload: Record<string, unknown> | null, error: { code: string; description: string; details: Record<string, unknown> } | null): void {
+  private receiveAnswer(
+    messageId: string,
+    payload: Record<string, unknown> | null,
+    error: { code: string; description: string; details: Record<string, unknown> } | null,
+  ): void {
     const pending = this.inflight;
     if (!pending || pending.id !== messageId) {
       this.warn(`station ${this.id} answered unknown message id ${messageId}: ignored`);
@@ -444,8 +500,14 @@ export class StationConnection extends EventEmitter<ConnectionEvents> {
     this.finish(pending);
     const durationMs = performance.now() - pending.sentAt;
     if (error) {
-      pending.reject(new RpcError('callError', `station ${this.id} answered ${pending.action} with ${error.code}: ${error.description}`,
-        { errorCode: error.code, errorDescription: error.description, errorDetails: error.details, durationMs }));
+      pending.reject(
+        new RpcError('callError', `station ${this.id} answered ${pending.action} with ${error.code}: ${error.description}`, {
+          errorCode: error.code,
+          errorDescription: error.description,
+          errorDetails: error.details,
+          durationMs,
+        }),
+      );
       return;
     }
     const complaint = checkPayload(this.version, pending.action, 'response', payload);
@@ -454,8 +516,13 @@ export class StationConnection extends EventEmitter<ConnectionEvents> {
       if (this.profile.extraMessageTypes.has(CALLRESULTERROR)) {
         this.sendRaw(encodeError(messageId, complaint.code, complaint.description, {}, CALLRESULTERROR));
       }
-      pending.reject(new RpcError('invalidPayload', `station ${this.id} answered ${pending.action} with an invalid payload: ${complaint.description}`,
-        { complaint: complaint.description, payload, durationMs }));
+      pending.reject(
+        new RpcError('invalidPayload', `station ${this.id} answered ${pending.action} with an invalid payload: ${complaint.description}`, {
+          complaint: complaint.description,
+          payload,
+          durationMs,
+        }),
+      );
       return;
     }
     pending.resolve({ payload: payload!, messageId, durationMs });

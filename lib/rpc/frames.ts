@@ -29,13 +29,39 @@ const CLOSE_BRACKET = 0x5d; // ]
 const QUOTE = 0x22; // "
 const BACKSLASH = 0x5c; // \
 
-export interface CallFrame { type: 2; id: string; action: string; payload: Record<string, unknown> }
-export interface ResultFrame { type: 3; id: string; payload: Record<string, unknown> }
-export interface ErrorFrame { type: 4; id: string; code: string; description: string; details: Record<string, unknown> }
+export interface CallFrame {
+  type: 2;
+  id: string;
+  action: string;
+  payload: Record<string, unknown>;
+}
+export interface ResultFrame {
+  type: 3;
+  id: string;
+  payload: Record<string, unknown>;
+}
+export interface ErrorFrame {
+  type: 4;
+  id: string;
+  code: string;
+  description: string;
+  details: Record<string, unknown>;
+}
 /** The receiver of a CALLRESULT could not process it. */
-export interface ResultErrorFrame { type: 5; id: string; code: string; description: string; details: Record<string, unknown> }
+export interface ResultErrorFrame {
+  type: 5;
+  id: string;
+  code: string;
+  description: string;
+  details: Record<string, unknown>;
+}
 /** A message that gets no answer. */
-export interface SendFrame { type: 6; id: string; action: string; payload: Record<string, unknown> }
+export interface SendFrame {
+  type: 6;
+  id: string;
+  action: string;
+  payload: Record<string, unknown>;
+}
 export type Frame = CallFrame | ResultFrame | ErrorFrame | ResultErrorFrame | SendFrame;
 
 const NO_EXTRA_TYPES: ReadonlySet<number> = new Set();
@@ -47,7 +73,12 @@ const NO_EXTRA_TYPES: ReadonlySet<number> = new Set();
  * `id` is the frame's message id where it could be read, else "-1".
  */
 export class FrameError extends Error {
-  constructor(readonly kind: 'formation' | 'messageType' | 'depth', readonly id: string, message: string, readonly messageType?: number) {
+  constructor(
+    readonly kind: 'formation' | 'messageType' | 'depth',
+    readonly id: string,
+    message: string,
+    readonly messageType?: number,
+  ) {
     super(message);
     this.name = 'FrameError';
   }
@@ -112,8 +143,13 @@ export function parseFrame(text: string, extraTypes: ReadonlySet<number> = NO_EX
   const readableId = typeof id === 'string' && id.length > 0 && id.length <= MAX_MESSAGE_ID_LENGTH;
   if (typeof type !== 'number') throw new FrameError('formation', readableId ? id : '-1', 'message type is not a number');
   if (!readableId) {
-    throw new FrameError('formation', '-1', typeof id === 'string' && id.length > 0
-      ? `message id is longer than ${MAX_MESSAGE_ID_LENGTH} characters` : 'message id is not a non-empty string');
+    throw new FrameError(
+      'formation',
+      '-1',
+      typeof id === 'string' && id.length > 0
+        ? `message id is longer than ${MAX_MESSAGE_ID_LENGTH} characters`
+        : 'message id is not a non-empty string',
+    );
   }
   switch (type) {
     case CALL:
@@ -141,7 +177,8 @@ export function parseFrame(text: string, extraTypes: ReadonlySet<number> = NO_EX
 /** CALL and SEND: [type, id, action, payload]. */
 function checkCall(data: unknown[], id: string, name: string): asserts data is [number, string, string, Record<string, unknown>] {
   if (data.length !== 4) throw new FrameError('formation', id, `${name} must have 4 elements, has ${data.length}`);
-  if (typeof data[2] !== 'string' || data[2].length === 0) throw new FrameError('formation', id, `${name} action is not a non-empty string`);
+  if (typeof data[2] !== 'string' || data[2].length === 0)
+    throw new FrameError('formation', id, `${name} action is not a non-empty string`);
   if (!isObject(data[3])) throw new FrameError('formation', id, `${name} payload is not a JSON object`);
 }
 
@@ -163,7 +200,13 @@ export function encodeResult(id: string, payload: unknown): string {
 }
 
 /** OCPP limits the description to 255 characters in 2.x; every version gets the same cut. */
-export function encodeError(id: string, code: string, description: string, details: unknown = {}, type: typeof CALLERROR | typeof CALLRESULTERROR = CALLERROR): string {
+export function encodeError(
+  id: string,
+  code: string,
+  description: string,
+  details: unknown = {},
+  type: typeof CALLERROR | typeof CALLRESULTERROR = CALLERROR,
+): string {
   const text = description.length > 255 ? description.slice(0, 252) + '...' : description;
   return JSON.stringify([type, id, code, text, details ?? {}]);
 }

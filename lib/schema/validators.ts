@@ -117,8 +117,20 @@ export function precompile(versions: readonly OcppVersion[] = SUPPORTED_VERSIONS
 }
 
 const OCCURRENCE = new Set(['required', 'minItems', 'maxItems', 'minProperties', 'maxProperties', 'dependencies']);
-const PROPERTY = new Set(['enum', 'const', 'maxLength', 'minLength', 'minimum', 'maximum', 'exclusiveMinimum',
-  'exclusiveMaximum', 'multipleOf', 'pattern', 'format', 'uniqueItems']);
+const PROPERTY = new Set([
+  'enum',
+  'const',
+  'maxLength',
+  'minLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'pattern',
+  'format',
+  'uniqueItems',
+]);
 
 /** Maps an ajv error to the version's CALLERROR code, following the OCPP-J definitions of each code. */
 export function complaintOf(version: OcppVersion, error: ErrorObject): SchemaComplaint {
@@ -130,8 +142,10 @@ export function complaintOf(version: OcppVersion, error: ErrorObject): SchemaCom
   else code = codes.format;
   const where = error.instancePath || '(payload)';
   let what = error.message || error.keyword;
-  if (error.keyword === 'additionalProperties') what = `must not have property "${(error.params as { additionalProperty: string }).additionalProperty}"`;
-  else if (error.keyword === 'enum') what = `must be one of ${JSON.stringify((error.params as { allowedValues: unknown[] }).allowedValues)}`;
+  if (error.keyword === 'additionalProperties')
+    what = `must not have property "${(error.params as { additionalProperty: string }).additionalProperty}"`;
+  else if (error.keyword === 'enum')
+    what = `must be one of ${JSON.stringify((error.params as { allowedValues: unknown[] }).allowedValues)}`;
   return {
     code,
     description: `${where} ${what}`,

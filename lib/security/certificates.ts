@@ -34,9 +34,7 @@ export function peerCommonName(socket: unknown): string | null {
 }
 
 /** The outcome of checking a station's certificate signing request. */
-export type RequestCheck =
-  | { ok: true; request: X509.Pkcs10CertificateRequest }
-  | { ok: false; reason: string };
+export type RequestCheck = { ok: true; request: X509.Pkcs10CertificateRequest } | { ok: false; reason: string };
 
 export interface IssuedCertificate {
   /** The station's certificate, PEM. */
@@ -66,7 +64,8 @@ export class CertificateAuthority {
     if (blocks.length === 0) throw new Error('no PEM certificate found');
     this.certificates = blocks.map((b) => new lib.X509Certificate(b.rawData));
     const own = new NodeCertificate(Buffer.from(this.certificates[0].rawData));
-    if (!own.ca) throw new Error(`certificate "${own.subject.replace(/\n/g, ', ')}" is not a CA certificate (basicConstraints CA:TRUE missing)`);
+    if (!own.ca)
+      throw new Error(`certificate "${own.subject.replace(/\n/g, ', ')}" is not a CA certificate (basicConstraints CA:TRUE missing)`);
     try {
       this.key = createPrivateKey(passphrase ? { key: keyPem, passphrase } : keyPem);
     } catch (err) {
@@ -114,23 +113,26 @@ export class CertificateAuthority {
     const notAfter = new Date(Math.min(now.getTime() + STATION_CERTIFICATE_DAYS * DAY_MS, this.notAfter.getTime()));
     const serialNumber = randomSerialNumber();
     const publicKey = request.publicKey;
-    const certificate = await lib.X509CertificateGenerator.create({
-      serialNumber,
-      subject: request.subjectName,
-      issuer: ca.subjectName,
-      notBefore,
-      notAfter,
-      publicKey,
-      signingKey,
-      signingAlgorithm: signatureAlgorithmFor(this.key),
-      extensions: [
-        new lib.BasicConstraintsExtension(false, undefined, true),
-        new lib.KeyUsagesExtension(lib.KeyUsageFlags.digitalSignature | lib.KeyUsageFlags.keyEncipherment, true),
-        new lib.ExtendedKeyUsageExtension([lib.ExtendedKeyUsage.clientAuth], false),
-        await lib.SubjectKeyIdentifierExtension.create(publicKey, false, subtleCrypto),
-        await lib.AuthorityKeyIdentifierExtension.create(ca, false, subtleCrypto),
-      ],
-    }, subtleCrypto);
+    const certificate = await lib.X509CertificateGenerator.create(
+      {
+        serialNumber,
+        subject: request.subjectName,
+        issuer: ca.subjectName,
+        notBefore,
+        notAfter,
+        publicKey,
+        signingKey,
+        signingAlgorithm: signatureAlgorithmFor(this.key),
+        extensions: [
+          new lib.BasicConstraintsExtension(false, undefined, true),
+          new lib.KeyUsagesExtension(lib.KeyUsageFlags.digitalSignature | lib.KeyUsageFlags.keyEncipherment, true),
+          new lib.ExtendedKeyUsageExtension([lib.ExtendedKeyUsage.clientAuth], false),
+          await lib.SubjectKeyIdentifierExtension.create(publicKey, false, subtleCrypto),
+          await lib.AuthorityKeyIdentifierExtension.create(ca, false, subtleCrypto),
+        ],
+      },
+      subtleCrypto,
+    );
     const pem = certificate.toString('pem');
     const chain = [pem, ...this.certificates.map((c) => c.toString('pem'))].join('\n') + '\n';
     return { certificate: pem, chain, serialNumber, notBefore, notAfter };

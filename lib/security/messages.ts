@@ -16,7 +16,12 @@ export function readSignCertificate(version: OcppVersion, payload: Record<string
 }
 
 /** The answer to SignCertificate; a reason code and text only where the version has a place for them. */
-export function signCertificateResponse(version: OcppVersion, accepted: boolean, reasonCode?: string, info?: string): Record<string, unknown> {
+export function signCertificateResponse(
+  version: OcppVersion,
+  accepted: boolean,
+  reasonCode?: string,
+  info?: string,
+): Record<string, unknown> {
   return profileOf(version).certificates.signCertificateResponse(accepted, reasonCode, info);
 }
 

@@ -2,7 +2,19 @@ import type { SessionRecord } from './session-store';
 
 /** The columns of the sessions CSV, in the record's order. */
 export const SESSION_COLUMNS: readonly (keyof SessionRecord)[] = [
-  'id', 'station', 'connector', 'transactionId', 'idTag', 'start', 'stop', 'meterStart', 'meterStop', 'energy', 'duration', 'stopReason', 'status',
+  'id',
+  'station',
+  'connector',
+  'transactionId',
+  'idTag',
+  'start',
+  'stop',
+  'meterStart',
+  'meterStop',
+  'energy',
+  'duration',
+  'stopReason',
+  'status',
 ];
 
 /** Characters a spreadsheet takes as the start of a formula. */

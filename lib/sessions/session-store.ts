@@ -156,7 +156,10 @@ export class FileSessionStore implements SessionStore {
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
-  constructor(readonly dir: string, options: FileSessionStoreOptions = {}) {
+  constructor(
+    readonly dir: string,
+    options: FileSessionStoreOptions = {},
+  ) {
     const days = Number(options.retentionDays);
     this.retentionMs = (Number.isFinite(days) && days > 0 ? days : DEFAULT_SESSION_RETENTION_DAYS) * DAY_MS;
     this.log = options.log ?? silentLogger;
@@ -177,7 +180,8 @@ export class FileSessionStore implements SessionStore {
         const scan = await this.scan(month);
         if (scan.torn) this.log.warn(`sessions ${month}: ${scan.torn} torn record(s) skipped (left by a crash while writing)`);
         const expired = monthStart(month) < cutoff && hasExpired(scan.records, cutoff);
-        if (scan.torn || !scan.endsWithNewline || scan.lines > scan.records.size || expired) await this.rewrite(month, scan.records, cutoff);
+        if (scan.torn || !scan.endsWithNewline || scan.lines > scan.records.size || expired)
+          await this.rewrite(month, scan.records, cutoff);
         for (const r of scan.records.values()) {
           if ((sessionTime(r) ?? Infinity) < cutoff) continue;
           if (r.status === 'active') active.push(r);
@@ -188,7 +192,9 @@ export class FileSessionStore implements SessionStore {
       }
     });
     ended = ended.sort(newestFirst).slice(0, recent);
-    this.timer = setInterval(() => { this.compact().catch((err: Error) => this.log.error(`sessions compaction failed: ${err.message}`)); }, DAY_MS);
+    this.timer = setInterval(() => {
+      this.compact().catch((err: Error) => this.log.error(`sessions compaction failed: ${err.message}`));
+    }, DAY_MS);
     this.timer.unref();
     return active.concat(ended);
   }
@@ -199,7 +205,13 @@ export class FileSessionStore implements SessionStore {
     const before = previous ? this.segmentOf(previous) : segment;
     return new Promise<void>((resolve, reject) => {
       // A record that moves to another month leaves a marker that removes it from the old one.
-      if (before !== segment) this.pending.push({ segment: before, line: JSON.stringify({ id: record.id, removed: true }) + '\n', resolve: () => undefined, reject: () => undefined });
+      if (before !== segment)
+        this.pending.push({
+          segment: before,
+          line: JSON.stringify({ id: record.id, removed: true }) + '\n',
+          resolve: () => undefined,
+          reject: () => undefined,
+        });
       this.pending.push({ segment, line: JSON.stringify(record) + '\n', resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
@@ -419,7 +431,14 @@ export class MemorySessionStore implements SessionStore {
 
   async open(recent = 0): Promise<SessionRecord[]> {
     const all = [...this.records.values()];
-    return all.filter((r) => r.status === 'active').concat(all.filter((r) => r.status !== 'active').sort(newestFirst).slice(0, recent));
+    return all
+      .filter((r) => r.status === 'active')
+      .concat(
+        all
+          .filter((r) => r.status !== 'active')
+          .sort(newestFirst)
+          .slice(0, recent),
+      );
   }
 
   async put(record: SessionRecord): Promise<void> {

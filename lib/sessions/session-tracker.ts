@@ -74,7 +74,10 @@ export class SessionTracker extends EventEmitter<SessionTrackerEvents> {
   private waiting: { event: TransactionEvent; done: () => void }[] = [];
   private readonly log: Logger;
 
-  constructor(readonly store: SessionStore, log?: Logger) {
+  constructor(
+    readonly store: SessionStore,
+    log?: Logger,
+  ) {
     super();
     this.log = log ?? silentLogger;
   }
@@ -88,7 +91,8 @@ export class SessionTracker extends EventEmitter<SessionTrackerEvents> {
     try {
       const records = await this.store.open(RECENTLY_ENDED);
       for (const record of records) {
-        if (record.status === 'active') this.track({ record, begin: null, first: null, end: null, last: null, startFrom: record.meterStart === null ? null : 'stored' });
+        if (record.status === 'active')
+          this.track({ record, begin: null, first: null, end: null, last: null, startFrom: record.meterStart === null ? null : 'stored' });
       }
       // oldest first, so that trimming drops the oldest
       for (let i = records.length - 1; i >= 0; i--) {
@@ -169,16 +173,28 @@ export class SessionTracker extends EventEmitter<SessionTrackerEvents> {
       const previousKey = this.onConnector.get(event.station + '\u0000' + event.connector);
       const previous = previousKey ? this.open.get(previousKey) : undefined;
       if (previous && previousKey) {
-        this.log.warn(`station ${event.station}: transaction ${String(previous.record.transactionId)} on connector ${event.connector} never ended; closed as incomplete`);
+        this.log.warn(
+          `station ${event.station}: transaction ${String(previous.record.transactionId)} on connector ${event.connector} never ended; closed as incomplete`,
+        );
         const before = { ...previous.record };
         Object.assign(previous.record, { status: 'incomplete' });
         void this.close(previous, previousKey, before);
       }
     }
     const record: SessionRecord = {
-      id: randomUUID(), station: event.station, connector: event.connector, transactionId: event.transactionId, idTag: event.idTag,
-      start: event.kind === 'started' ? event.timestamp : null, stop: null, meterStart: null, meterStop: null, energy: null,
-      duration: null, stopReason: null, status: 'active',
+      id: randomUUID(),
+      station: event.station,
+      connector: event.connector,
+      transactionId: event.transactionId,
+      idTag: event.idTag,
+      start: event.kind === 'started' ? event.timestamp : null,
+      stop: null,
+      meterStart: null,
+      meterStop: null,
+      energy: null,
+      duration: null,
+      stopReason: null,
+      status: 'active',
     };
     const session: OpenSession = { record, begin: null, first: null, end: null, last: null, startFrom: null };
     this.read(session, event);
@@ -186,10 +202,16 @@ export class SessionTracker extends EventEmitter<SessionTrackerEvents> {
       this.finish(session, event);
       this.ended.set(key, record);
       this.trimEnded();
-      return this.store.put({ ...record }).then(() => this.tell('sessionEnded', record), (err: Error) => this.failed(record, err));
+      return this.store.put({ ...record }).then(
+        () => this.tell('sessionEnded', record),
+        (err: Error) => this.failed(record, err),
+      );
     }
     this.track(session);
-    return this.store.put({ ...record }).then(() => this.tell('sessionStarted', record), (err: Error) => this.failed(record, err));
+    return this.store.put({ ...record }).then(
+      () => this.tell('sessionStarted', record),
+      (err: Error) => this.failed(record, err),
+    );
   }
 
   private apply(session: OpenSession, event: TransactionEvent, key: string): Promise<void> {
@@ -216,7 +238,9 @@ export class SessionTracker extends EventEmitter<SessionTrackerEvents> {
     if (record.meterStart === null) this.read(session, event);
     settle(record);
     this.ended.set(key, record);
-    return changed(before, record) ? this.store.put({ ...record }, before).catch((err: Error) => this.failed(record, err)) : Promise.resolve();
+    return changed(before, record)
+      ? this.store.put({ ...record }, before).catch((err: Error) => this.failed(record, err))
+      : Promise.resolve();
   }
 
   private read(session: OpenSession, event: TransactionEvent): void {
@@ -260,7 +284,10 @@ export class SessionTracker extends EventEmitter<SessionTrackerEvents> {
     this.ended.set(key, r);
     this.trimEnded();
     const record = { ...r };
-    return this.store.put(record, before).then(() => this.tell('sessionEnded', record), (err: Error) => this.failed(record, err));
+    return this.store.put(record, before).then(
+      () => this.tell('sessionEnded', record),
+      (err: Error) => this.failed(record, err),
+    );
   }
 
   private track(session: OpenSession): void {

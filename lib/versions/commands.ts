@@ -14,6 +14,14 @@ export function profileBasics(l: LimitSpec): { stackLevel: number; chargingProfi
 }
 
 /** A limit's schedule: one period from the start, in A or W. */
-export function limitSchedule(l: LimitSpec): { startSchedule?: string; chargingRateUnit: 'A' | 'W'; chargingSchedulePeriod: { startPeriod: number; limit: number }[] } {
-  return { ...(l.station ? { startSchedule: l.startSchedule } : {}), chargingRateUnit: l.unit, chargingSchedulePeriod: [{ startPeriod: 0, limit: l.limit }] };
+export function limitSchedule(l: LimitSpec): {
+  startSchedule?: string;
+  chargingRateUnit: 'A' | 'W';
+  chargingSchedulePeriod: { startPeriod: number; limit: number }[];
+} {
+  return {
+    ...(l.station ? { startSchedule: l.startSchedule } : {}),
+    chargingRateUnit: l.unit,
+    chargingSchedulePeriod: [{ startPeriod: 0, limit: l.limit }],
+  };
 }

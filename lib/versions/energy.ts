@@ -16,8 +16,10 @@ interface SampledEnergy {
  * The Energy.Active.Import.Register readings of meter values (totals only, not per phase),
  * in Wh; `wh` reads one sampled value in the version's shape (undefined: not readable).
  */
-export function energyReadings<S extends SampledEnergy>(meterValues: readonly { timestamp: string; sampledValue: readonly S[] }[] | undefined,
-  wh: (sv: S) => number | undefined): EnergyReading[] {
+export function energyReadings<S extends SampledEnergy>(
+  meterValues: readonly { timestamp: string; sampledValue: readonly S[] }[] | undefined,
+  wh: (sv: S) => number | undefined,
+): EnergyReading[] {
   const out: EnergyReading[] = [];
   if (!Array.isArray(meterValues)) return out;
   for (const mv of meterValues) {
@@ -25,7 +27,8 @@ export function energyReadings<S extends SampledEnergy>(meterValues: readonly { 
       if ((sv.measurand ?? ENERGY_REGISTER) !== ENERGY_REGISTER || sv.phase) continue;
       const value = wh(sv);
       // rounded to the mWh so that 7.2 kWh is 7200 Wh, not 7200.000000000001
-      if (value !== undefined) out.push({ context: sv.context ?? 'Sample.Periodic', value: Math.round(value * 1000) / 1000, timestamp: mv.timestamp });
+      if (value !== undefined)
+        out.push({ context: sv.context ?? 'Sample.Periodic', value: Math.round(value * 1000) / 1000, timestamp: mv.timestamp });
     }
   }
   return out;

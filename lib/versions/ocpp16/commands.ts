@@ -8,17 +8,28 @@ export const COMMANDS_16: ChannelCommands = {
 
   setLimit(l: LimitSpec) {
     const purpose = l.station ? 'ChargePointMaxProfile' : 'TxDefaultProfile';
-    const profile = { chargingProfileId: l.profileId, chargingProfilePurpose: purpose, ...profileBasics(l), chargingSchedule: limitSchedule(l) } as const;
+    const profile = {
+      chargingProfileId: l.profileId,
+      chargingProfilePurpose: purpose,
+      ...profileBasics(l),
+      chargingSchedule: limitSchedule(l),
+    } as const;
     return command<Ocpp16Types.SetChargingProfileRequest>('SetChargingProfile', { connectorId: l.connector, csChargingProfiles: profile });
   },
 
   clearLimit: (id) => command<Ocpp16Types.ClearChargingProfileRequest>('ClearChargingProfile', { id }),
 
   setAvailable: (connector, operative) =>
-    command<Ocpp16Types.ChangeAvailabilityRequest>('ChangeAvailability', { connectorId: connector, type: operative ? 'Operative' : 'Inoperative' }),
+    command<Ocpp16Types.ChangeAvailabilityRequest>('ChangeAvailability', {
+      connectorId: connector,
+      type: operative ? 'Operative' : 'Inoperative',
+    }),
 
   remoteStart: (connector, idTag) =>
-    command<Ocpp16Types.RemoteStartTransactionRequest>('RemoteStartTransaction', connector > 0 ? { connectorId: connector, idTag } : { idTag }),
+    command<Ocpp16Types.RemoteStartTransactionRequest>(
+      'RemoteStartTransaction',
+      connector > 0 ? { connectorId: connector, idTag } : { idTag },
+    ),
 
   remoteStop: (transactionId) =>
     command<Ocpp16Types.RemoteStopTransactionRequest>('RemoteStopTransaction', { transactionId: transactionId as number }),

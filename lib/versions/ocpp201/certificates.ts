@@ -15,8 +15,9 @@ export const CERTIFICATES_201: CertificateMessages = {
     if (reasonCode) response.statusInfo = { reasonCode, ...(info ? { additionalInfo: info.slice(0, 512) } : {}) };
     return response as unknown as Record<string, unknown>;
   },
-  certificateSigned: (chain, use) => ({
-    certificateChain: chain,
-    certificateType: use as CertificateSignedRequest['certificateType'],
-  } satisfies CertificateSignedRequest),
+  certificateSigned: (chain, use) =>
+    ({
+      certificateChain: chain,
+      certificateType: use as CertificateSignedRequest['certificateType'],
+    }) satisfies CertificateSignedRequest,
 };

@@ -7,22 +7,32 @@ export const COMMANDS_201: ChannelCommands = {
   idTagMaxLength: 36,
 
   setLimit(l: LimitSpec) {
-    const chargingSchedule: Ocpp20Types.SetChargingProfileRequest['chargingProfile']['chargingSchedule'] = [{ id: l.profileId, ...limitSchedule(l) }];
+    const chargingSchedule: Ocpp20Types.SetChargingProfileRequest['chargingProfile']['chargingSchedule'] = [
+      { id: l.profileId, ...limitSchedule(l) },
+    ];
     const purpose = l.station ? 'ChargingStationMaxProfile' : 'TxDefaultProfile';
-    return command<Ocpp20Types.SetChargingProfileRequest>('SetChargingProfile',
-      { evseId: l.connector, chargingProfile: { id: l.profileId, chargingProfilePurpose: purpose, ...profileBasics(l), chargingSchedule } });
+    return command<Ocpp20Types.SetChargingProfileRequest>('SetChargingProfile', {
+      evseId: l.connector,
+      chargingProfile: { id: l.profileId, chargingProfilePurpose: purpose, ...profileBasics(l), chargingSchedule },
+    });
   },
 
   clearLimit: (id) => command<Ocpp20Types.ClearChargingProfileRequest>('ClearChargingProfile', { chargingProfileId: id }),
 
   setAvailable: (connector, operative) => {
     const operationalStatus = operative ? 'Operative' : 'Inoperative';
-    return command<Ocpp20Types.ChangeAvailabilityRequest>('ChangeAvailability',
-      connector > 0 ? { operationalStatus, evse: { id: connector } } : { operationalStatus });
+    return command<Ocpp20Types.ChangeAvailabilityRequest>(
+      'ChangeAvailability',
+      connector > 0 ? { operationalStatus, evse: { id: connector } } : { operationalStatus },
+    );
   },
 
-  remoteStart: (connector, idTag, remoteStartId) => command<Ocpp20Types.RequestStartTransactionRequest>('RequestStartTransaction',
-    { ...(connector > 0 ? { evseId: connector } : {}), idToken: { idToken: idTag, type: 'Central' }, remoteStartId }),
+  remoteStart: (connector, idTag, remoteStartId) =>
+    command<Ocpp20Types.RequestStartTransactionRequest>('RequestStartTransaction', {
+      ...(connector > 0 ? { evseId: connector } : {}),
+      idToken: { idToken: idTag, type: 'Central' },
+      remoteStartId,
+    }),
 
   remoteStop: (transactionId) =>
     command<Ocpp20Types.RequestStopTransactionRequest>('RequestStopTransaction', { transactionId: transactionId as string }),

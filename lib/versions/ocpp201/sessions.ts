@@ -18,14 +18,26 @@ export function energyReadings201(meterValues: MeterValue201 | undefined): Energ
 
 /** TransactionEvent as the sessions' transaction events: the station names its transactions itself. */
 export const TRANSACTIONS_201: ReadonlyMap<string, TransactionExtractor> = new Map<string, TransactionExtractor>([
-  ['TransactionEvent', (station, req: Ocpp20Types.TransactionEventRequest) => {
-    const kind = KINDS[req.eventType];
-    const transactionId = req.transactionInfo?.transactionId;
-    if (!kind || typeof transactionId !== 'string') return null;
-    const event: TransactionEvent = { kind, station, connector: req.evse?.id ?? null, transactionId, idTag: req.idToken?.idToken ?? null,
-      timestamp: req.timestamp, energyReadings: energyReadings201(req.meterValue), seqNo: req.seqNo, offline: req.offline === true };
-    // OCPP 2.0.1: stoppedReason may only be left out when it is Local.
-    if (kind === 'ended') event.stopReason = req.transactionInfo?.stoppedReason ?? 'Local';
-    return event;
-  }],
+  [
+    'TransactionEvent',
+    (station, req: Ocpp20Types.TransactionEventRequest) => {
+      const kind = KINDS[req.eventType];
+      const transactionId = req.transactionInfo?.transactionId;
+      if (!kind || typeof transactionId !== 'string') return null;
+      const event: TransactionEvent = {
+        kind,
+        station,
+        connector: req.evse?.id ?? null,
+        transactionId,
+        idTag: req.idToken?.idToken ?? null,
+        timestamp: req.timestamp,
+        energyReadings: energyReadings201(req.meterValue),
+        seqNo: req.seqNo,
+        offline: req.offline === true,
+      };
+      // OCPP 2.0.1: stoppedReason may only be left out when it is Local.
+      if (kind === 'ended') event.stopReason = req.transactionInfo?.stoppedReason ?? 'Local';
+      return event;
+    },
+  ],
 ]);

@@ -30,14 +30,35 @@ function schemas21(): SchemaTable {
 
 /** Actions 2.1 added, by direction. */
 const NEW_STATION_ACTIONS = [
-  'BatterySwap', 'ClosePeriodicEventStream', 'GetCertificateChainStatus', 'NotifyDERAlarm', 'NotifyDERStartStop',
-  'NotifyPeriodicEventStream', 'NotifyPriorityCharging', 'NotifySettlement', 'OpenPeriodicEventStream',
-  'PullDynamicScheduleUpdate', 'ReportDERControl', 'VatNumberValidation',
+  'BatterySwap',
+  'ClosePeriodicEventStream',
+  'GetCertificateChainStatus',
+  'NotifyDERAlarm',
+  'NotifyDERStartStop',
+  'NotifyPeriodicEventStream',
+  'NotifyPriorityCharging',
+  'NotifySettlement',
+  'OpenPeriodicEventStream',
+  'PullDynamicScheduleUpdate',
+  'ReportDERControl',
+  'VatNumberValidation',
 ];
 const NEW_CENTRAL_ACTIONS = [
-  'AdjustPeriodicEventStream', 'AFRRSignal', 'ChangeTransactionTariff', 'ClearDERControl', 'ClearTariffs', 'GetDERControl',
-  'GetPeriodicEventStream', 'GetTariffs', 'NotifyAllowedEnergyTransfer', 'NotifyWebPaymentStarted', 'RequestBatterySwap',
-  'SetDefaultTariff', 'SetDERControl', 'UpdateDynamicSchedule', 'UsePriorityCharging',
+  'AdjustPeriodicEventStream',
+  'AFRRSignal',
+  'ChangeTransactionTariff',
+  'ClearDERControl',
+  'ClearTariffs',
+  'GetDERControl',
+  'GetPeriodicEventStream',
+  'GetTariffs',
+  'NotifyAllowedEnergyTransfer',
+  'NotifyWebPaymentStarted',
+  'RequestBatterySwap',
+  'SetDefaultTariff',
+  'SetDERControl',
+  'UpdateDynamicSchedule',
+  'UsePriorityCharging',
 ];
 
 export const OCPP21: VersionAdapter = {

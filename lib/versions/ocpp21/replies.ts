@@ -24,6 +24,13 @@ export const REPLIES_21 = replyTable([
   ['OpenPeriodicEventStream', status('Rejected')],
   ['PullDynamicScheduleUpdate', status('Rejected')],
   ['VatNumberValidation', (r) => ({ vatNumber: r.vatNumber, status: 'Rejected' })],
-  ...acknowledged(['BatterySwap', 'ClosePeriodicEventStream', 'NotifyDERAlarm', 'NotifyDERStartStop', 'NotifyPriorityCharging',
-    'NotifySettlement', 'ReportDERControl']),
+  ...acknowledged([
+    'BatterySwap',
+    'ClosePeriodicEventStream',
+    'NotifyDERAlarm',
+    'NotifyDERStartStop',
+    'NotifyPriorityCharging',
+    'NotifySettlement',
+    'ReportDERControl',
+  ]),
 ]);
