@@ -201,6 +201,9 @@ const start16 = (client, i) =>
   client.call('StartTransaction', { connectorId: 1, idTag: `TAG${i}`, meterStart: 0, timestamp: new Date().toISOString() });
 
 describe('two Node-RED instances on one interface (store: redis)', function () {
+  // Two Node-RED processes, Redis and presence keys that expire: on a loaded 2-core machine one step can miss
+  // its moment; a failed test runs once more, and one that fails twice fails the run.
+  this.retries(1);
   this.timeout(120000);
   let redis;
   let a;
