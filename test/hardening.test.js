@@ -10,27 +10,8 @@ const path = require('path');
 const { spawn } = require('child_process');
 const WebSocket = require('ws');
 const lib = require('../dist/lib');
-const { freePort, station, rawClient, closeAllClients, delay, until } = require('./support');
+const { freePort, startSystem, station, rawClient, closeAllClients, delay, until } = require('./support');
 const { helper, useRuntime, inbox } = require('./runtime');
-
-const { CentralSystem } = lib;
-
-async function startSystem(options = {}) {
-  const port = await freePort();
-  const cs = new CentralSystem({
-    versions: ['ocpp1.6', 'ocpp2.0.1'],
-    autoApprove: true,
-    security: 'none',
-    heartbeatInterval: 300,
-    callTimeout: 5,
-    unknownIdTags: 'accept',
-    path: '/ocpp',
-    registryFile: null,
-    ...options,
-  });
-  await cs.listen({ port, host: '127.0.0.1' });
-  return { cs, port, url: `ws://127.0.0.1:${port}/ocpp` };
-}
 
 /** An object nested `depth` levels: { a: { a: ... { a: 1 } } }, built without recursion. */
 function nested(depth) {

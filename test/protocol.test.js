@@ -2,26 +2,21 @@
 const assert = require('assert');
 const http = require('http');
 const lib = require('../dist/lib');
-const { freePort, station, handshakeStatus, rawClient, closeAllClients, waitFor, delay, until, boot16, boot201 } = require('./support');
+const {
+  freePort,
+  startSystem,
+  station,
+  handshakeStatus,
+  rawClient,
+  closeAllClients,
+  waitFor,
+  delay,
+  until,
+  boot16,
+  boot201,
+} = require('./support');
 
-const { CentralSystem, OcppEndpoint } = lib;
-
-async function startSystem(options = {}) {
-  const port = await freePort();
-  const cs = new CentralSystem({
-    versions: ['ocpp1.6', 'ocpp2.0.1'],
-    autoApprove: true,
-    security: 'none',
-    heartbeatInterval: 300,
-    callTimeout: 5,
-    unknownIdTags: 'accept',
-    path: '/ocpp',
-    registryFile: null,
-    ...options,
-  });
-  await cs.listen({ port, host: '127.0.0.1' });
-  return { cs, port, url: `ws://127.0.0.1:${port}/ocpp` };
-}
+const { OcppEndpoint } = lib;
 
 describe('protocol core (lib/, no Node-RED)', function () {
   let sys;

@@ -130,6 +130,25 @@ async function until(condition, what = 'condition', timeoutMs = 5000) {
   }
 }
 
+/** A central system of `lib/` alone on a free port: both versions, auto-approve, no registry file, unless `options` say otherwise. */
+async function startSystem(options = {}) {
+  const port = await freePort();
+  const { CentralSystem } = require('../dist/lib'); // the build, loaded by the tests that use it
+  const cs = new CentralSystem({
+    versions: ['ocpp1.6', 'ocpp2.0.1'],
+    autoApprove: true,
+    security: 'none',
+    heartbeatInterval: 300,
+    callTimeout: 5,
+    unknownIdTags: 'accept',
+    path: '/ocpp',
+    registryFile: null,
+    ...options,
+  });
+  await cs.listen({ port, host: '127.0.0.1' });
+  return { cs, port, url: `ws://127.0.0.1:${port}/ocpp` };
+}
+
 const boot16 = { chargePointVendor: 'VendorX', chargePointModel: 'ModelY', chargePointSerialNumber: 'SN-1', firmwareVersion: '1.2.3' };
 const boot201 = {
   reason: 'PowerUp',
@@ -138,6 +157,7 @@ const boot201 = {
 
 module.exports = {
   freePort,
+  startSystem,
   station,
   strict21Validator,
   handshakeStatus,
