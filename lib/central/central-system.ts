@@ -438,6 +438,8 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
    * or promise that emitted the event.
    */
   override emit<K extends keyof CentralSystemEvents>(event: K, ...args: CentralSystemEvents[K]): boolean {
+    // channel updates are emitted for every reading, often with nobody listening: no copy of an empty list then
+    if (this.listenerCount(event) === 0) return false;
     const listeners = this.rawListeners(event);
     for (const listener of listeners) {
       try {
