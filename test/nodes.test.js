@@ -3,7 +3,7 @@ const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
-const { helper, useRuntime, inbox: collect } = require('./runtime');
+const { helper, useRuntime, inbox: collect, interfaceConfig, loadFlow } = require('./runtime');
 const { coreNode } = require('./node-red-under-test');
 const lib = require('../dist/lib');
 const { freePort, station, handshakeStatus, rawClient, delay, until, boot16, boot201 } = require('./support');
@@ -18,33 +18,9 @@ const functionNode = coreNode('function/10-function.js');
 const tlsNode = coreNode('network/05-tls.js');
 const ALL = [interfaceNode, inNode, responseNode, commandNode, channelNode, catchNode, functionNode, tlsNode];
 
-function iface(extra = {}) {
-  return {
-    id: 'if1',
-    type: 'ocpp-interface',
-    name: 'Site',
-    versions: ['ocpp1.6', 'ocpp2.0.1'],
-    autoApprove: true,
-    port: '',
-    path: '/ocpp',
-    security: 'none',
-    heartbeatInterval: 300,
-    callTimeout: 5,
-    unknownIdTags: 'accept',
-    deactivated: false,
-    ...extra,
-  };
-}
+const iface = interfaceConfig;
 
-function load(flow) {
-  return new Promise((resolve, reject) => {
-    try {
-      helper.load(ALL, flow, () => resolve());
-    } catch (err) {
-      reject(err);
-    }
-  });
-}
+const load = (flow) => loadFlow(ALL, flow);
 
 describe('Node-RED nodes', function () {
   const runtime = useRuntime('ocpp-nr-');

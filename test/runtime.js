@@ -96,4 +96,34 @@ function inbox(id) {
   };
 }
 
-module.exports = { helper, useRuntime, inbox };
+/** An ocpp-interface node for a test flow: id `if1` on Node-RED's own server at /ocpp, both versions, auto-approve; `extra` wins. */
+function interfaceConfig(extra = {}) {
+  return {
+    id: 'if1',
+    type: 'ocpp-interface',
+    name: 'Site',
+    versions: ['ocpp1.6', 'ocpp2.0.1'],
+    autoApprove: true,
+    port: '',
+    path: '/ocpp',
+    security: 'none',
+    heartbeatInterval: 300,
+    callTimeout: 5,
+    unknownIdTags: 'accept',
+    deactivated: false,
+    ...extra,
+  };
+}
+
+/** helper.load as a promise: resolves once the flow is started. */
+function loadFlow(nodes, flow) {
+  return new Promise((resolve, reject) => {
+    try {
+      helper.load(nodes, flow, () => resolve());
+    } catch (err) {
+      reject(err);
+    }
+  });
+}
+
+module.exports = { helper, useRuntime, inbox, interfaceConfig, loadFlow };

@@ -6,7 +6,7 @@ const { X509Certificate: NodeCertificate, createPublicKey } = require('crypto');
 const { CentralSystem, CertificateAuthority } = require('../dist/lib');
 const { freePort, station, handshakeStatus, closeAllClients, waitFor, delay, boot16, boot201 } = require('./support');
 const { x509, crypto, makeCa, makeLeaf, makeCsr, breakSignature, DAY } = require('./pki');
-const { helper, useRuntime, inbox } = require('./runtime');
+const { helper, useRuntime, inbox, interfaceConfig, loadFlow } = require('./runtime');
 
 function recordingLog() {
   const log = { warnings: [], infos: [], errors: [] };
@@ -388,32 +388,8 @@ describe('security in Node-RED (ocpp-interface with tls-config nodes)', function
       },
     };
   }
-  function iface(extra = {}) {
-    return {
-      id: 'if1',
-      type: 'ocpp-interface',
-      name: 'Site',
-      versions: ['ocpp1.6', 'ocpp2.0.1'],
-      autoApprove: true,
-      port: '',
-      path: '/ocpp',
-      security: 'none',
-      heartbeatInterval: 300,
-      callTimeout: 5,
-      unknownIdTags: 'accept',
-      deactivated: false,
-      ...extra,
-    };
-  }
-  function load(flow) {
-    return new Promise((resolve, reject) => {
-      try {
-        helper.load(ALL, flow, () => resolve());
-      } catch (err) {
-        reject(err);
-      }
-    });
-  }
+  const iface = interfaceConfig;
+  const load = (flow) => loadFlow(ALL, flow);
 
   it('profile 3 on an own port: a station with its certificate connects over wss://', async function () {
     const port = await freePort();

@@ -6,39 +6,15 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const bcrypt = require('bcryptjs');
-const { helper, useRuntime, inbox } = require('./runtime');
+const { helper, useRuntime, inbox, interfaceConfig, loadFlow } = require('./runtime');
 const { station, closeAllClients, boot16 } = require('./support');
 const { startNodeRed, stopNodeRed, installInto } = require('./nodered-process');
 
 const ALL = [require('../dist/nodes/ocpp-interface.js'), require('../dist/nodes/ocpp-in.js')];
 
-function iface(extra = {}) {
-  return {
-    id: 'if1',
-    type: 'ocpp-interface',
-    name: 'Site',
-    versions: ['ocpp1.6', 'ocpp2.0.1'],
-    autoApprove: true,
-    port: '',
-    path: '/ocpp',
-    security: 'none',
-    heartbeatInterval: 300,
-    callTimeout: 5,
-    unknownIdTags: 'accept',
-    deactivated: false,
-    ...extra,
-  };
-}
+const iface = interfaceConfig;
 
-function load(flow) {
-  return new Promise((resolve, reject) => {
-    try {
-      helper.load(ALL, flow, () => resolve());
-    } catch (err) {
-      reject(err);
-    }
-  });
-}
+const load = (flow) => loadFlow(ALL, flow);
 
 const CSV_HEADER = 'id,station,connector,transactionId,idTag,start,stop,meterStart,meterStop,energy,duration,stopReason,status';
 
