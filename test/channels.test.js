@@ -685,6 +685,28 @@ describe('a 1.6 station reports its channels', function () {
     assert.strictEqual(values.connectors['1'].transaction.id, 3);
   });
 
+  it('reads 1.6 meter value texts alike on the fast path and the careful one: zero, blanks, decimal comma, exponent, words', function () {
+    const reading = (value) => {
+      const values = emptyStationValues();
+      const updates = call(
+        values,
+        V16,
+        'MeterValues',
+        { connectorId: 1, meterValue: [{ timestamp: '2024-05-02T12:00:00Z', sampledValue: [{ value, measurand: 'Power.Active.Import', unit: 'W' }] }] },
+        {},
+      );
+      return byChannel(updates)['1.power'];
+    };
+    assert.strictEqual(reading('7360'), 7360);
+    assert.strictEqual(reading(' 7360 '), 7360);
+    assert.strictEqual(reading('0'), 0);
+    assert.strictEqual(reading('0.0'), 0);
+    assert.strictEqual(reading('-12.5'), -12.5);
+    assert.strictEqual(reading('7,2'), 7.2);
+    assert.strictEqual(reading('1e3'), 1000);
+    for (const unreadable of ['', '   ', 'abc', 'Infinity', '7,2,1']) assert.strictEqual(reading(unreadable), undefined, JSON.stringify(unreadable));
+  });
+
   it('ignores actions that carry no channel and never throws on odd input', function () {
     const values = emptyStationValues();
     assert.deepStrictEqual(call(values, V16, 'Heartbeat', {}, { currentTime: '2024-05-02T10:00:00Z' }), []);

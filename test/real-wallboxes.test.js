@@ -4,7 +4,7 @@
 const assert = require('assert');
 const { helper, useRuntime, inbox } = require('./runtime');
 const lib = require('../dist/lib');
-const { rawClient, delay, until, boot16 } = require('./support');
+const { rawClient, delay, until, boot16, startSystem, closeAllClients } = require('./support');
 
 const ALL = ['ocpp-interface', 'ocpp-in', 'ocpp-response', 'ocpp-command', 'ocpp-channel'].map((n) => require(`../dist/nodes/${n}.js`));
 
@@ -368,6 +368,62 @@ describe('real wallboxes', function () {
   });
 });
 
+describe('frame events and log times (lib/)', function () {
+  let sys;
+  afterEach(async function () {
+    closeAllClients();
+    if (sys) await sys.cs.close();
+    sys = null;
+  });
+
+  it('follows its frame listeners however they are added and removed', async function () {
+    sys = await startSystem();
+    const { cs } = sys;
+    const seen = [];
+    const listener = (f) => seen.push(`${f.direction} ${JSON.parse(f.frame)[1]}`);
+    const ws = await rawClient(`${sys.url}/FR`, ['ocpp1.6']);
+    const heartbeat = async (id) => {
+      ws.send(`[2,"${id}","Heartbeat",{}]`);
+      await ws.next();
+    };
+    await heartbeat('none');
+    cs.on('frame', listener);
+    await heartbeat('on');
+    cs.removeListener('frame', listener);
+    await heartbeat('off');
+    cs.once('frame', listener);
+    await heartbeat('once');
+    await heartbeat('after-once');
+    cs.on('frame', listener);
+    cs.on('frame', listener);
+    cs.off('frame', listener);
+    await heartbeat('one-left');
+    cs.removeAllListeners('frame');
+    await heartbeat('all-removed');
+    assert.deepStrictEqual(seen, ['in on', 'out on', 'in once', 'in one-left', 'out one-left']);
+  });
+
+  it('stamps an automatic reply with the arrival of its CALL, in the log and in currentTime', async function () {
+    sys = await startSystem();
+    const ws = await rawClient(`${sys.url}/TIMES`, ['ocpp1.6']);
+    ws.send('[2,"t1","Heartbeat",{}]');
+    const reply = await ws.nextJson();
+    const log = sys.cs.stationLog('TIMES');
+    const [received, sent] = log.slice(-2);
+    assert.deepStrictEqual([received.direction, sent.direction], ['in', 'out']);
+    assert.strictEqual(sent.time, received.time);
+    assert.strictEqual(reply[2].currentTime, received.time);
+    // a command sent later, outside any CALL, gets its own time
+    await delay(20);
+    const command = sys.cs.command('TIMES', 'ClearCache', {});
+    const call = await ws.nextJson();
+    ws.send(JSON.stringify([3, call[1], { status: 'Accepted' }]));
+    await command;
+    const sentLater = sys.cs.stationLog('TIMES').find((e) => e.direction === 'out' && JSON.parse(e.frame)[2] === 'ClearCache');
+    assert.ok(Date.parse(sentLater.time) >= Date.parse(received.time) + 20, `${sentLater.time} after ${received.time}`);
+  });
+});
+
 describe('station logs: the memory bound of an interface', function () {
   it('never holds more than its budget, keeps at most 200 frames a station, and overwrites the oldest of any station first', function () {
     const budget = 200000;
@@ -409,6 +465,27 @@ describe('station logs: the memory bound of an interface', function () {
     );
     mixed.forget('CHATTY');
     assert.deepStrictEqual(mixed.entriesOf('CHATTY'), []);
+  });
+
+  it('never shows a removed station its earlier frames, also when one of that id comes back', function () {
+    const logs = new lib.StationLogs(64 * 1024);
+    logs.add('GONE', 'in', '[2,"1","Heartbeat",{}]', 1000);
+    logs.add('STAYS', 'out', '[3,"1",{}]', 1001);
+    logs.forget('GONE');
+    assert.deepStrictEqual(logs.entriesOf('GONE'), []);
+    logs.add('GONE', 'in', Buffer.from('[2,"2","Heartbeat",{}]'), 1002);
+    assert.deepStrictEqual(logs.entriesOf('GONE'), [{ time: new Date(1002).toISOString(), direction: 'in', frame: '[2,"2","Heartbeat",{}]' }]);
+    assert.deepStrictEqual(logs.entriesOf('STAYS'), [{ time: new Date(1001).toISOString(), direction: 'out', frame: '[3,"1",{}]' }]);
+  });
+
+  it('keeps ASCII and other texts byte for byte, short and long', function () {
+    const logs = new lib.StationLogs();
+    const texts = ['[3,"a",{}]', '[3,"ä",{"x":"€"}]', '[3,"b",{"d":"' + 'y'.repeat(200) + '"}]', '[3,"c",{"d":"' + '😀'.repeat(50) + '"}]'];
+    for (const t of texts) logs.add('S', 'out', t);
+    assert.deepStrictEqual(
+      logs.entriesOf('S').map((e) => e.frame),
+      texts,
+    );
   });
 
   it('cuts a frame at 4,096 characters, also one of multi-byte characters given as bytes', function () {

@@ -1,14 +1,14 @@
 import { EventEmitter } from 'events';
 import type { Server } from 'http';
 import { StationValues } from '../channels/model';
-import { observeCall, ReadingNotes } from '../channels/observe';
+import { observeWith, ReadingNotes } from '../channels/observe';
 import { isoAt } from '../clock';
 import { AuthDecision, HandshakeInfo, ListenOptions, OcppEndpoint, RejectedHandshake } from '../endpoint/endpoint';
 import { hashPassword, verifyPassword } from '../endpoint/passwords';
 import { ThrottleOptions } from '../endpoint/auth-throttle';
 import { RpcError } from '../rpc/errors';
 import { checkPayload } from '../schema/validators';
-import { CallOutcome, IncomingCall, RefusedFrame, StationConnection } from '../rpc/connection';
+import { CallOutcome, FrameTap, IncomingCall, RefusedFrame, StationConnection } from '../rpc/connection';
 import { RepairKind } from '../schema/repair';
 import { Logger, silentLogger } from '../rpc/logger';
 import { StationRecord, StationRegistry } from '../registry/station-registry';
@@ -18,8 +18,7 @@ import { RedisRegistryStore } from '../redis/registry-store';
 import { RedisSessionStore } from '../redis/session-store';
 import { ClusterOptions, STORE_UNAVAILABLE_REASON, StationCluster } from '../redis/cluster';
 import { FileSessionStore, MemorySessionStore, SessionQuery, SessionRecord, SessionTracker, TransactionEvent } from '../sessions';
-import { automaticReply, needsTransactionId } from './automatic-replies';
-import { recognise } from './recognise';
+import { needsTransactionId } from './automatic-replies';
 import { CertificateAuthority } from '../security/certificates';
 import { certificateSigned, readSignCertificate, signCertificateResponse } from '../security/messages';
 import { LogEntry, StationLogs } from './station-log';
@@ -196,6 +195,32 @@ interface ReplyClaim {
  * A CALL from a station as the central system hands it on: answering it (automatically
  * or from a flow) also records what it tells (registry, transactions, channel values).
  */
+/** One connection's frames into the station log and, while somebody listens, `frame` events. */
+class StationTap implements FrameTap {
+  constructor(
+    private readonly system: CentralSystem,
+    private readonly logs: StationLogs,
+    private readonly index: number,
+    private readonly station: string,
+    private readonly version: OcppVersion,
+  ) {}
+
+  received(text: string, bytes: Buffer | null, at: number): void {
+    if (bytes !== null) this.logs.addBytes(this.index, false, bytes, at);
+    else this.logs.addText(this.index, false, text, at);
+    if (this.system.framesWatched) this.told('in', text);
+  }
+
+  sent(frame: string, at: number): void {
+    this.logs.addText(this.index, true, frame, at);
+    if (this.system.framesWatched) this.told('out', frame);
+  }
+
+  private told(direction: 'in' | 'out', frame: string): void {
+    this.system.emit('frame', { station: this.station, version: this.version, direction, frame } satisfies FrameEvent);
+  }
+}
+
 export class StationCall {
   private timer: NodeJS.Timeout | null = null;
   /** @internal Called once when the call is answered or expires. */
@@ -349,6 +374,8 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
   private readonly repairsLogged = new Map<string, Set<string>>();
   /** The connection whose CALL is being observed, for the reading notes. */
   private observing: StationConnection | null = null;
+  /** @internal Somebody listens to `frame` events: read for every frame, so kept as a flag rather than counted each time. */
+  framesWatched = false;
   private decimalCommaSeen = false;
   private readonly readingNotes: ReadingNotes = {
     decimalComma: () => {
@@ -362,6 +389,15 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
 
   constructor(options: CentralSystemOptions) {
     super();
+    // Every way of adding or removing a listener passes these two events ('newListener' before
+    // adding, 'removeListener' after removing), so the flag follows the listeners.
+    const untyped = this as unknown as EventEmitter;
+    untyped.on('newListener', (event: string | symbol) => {
+      if (event === 'frame') this.framesWatched = true;
+    });
+    untyped.on('removeListener', (event: string | symbol) => {
+      if (event === 'frame') this.framesWatched = this.listenerCount('frame') !== 0;
+    });
     this.options = options;
     this.log = options.log ?? silentLogger;
     this.heartbeatInterval = Math.max(1, Math.round(Number(options.heartbeatInterval) || 300));
@@ -729,13 +765,15 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
    * for a transaction CALL resolves once its session change is stored.
    */
   observe(call: StationCall, response: Record<string, unknown>, tx: TransactionEvent | null = null): Promise<void> | null {
-    const { record, version, action, payload } = call;
+    const { record, incoming } = call;
+    const { action, payload } = incoming;
+    const profile = incoming.connection.profile;
     // the open transaction lives on the connector: a transaction CALL changes the record
-    const transactionCall = call.incoming.connection.profile.transactions.has(action);
-    if (recognise(record, version, action, payload) || transactionCall) this.registry.changed(record.id);
-    if (tx && this.listenerCount('transaction')) this.emit('transaction', { ...tx, version } satisfies TransactionChange);
-    this.observing = call.incoming.connection;
-    const updates = observeCall(record, version, action, payload, response, isoAt(call.incoming.receivedAt), this.readingNotes);
+    const recogniser = profile.recognise.get(action);
+    if ((recogniser && recogniser(record, payload)) || profile.transactions.has(action)) this.registry.changed(record.id);
+    if (tx && this.listenerCount('transaction')) this.emit('transaction', { ...tx, version: profile.version } satisfies TransactionChange);
+    this.observing = incoming.connection;
+    const updates = observeWith(profile, record, action, payload, response, isoAt(incoming.receivedAt), this.readingNotes);
     this.observing = null;
     if (this.decimalCommaSeen) {
       this.decimalCommaSeen = false;
@@ -832,12 +870,7 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
     const id = conn.id;
     const version = conn.version;
     const logs = this.logs;
-    const log = logs.logOf(id);
-    conn.tap = (direction, frame, bytes) => {
-      // a received frame is stamped with its arrival, already taken by the connection
-      logs.addTo(log, direction, bytes ?? frame, direction === 'in' ? conn.lastMessageAt : Date.now());
-      if (this.listenerCount('frame') !== 0) this.emit('frame', { station: id, version, direction, frame } satisfies FrameEvent);
-    };
+    conn.tap = new StationTap(this, logs, logs.logOf(id).index, id, version);
     conn.on('repaired', (_action: string, kinds: RepairKind[]) => this.repaired(id, kinds));
     conn.on('refused', (refused: RefusedFrame) => {
       // kept for the commissioning view, shorter: one per station, for as long as the interface runs
@@ -954,7 +987,7 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
       this.signCertificate(call, ca).catch((err: Error) => this.automaticReplyFailed(call, err));
       return;
     }
-    if (needsTransactionId(conn.version, incoming.action)) {
+    if (conn.profile.centralTransactionIdAction === incoming.action) {
       this.registry
         .allocateTransactionId()
         .then((id) => {
@@ -1092,10 +1125,13 @@ export class CentralSystem extends EventEmitter<CentralSystemEvents> {
 
   /** The automatic reply (README: Automatic replies), synchronous; a 1.6 transaction id is allocated by the caller. */
   private answerAutomatically(call: StationCall, transactionId?: number): void {
-    const reply = automaticReply(call.version, call.action, call.payload, {
+    const replyTo = call.incoming.connection.profile.replies.get(call.action);
+    const reply = replyTo?.(call.payload, {
       heartbeatInterval: this.heartbeatInterval,
       unknownIdTags: this.options.unknownIdTags === 'accept' || this.isRemoteStartTag(call) ? 'accept' : 'reject',
       transactionId,
+      // answered in the same turn as it arrived; a transaction id comes later, from the registry
+      receivedAt: transactionId === undefined ? call.incoming.receivedAt : undefined,
     });
     if (!reply) {
       call.fail(call.incoming.connection.profile.errors.notImplemented, `${call.action} is not handled`);

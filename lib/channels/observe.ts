@@ -4,7 +4,7 @@
  * file applies them and detects the changes.
  */
 import { isoNow } from '../clock';
-import { OcppVersion, profileOf } from '../versions';
+import { ObserveHandler, OcppVersion, profileOf, VersionAdapter } from '../versions';
 import { ChannelName, MeterQuantity, ReadChannel, StationValues } from './model';
 import {
   applyMeterValues,
@@ -178,30 +178,41 @@ export function observeCall(
   receivedAt?: string,
   readingNotes: ReadingNotes | null = null,
 ): ChannelUpdate[] {
-  if (!ready(values, request)) return [];
-  setReadingNotes(readingNotes);
-  try {
-    return observeEither(values, version, action, request, response, receivedAt);
-  } finally {
-    setReadingNotes(null);
-  }
+  return observeWith(profileOf(version), values, action, request, response, receivedAt, readingNotes);
 }
 
-function observeEither(
+/** observeCall with the version's adapter at hand (the connection has it), as the central system calls it for every CALL. */
+export function observeWith(
+  adapter: VersionAdapter,
   values: StationValues,
-  version: OcppVersion,
   action: string,
   request: Record<string, unknown>,
   response: Record<string, unknown>,
   receivedAt?: string,
+  readingNotes: ReadingNotes | null = null,
 ): ChannelUpdate[] {
+  if (!ready(values, request)) return [];
+  const rules = adapter.observe;
   if (action === 'MeterValues') {
     // The most frequent report gets a path of its own that compares only what it can change.
-    const rules = profileOf(version).observe;
     const id = request[rules.meterConnector];
-    if (isId(id) && id !== 0) return observeMeterValues(values, rules.readMeter, id, request.meterValue);
+    if (isId(id) && id !== 0) {
+      setReadingNotes(readingNotes);
+      try {
+        return observeMeterValues(values, rules.readMeter, id, request.meterValue);
+      } finally {
+        setReadingNotes(null);
+      }
+    }
   }
-  return observeAnyCall(values, version, action, request, response, receivedAt);
+  const handler = rules.handlers.get(action);
+  if (!handler) return [];
+  setReadingNotes(readingNotes);
+  try {
+    return observeHandled(values, handler, request, response, receivedAt);
+  } finally {
+    setReadingNotes(null);
+  }
 }
 
 /**
@@ -218,7 +229,17 @@ export function observeAnyCall(
 ): ChannelUpdate[] {
   if (!ready(values, request)) return [];
   const handler = profileOf(version).observe.handlers.get(action);
-  if (!handler) return [];
+  return handler ? observeHandled(values, handler, request, response, receivedAt) : [];
+}
+
+/** Runs one adapter handler with change tracking: every connector it touches is compared after. */
+function observeHandled(
+  values: StationValues,
+  handler: ObserveHandler,
+  request: Record<string, unknown>,
+  response: Record<string, unknown>,
+  receivedAt?: string,
+): ChannelUpdate[] {
   const before = beginObservation();
   try {
     handler(values, request, response && typeof response === 'object' ? response : {}, receivedAt ?? isoNow());

@@ -15,34 +15,43 @@ export interface Measurand {
   defaultUnit: string;
 }
 
-// Maps, not objects: the keys come straight from JSON.parse (strings V8 has not interned),
-// which a Map looks up by hash while an object lookup interns them first; and no key can
-// reach Object.prototype.
-const MEASURANDS: ReadonlyMap<string, Measurand> = new Map([
-  [
-    'Energy.Active.Import.Register',
-    {
-      quantity: 'energy',
-      units: new Map([
-        ['Wh', 1],
-        ['kWh', 1000],
-      ]),
-      defaultUnit: 'Wh',
-    },
-  ],
-  [
-    'Power.Active.Import',
-    {
-      quantity: 'power',
-      units: new Map([
-        ['W', 1],
-        ['kW', 1000],
-      ]),
-      defaultUnit: 'W',
-    },
-  ],
-  ['Current.Import', { quantity: 'current', units: new Map([['A', 1]]), defaultUnit: 'A' }],
-]);
+const ENERGY: Measurand = {
+  quantity: 'energy',
+  units: new Map([
+    ['Wh', 1],
+    ['kWh', 1000],
+  ]),
+  defaultUnit: 'Wh',
+};
+const POWER: Measurand = {
+  quantity: 'power',
+  units: new Map([
+    ['W', 1],
+    ['kW', 1000],
+  ]),
+  defaultUnit: 'W',
+};
+const CURRENT: Measurand = { quantity: 'current', units: new Map([['A', 1]]), defaultUnit: 'A' };
+
+/**
+ * The measurands the channels use. The names come straight from JSON.parse, as strings V8
+ * has neither interned nor hashed: comparing them with the three names (their lengths
+ * differ, so at most one is compared character by character) is cheaper than hashing them
+ * for a lookup, and no name can reach Object.prototype. Unit maps are looked up by short
+ * names, which JSON.parse interns.
+ */
+function measurandOf(name: string): Measurand | undefined {
+  switch (name) {
+    case 'Energy.Active.Import.Register':
+      return ENERGY;
+    case 'Power.Active.Import':
+      return POWER;
+    case 'Current.Import':
+      return CURRENT;
+    default:
+      return undefined;
+  }
+}
 
 const DEFAULT_MEASURAND = 'Energy.Active.Import.Register';
 
@@ -149,7 +158,7 @@ function readingOf(read: MeterReader, entry: MeterEntry): Reading {
   for (let i = 0; i < samples.length; i++) {
     const sv = samples[i] as SampleHeader | null;
     if (!sv || typeof sv !== 'object') continue;
-    const m = MEASURANDS.get(sv.measurand === undefined ? DEFAULT_MEASURAND : sv.measurand);
+    const m = sv.measurand === undefined ? ENERGY : measurandOf(sv.measurand);
     if (!m || sv.location === 'EV') continue;
     const value = read(sv, m);
     if (value === undefined) continue;

@@ -59,10 +59,16 @@ export interface RefusedFrame {
 }
 
 /**
- * Sees every frame of a connection, in both directions, in order: as text, and for a frame
- * received in one piece also its bytes as received (null otherwise).
+ * Sees every frame of a connection, in both directions, in order. An object with two methods
+ * rather than a callback: the connection calls it twice per message, and one class
+ * implementing it keeps those calls monomorphic.
  */
-export type FrameTap = (direction: 'in' | 'out', frame: string, bytes: Buffer | null) => void;
+export interface FrameTap {
+  /** A frame received at `at` (ms): its text, and its bytes when it came in one piece (else null). */
+  received(text: string, bytes: Buffer | null, at: number): void;
+  /** A frame sent at `at` (ms). */
+  sent(frame: string, at: number): void;
+}
 
 /**
  * A CALL received from a station. Exactly one answer goes back: `reply` (validated
@@ -257,7 +263,8 @@ export class StationConnection extends EventEmitter<ConnectionEvents> {
   /** @internal Sends a frame if the socket is still open; false otherwise. */
   sendRaw(frame: string): boolean {
     if (this.socket.readyState !== this.socket.OPEN) return false;
-    if (this.tap) this.tap('out', frame, null);
+    // sent while a CALL is handled, in the turn it arrived: its arrival time, without reading the clock again
+    if (this.tap !== null) this.tap.sent(frame, this.pendingCall !== null ? this.lastMessageAt : Date.now());
     this.socket.send(frame);
     return true;
   }
@@ -321,7 +328,7 @@ export class StationConnection extends EventEmitter<ConnectionEvents> {
     this.alive = true;
     this.lastMessageAt = Date.now();
     const text = typeof data === 'string' ? data : data.toString();
-    if (this.tap) this.tap('in', text, Buffer.isBuffer(data) ? data : null);
+    if (this.tap !== null) this.tap.received(text, Buffer.isBuffer(data) ? data : null, this.lastMessageAt);
     let frame;
     try {
       frame = parseFrame(text, this.profile.extraMessageTypes);

@@ -94,6 +94,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * brackets in all cannot nest that deep: two native searches settle the common case.
  */
 export function nestsDeeperThan(text: string, limit: number): boolean {
+  if (text.length <= limit) return false;
   let openers = 0;
   for (let i = text.indexOf('{'); i !== -1 && openers <= limit; i = text.indexOf('{', i + 1)) openers++;
   for (let i = text.indexOf('['); i !== -1 && openers <= limit; i = text.indexOf('[', i + 1)) openers++;

@@ -1,11 +1,12 @@
 /** Building blocks of the automatic replies (README: Automatic replies) that the adapters share. */
-import { isoNow } from '../clock';
+import { isoAt, isoNow } from '../clock';
 import type { Reply, ReplyContext } from './types';
 
 export const empty: Reply = () => ({});
 
 export function currentTime(ctx: ReplyContext): string {
-  return ctx.now ? ctx.now.toISOString() : isoNow();
+  if (ctx.now) return ctx.now.toISOString();
+  return ctx.receivedAt === undefined ? isoNow() : isoAt(ctx.receivedAt);
 }
 
 /** The authorisation status of an id tag nobody answered for: per `unknownIdTags`. */

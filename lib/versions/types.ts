@@ -38,6 +38,8 @@ export interface ReplyContext {
   transactionId?: number;
   /** The clock for the replies that carry the current time; default: now. */
   now?: Date;
+  /** When the CALL arrived (ms), if it is answered at once: the time its reply carries, without reading the clock again. */
+  receivedAt?: number;
 }
 
 /** The automatic answer to one action (README: Automatic replies). */

@@ -37,7 +37,11 @@ const DECIMAL_COMMA = /^\s*[+-]?\d+,\d+\s*$/;
 const readMeter: MeterReader = (sv: SampledValue, m: Measurand) => {
   if (sv.format === 'SignedData') return undefined;
   let text: unknown = sv.value;
-  if (typeof text === 'string' && DECIMAL_COMMA.test(text)) {
+  if (typeof text !== 'string') return scaledReading(NaN, sv.unit, 0, m, sv);
+  // the common case first: a decimal number with a point (a blank text reads as 0, so it is left to the check below)
+  const plain = Number(text);
+  if (plain !== 0 && Number.isFinite(plain)) return scaledReading(plain, sv.unit, 0, m, sv);
+  if (DECIMAL_COMMA.test(text)) {
     text = text.replace(',', '.');
     noteDecimalComma(sv);
   }
