@@ -1,11 +1,13 @@
 'use strict';
 // (a) Our protocol layer alone: CentralSystem from dist/lib, automatic replies. A third
-// argument `strict` runs it with validation strict (the default is lenient).
+// argument `strict` runs it with validation strict (the default is lenient); a fourth names
+// another build's dist folder to run instead (run.js --baseline).
 
 const path = require('path');
 const { serve, countSettled, REMOTE_START } = require('./harness');
 
-const { CentralSystem, precompile } = require(path.join(__dirname, '..', '..', 'dist', 'lib'));
+const dist = process.argv[5] || path.join(__dirname, '..', '..', 'dist');
+const { CentralSystem, precompile } = require(path.join(dist, 'lib'));
 
 let cs;
 const validation = process.argv[4] === 'strict' ? 'strict' : 'lenient';
