@@ -692,7 +692,10 @@ describe('a 1.6 station reports its channels', function () {
         values,
         V16,
         'MeterValues',
-        { connectorId: 1, meterValue: [{ timestamp: '2024-05-02T12:00:00Z', sampledValue: [{ value, measurand: 'Power.Active.Import', unit: 'W' }] }] },
+        {
+          connectorId: 1,
+          meterValue: [{ timestamp: '2024-05-02T12:00:00Z', sampledValue: [{ value, measurand: 'Power.Active.Import', unit: 'W' }] }],
+        },
         {},
       );
       return byChannel(updates)['1.power'];
@@ -704,7 +707,8 @@ describe('a 1.6 station reports its channels', function () {
     assert.strictEqual(reading('-12.5'), -12.5);
     assert.strictEqual(reading('7,2'), 7.2);
     assert.strictEqual(reading('1e3'), 1000);
-    for (const unreadable of ['', '   ', 'abc', 'Infinity', '7,2,1']) assert.strictEqual(reading(unreadable), undefined, JSON.stringify(unreadable));
+    for (const unreadable of ['', '   ', 'abc', 'Infinity', '7,2,1'])
+      assert.strictEqual(reading(unreadable), undefined, JSON.stringify(unreadable));
   });
 
   it('ignores actions that carry no channel and never throws on odd input', function () {

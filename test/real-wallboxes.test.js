@@ -474,7 +474,9 @@ describe('station logs: the memory bound of an interface', function () {
     logs.forget('GONE');
     assert.deepStrictEqual(logs.entriesOf('GONE'), []);
     logs.add('GONE', 'in', Buffer.from('[2,"2","Heartbeat",{}]'), 1002);
-    assert.deepStrictEqual(logs.entriesOf('GONE'), [{ time: new Date(1002).toISOString(), direction: 'in', frame: '[2,"2","Heartbeat",{}]' }]);
+    assert.deepStrictEqual(logs.entriesOf('GONE'), [
+      { time: new Date(1002).toISOString(), direction: 'in', frame: '[2,"2","Heartbeat",{}]' },
+    ]);
     assert.deepStrictEqual(logs.entriesOf('STAYS'), [{ time: new Date(1001).toISOString(), direction: 'out', frame: '[3,"1",{}]' }]);
   });
 
