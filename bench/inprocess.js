@@ -1,23 +1,33 @@
 'use strict';
-// node bench/inprocess.js [--calls N]
+// node bench/inprocess.js [--calls N] [--rounds K] [--baseline DIR]
 //
 // Our per-call cost without sockets, kernel or load generator: N stations' WebSockets are
 // stand-ins that hand frames straight to the connection, so only JavaScript is measured.
-// (a) the CentralSystem of dist/lib (automatic replies, validation, channel values) against
-// the floor: a handler that only parses and answers, as bench/servers/ws-floor.js does.
-// Both get the same frames (Heartbeat and the ~310-byte MeterValues, alternating), in the
-// same process, five rounds each, alternating; medians are printed.
+// (a) the CentralSystem of dist/lib (automatic replies, validation, channel values), the same
+// with the station log switched off (what the commissioning log costs), and with --baseline
+// the CentralSystem of another build (DIR: a checkout of another commit, built, with its
+// node_modules), against the floor: a handler that only parses and answers, as
+// bench/servers/ws-floor.js does. All get the same frames (Heartbeat and the ~310-byte
+// MeterValues, alternating), in the same process, in alternating rounds (default 15 of
+// 400,000 calls); medians are printed. On a shared VM this is steadier than the socket bench.
 
 const { EventEmitter } = require('events');
+const fs = require('fs');
 const path = require('path');
 const { median } = require('./stats');
 
-const lib = require(path.join(__dirname, '..', 'dist', 'lib'));
-const { StationConnection } = require(path.join(__dirname, '..', 'dist', 'lib', 'rpc', 'connection'));
-
 const STATIONS = 2000;
 const argv = process.argv.slice(2);
-const CALLS = argv[0] === '--calls' ? Number(argv[1]) : 1000000;
+const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
+const CALLS = Number(option('--calls', 400000));
+const ROUNDS = Number(option('--rounds', 15));
+const baselineDir = option('--baseline', null);
+
+function distOf(dir) {
+  const dist = fs.existsSync(path.join(dir, 'dist', 'lib', 'index.js')) ? path.join(dir, 'dist') : dir;
+  if (!fs.existsSync(path.join(dist, 'lib', 'index.js'))) throw new Error(`no built lib/ in ${dir}`);
+  return dist;
+}
 
 const METER_VALUES = JSON.stringify({
   connectorId: 1,
@@ -46,7 +56,9 @@ function fakeSocket(counter) {
   return s;
 }
 
-function libSockets(counter) {
+function libSockets(counter, dist, withLog = true) {
+  const lib = require(path.join(dist, 'lib'));
+  const { StationConnection } = require(path.join(dist, 'lib', 'rpc', 'connection'));
   const cs = new lib.CentralSystem({
     versions: ['ocpp1.6'],
     autoApprove: true,
@@ -65,6 +77,7 @@ function libSockets(counter) {
     // what the endpoint does for an accepted handshake
     cs.endpoint.connections.set(conn.id, conn);
     cs['connected'](conn);
+    if (!withLog) conn.tap = null;
     sockets.push(s);
   }
   return sockets;
@@ -107,22 +120,34 @@ function timed(sockets, counter, calls) {
   return ns / 1000 / calls;
 }
 
-const ours = { sent: 0 };
-const floor = { sent: 0 };
-const a = libSockets(ours);
-const d = floorSockets(floor);
-drive(a, 200000);
-drive(d, 200000);
-const usA = [];
-const usD = [];
-for (let round = 0; round < 5; round++) {
-  usA.push(timed(a, ours, CALLS));
-  usD.push(timed(d, floor, CALLS));
+const here = path.join(__dirname, '..', 'dist');
+const servers = [
+  { label: '(a) lib/ CentralSystem', dist: here, log: true },
+  { label: '    the same, station log off', dist: here, log: false },
+];
+if (baselineDir)
+  servers.push({
+    label: `(o) ${path.relative(process.cwd(), distOf(baselineDir)) || distOf(baselineDir)}`,
+    dist: distOf(baselineDir),
+    log: true,
+  });
+for (const server of servers) {
+  server.counter = { sent: 0 };
+  server.sockets = libSockets(server.counter, server.dist, server.log);
+  server.us = [];
 }
-const ma = median(usA);
-const md = median(usD);
-console.log(`in-process, ${STATIONS} stations, ${CALLS} calls per round, medians of 5 rounds (driver included in both):`);
-console.log(`  (a) lib/ CentralSystem   ${ma.toFixed(2)} µs per call`);
-console.log(`  floor: parse and answer  ${md.toFixed(2)} µs per call`);
-console.log(`  lib/ adds                ${(ma - md).toFixed(2)} µs per call`);
+const floor = { label: 'floor: parse and answer', counter: { sent: 0 }, us: [] };
+floor.sockets = floorSockets(floor.counter);
+const all = [...servers, floor];
+for (const x of all) drive(x.sockets, 200000);
+for (let round = 0; round < ROUNDS; round++) {
+  for (const x of all) x.us.push(timed(x.sockets, x.counter, CALLS));
+}
+const md = median(floor.us);
+console.log(`in-process, ${STATIONS} stations, ${CALLS} calls per round, medians of ${ROUNDS} rounds (driver included in all):`);
+for (const x of all) {
+  const m = median(x.us);
+  const adds = x === floor ? '' : `   adds ${((m - md) * 1000).toFixed(0)} ns to the floor`;
+  console.log(`  ${x.label.padEnd(34)} ${(m * 1000).toFixed(0).padStart(5)} ns per call${adds}`);
+}
 process.exit(0);
