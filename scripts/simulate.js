@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// A simulated charging station (one connector, OCPP 1.6J or 2.0.1) to try flows without a wallbox.
+// A simulated charging station (one connector, OCPP 1.6J, 2.0.1 or 2.1) to try flows without a wallbox.
 'use strict';
 const crypto = require('crypto');
 
@@ -16,7 +16,7 @@ availability, reset, unlock and trigger requests. Each exchange is logged on one
 line: "->" the station calls, "<-" the central system calls.
 
 Options:
-  --version 1.6|2.0.1      OCPP version (default 1.6)
+  --version 1.6|2.0.1|2.1  OCPP version (default 1.6)
   --id <id>                station id (default CP001)
   --password <secret>      HTTP Basic auth password (interface security "basic")
   --tag <idTag>            present this RFID card after booting: Authorize, and
@@ -27,14 +27,21 @@ Options:
 
 Ctrl-C ends a running transaction and stops the station.
 
-It uses ocpp-rpc, a devDependency of node-red-contrib-ocpp-interface: run it
-from a clone of the package after "npm install", not from an installed copy.`;
+It is not part of the installed package: run it from a clone of
+node-red-contrib-ocpp-interface after "npm install".`;
 
 const VOLTAGE = 230;
 const PHASES = 3;
 /** Below this current per phase a car cannot charge (IEC 61851). */
 const MIN_CURRENT = 6;
-const VERSIONS = { 1.6: 'ocpp1.6', 'ocpp1.6': 'ocpp1.6', '2.0.1': 'ocpp2.0.1', 'ocpp2.0.1': 'ocpp2.0.1' };
+const VERSIONS = {
+  1.6: 'ocpp1.6',
+  'ocpp1.6': 'ocpp1.6',
+  '2.0.1': 'ocpp2.0.1',
+  'ocpp2.0.1': 'ocpp2.0.1',
+  2.1: 'ocpp2.1',
+  'ocpp2.1': 'ocpp2.1',
+};
 
 function fail(message) {
   console.error(`${message}\n\n${USAGE}`);
@@ -76,7 +83,7 @@ function parseArgs(argv) {
   if (!/^wss?:\/\/[^/]/.test(url)) fail(`the URL must start with ws:// or wss://, got ${url}`);
   opts.url = url.replace(/\/+$/, '');
   opts.version = VERSIONS[opts.version];
-  if (!opts.version) fail('--version must be 1.6 or 2.0.1');
+  if (!opts.version) fail('--version must be 1.6, 2.0.1 or 2.1');
   if (!opts.id || opts.id.length > 48 || /[:/]/.test(opts.id)) fail('--id must be 1 to 48 characters without ":" or "/"');
   const maxTag = opts.version === 'ocpp1.6' ? 20 : 36;
   if (opts.tag !== undefined && (opts.tag === '' || opts.tag.length > maxTag))
@@ -94,10 +101,7 @@ let RPCClient;
 try {
   ({ RPCClient } = require('ocpp-rpc'));
 } catch {
-  console.error(
-    'The simulator needs ocpp-rpc, a devDependency of node-red-contrib-ocpp-interface:\n' +
-      'run it from a clone of the package after "npm install".',
-  );
+  console.error('The simulator needs ocpp-rpc: run it from a clone of node-red-contrib-ocpp-interface after "npm install".');
   process.exit(1);
 }
 
@@ -148,6 +152,8 @@ const client = new RPCClient({
   identity: opts.id,
   protocols: [opts.version],
   strictMode: true,
+  // 2.1 speaks as 2.0.1 does in everything this station sends; ocpp-rpc needs help to check it
+  ...(opts.version === 'ocpp2.1' ? { strictModeValidators: [require('./ocpp21-validator').strict21Validator()] } : {}),
   reconnect: true,
   callTimeoutMs: 30000,
   ...(opts.password !== undefined ? { password: opts.password } : {}),
@@ -782,5 +788,5 @@ async function shutdown() {
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
 
-log(`simulated ${v16 ? 'OCPP 1.6J' : 'OCPP 2.0.1'} station, connecting to ${opts.url}/${opts.id}`);
+log(`simulated OCPP ${v16 ? '1.6J' : opts.version.slice(4)} station, connecting to ${opts.url}/${opts.id}`);
 connect();

@@ -516,7 +516,7 @@ describe('npm run simulate: the station simulator', function () {
   async function startSimulator(version, id) {
     const port = await freePort();
     system = new lib.CentralSystem({
-      versions: ['ocpp1.6', 'ocpp2.0.1'],
+      versions: ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'],
       autoApprove: true,
       security: 'none',
       heartbeatInterval: 60,
@@ -585,23 +585,32 @@ describe('npm run simulate: the station simulator', function () {
     assert.strictEqual(code, 0);
   });
 
-  it('boots as a 2.0.1 station and reports a remotely started transaction with TransactionEvent', async function () {
-    const boot = await startSimulator('2.0.1', 'SIM201');
-    assert.strictEqual(boot.version, 'ocpp2.0.1');
+  for (const [version, id] of [
+    ['2.0.1', 'SIM201'],
+    ['2.1', 'SIM21'],
+  ]) {
+    it(`boots as a ${version} station and reports a remotely started transaction with TransactionEvent`, async function () {
+      await simulate2x(version, id);
+    });
+  }
+
+  async function simulate2x(version, id) {
+    const boot = await startSimulator(version, id);
+    assert.strictEqual(boot.version, `ocpp${version}`);
     assert.strictEqual(boot.payload.reason, 'PowerUp');
-    await seen('EVSE 1 Available', () => values('SIM201')['1'] && values('SIM201')['1'].status === 'Available');
-    const start = await system.command('SIM201', 'RequestStartTransaction', {
+    await seen('EVSE 1 Available', () => values(id)['1'] && values(id)['1'].status === 'Available');
+    const start = await system.command(id, 'RequestStartTransaction', {
       evseId: 1,
       idToken: { idToken: 'REMOTE', type: 'Central' },
       remoteStartId: 7,
     });
     assert.strictEqual(start.payload.status, 'Accepted');
-    await seen('charging', () => values('SIM201')['1'] && values('SIM201')['1'].status === 'Charging' && values('SIM201')['1'].power > 0);
-    const tx = values('SIM201')['1'].transaction;
+    await seen('charging', () => values(id)['1'] && values(id)['1'].status === 'Charging' && values(id)['1'].power > 0);
+    const tx = values(id)['1'].transaction;
     assert.strictEqual(tx.idTag, 'REMOTE');
-    assert.strictEqual((await system.command('SIM201', 'RequestStopTransaction', { transactionId: tx.id })).payload.status, 'Accepted');
-    await seen('the transaction to end', () => values('SIM201')['1'].transaction === null);
+    assert.strictEqual((await system.command(id, 'RequestStopTransaction', { transactionId: tx.id })).payload.status, 'Accepted');
+    await seen('the transaction to end', () => values(id)['1'].transaction === null);
     child.kill('SIGTERM');
     assert.strictEqual(await new Promise((resolve) => child.once('exit', resolve)), 0);
-  });
+  }
 });

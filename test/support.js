@@ -1,7 +1,7 @@
 'use strict';
 // Shared test fixtures: free ports on 127.0.0.1, strict ocpp-rpc stations, raw ws clients.
 const net = require('net');
-const { RPCClient, createValidator } = require('ocpp-rpc');
+const { RPCClient } = require('ocpp-rpc');
 const WebSocket = require('ws');
 
 function freePort() {
@@ -17,26 +17,9 @@ function freePort() {
 
 const openClients = new Set();
 
-let validator21 = null;
-
-/**
- * ocpp-rpc 2.2.1 bundles OCA's 2.1 schemas with the ids "urn:<Action>Request" / "urn:<Action>Response",
- * but its strict mode looks them up as "urn:<Action>.req" / ".conf", so every strict 2.1 call would
- * fail with "schema missing". A 2.1 station gets a validator made with ocpp-rpc's own
- * createValidator from the same official schemas, under the names it looks for.
- */
-function strict21Validator() {
-  if (!validator21) {
-    const official = require('ocpp-rpc/lib/schemas/ocpp2_1.json');
-    const renamed = official.map((schema) => {
-      const name = schema.$id.replace(/^urn:/, '');
-      const id = /Response$/.test(name) ? `urn:${name.slice(0, -8)}.conf` : `urn:${name.replace(/Request$/, '')}.req`;
-      return { ...schema, $id: id };
-    });
-    validator21 = createValidator('ocpp2.1', renamed);
-  }
-  return validator21;
-}
+// ocpp-rpc's strict mode cannot check 2.1 as shipped: a 2.1 station gets a validator made from the
+// same official schemas under the names ocpp-rpc looks for (see that file).
+const { strict21Validator } = require('../scripts/ocpp21-validator');
 
 /** A charging station: ocpp-rpc in strict mode (every message checked against the official schemas). */
 async function station(endpoint, identity, protocols = ['ocpp1.6'], extra = {}) {
