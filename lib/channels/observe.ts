@@ -193,23 +193,16 @@ export function observeWith(
 ): ChannelUpdate[] {
   if (!ready(values, request)) return [];
   const rules = adapter.observe;
-  if (action === 'MeterValues') {
-    // The most frequent report gets a path of its own that compares only what it can change.
-    const id = request[rules.meterConnector];
-    if (isId(id) && id !== 0) {
-      setReadingNotes(readingNotes);
-      try {
-        return observeMeterValues(values, rules.readMeter, id, request.meterValue);
-      } finally {
-        setReadingNotes(null);
-      }
-    }
-  }
-  const handler = rules.handlers.get(action);
-  if (!handler) return [];
+  // The most frequent report gets a path of its own that compares only what it can change.
+  const meterConnector = action === 'MeterValues' ? request[rules.meterConnector] : undefined;
+  const shortcut = isId(meterConnector) && meterConnector !== 0;
+  const handler = shortcut ? undefined : rules.handlers.get(action);
+  if (!shortcut && !handler) return [];
   setReadingNotes(readingNotes);
   try {
-    return observeHandled(values, handler, request, response, receivedAt);
+    return shortcut
+      ? observeMeterValues(values, rules.readMeter, meterConnector as number, request.meterValue)
+      : observeHandled(values, handler!, request, response, receivedAt);
   } finally {
     setReadingNotes(null);
   }
