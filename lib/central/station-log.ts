@@ -69,24 +69,16 @@ export class StationLogs {
     return this.used;
   }
 
-  /** The log of one station, created on first use; hold on to it to add without a lookup. */
+  /** The log of one station, created on first use; its index is what addText and addBytes take. */
   logOf(station: string): StationLog {
     let log = this.logs.get(station);
     if (!log) this.logs.set(station, (log = new StationLog(this.nextIndex++)));
     return log;
   }
 
+  /** Keeps a frame by station id: a Buffer as received (UTF-8), or a string. */
   add(station: string, direction: 'in' | 'out', frame: string | Buffer, time = Date.now()): void {
-    this.addTo(this.logOf(station), direction, frame, time);
-  }
-
-  /** Keeps a frame: a Buffer as received (UTF-8), or a string. */
-  addTo(log: StationLog, direction: 'in' | 'out', frame: string | Buffer, time: number): void {
-    this.addAt(log.index, direction, frame, time);
-  }
-
-  /** addTo for the station whose log has this index: the connection's hot path holds the number, not the object. */
-  addAt(index: number, direction: 'in' | 'out', frame: string | Buffer, time: number): void {
+    const index = this.logOf(station).index;
     if (typeof frame === 'string') this.addText(index, direction === 'out', frame, time);
     else this.addBytes(index, direction === 'out', frame, time);
   }
