@@ -24,7 +24,8 @@ const ROUNDS = Number(option('--rounds', 15));
 const baselineDir = option('--baseline', null);
 
 function distOf(dir) {
-  const dist = fs.existsSync(path.join(dir, 'dist', 'lib', 'index.js')) ? path.join(dir, 'dist') : dir;
+  const abs = path.resolve(dir);
+  const dist = fs.existsSync(path.join(abs, 'dist', 'lib', 'index.js')) ? path.join(abs, 'dist') : abs;
   if (!fs.existsSync(path.join(dist, 'lib', 'index.js'))) throw new Error(`no built lib/ in ${dir}`);
   return dist;
 }

@@ -1,5 +1,5 @@
 'use strict';
-// node bench/profile.js [--server a|b] [--phase closed|boot] [--stations N] [--duration S] [--interval µs] [--file x.cpuprofile]
+// node bench/profile.js [--server a|b|c|d|o] [--baseline DIR] [--phase closed|boot] [--stations N] [--duration S] [--interval µs] [--file x.cpuprofile]
 //
 // Runs one server under `node --cpu-prof` through boot and the closed loop, then lists
 // where its CPU went during the closed loop only (or, with --phase boot, while the N stations
@@ -12,10 +12,10 @@ const { SourceMap } = require('module');
 const { freePort, request, spawnNode, stopChild, waitForPort, waitMessage } = require('./children');
 
 const ROOT = path.join(__dirname, '..');
-const SERVER_FILES = { a: 'lib.js', b: 'node-red.js', c: 'ocpp-rpc.js', d: 'ws-floor.js' };
+const SERVER_FILES = { a: 'lib.js', b: 'node-red.js', c: 'ocpp-rpc.js', d: 'ws-floor.js', o: 'lib.js' };
 
 function parseArgs(argv) {
-  const opts = { server: 'a', phase: 'closed', stations: 2000, duration: 10, interval: 250, file: null, top: 20 };
+  const opts = { server: 'a', phase: 'closed', stations: 2000, duration: 10, interval: 250, file: null, top: 20, baseline: null };
   for (let i = 0; i < argv.length; i++) {
     const v = () => argv[++i];
     switch (argv[i]) {
@@ -37,6 +37,9 @@ function parseArgs(argv) {
       case '--file':
         opts.file = v();
         break;
+      case '--baseline':
+        opts.baseline = path.resolve(v(), 'dist');
+        break;
       case '--top':
         opts.top = Number(v());
         break;
@@ -44,7 +47,8 @@ function parseArgs(argv) {
         throw new Error(`unknown option ${argv[i]}`);
     }
   }
-  if (!SERVER_FILES[opts.server]) throw new Error('--server: one of a, b, c, d');
+  if (!SERVER_FILES[opts.server]) throw new Error('--server: one of a, b, c, d, o');
+  if (opts.server === 'o' && !opts.baseline) throw new Error('--server o needs --baseline DIR (another build)');
   if (opts.phase !== 'closed' && opts.phase !== 'boot') throw new Error('--phase: closed or boot');
   return opts;
 }
@@ -65,6 +69,7 @@ async function record(opts) {
       path.join(__dirname, 'servers', SERVER_FILES[opts.server]),
       String(port),
       prefix,
+      ...(opts.server === 'o' ? ['lenient', opts.baseline] : []),
     ],
     `server ${opts.server}`,
   );

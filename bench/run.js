@@ -365,10 +365,18 @@ function ratios(med, opts) {
     d = med.d,
     s = med.s;
   const lines = [];
+  // With a baseline build (o), a ratio of (a) is also shown as (o) has it in the same run:
+  // whether a change kept the ratio where it was on this machine.
+  const o = med.o;
   const ratio = (name, x, y, field, op, target) => {
     if (!x || !y || !x[field] || !y[field]) return lines.push({ name, value: null, target: `${op} ${target}×`, met: null });
     const value = x[field] / y[field];
-    lines.push({ name, value, target: `${op} ${target}×`, met: op === '≥' ? value >= target : value <= target });
+    const line = { name, value, target: `${op} ${target}×`, met: op === '≥' ? value >= target : value <= target };
+    if (x === a && (y === c || y === d) && o && o[field]) {
+      line.baseline = o[field] / y[field];
+      line.kept = op === '≥' ? value >= line.baseline : value <= line.baseline;
+    }
+    lines.push(line);
   };
   ratio('(a)/(c) closed-loop calls/s', a, c, 'closedCallsPerSecond', '≥', 1.5);
   ratio('(a)/(c) RSS per connection', a, c, 'rssPerConnectionKiB', '≤', 0.6);
@@ -381,7 +389,6 @@ function ratios(med, opts) {
   if (med.r) ratio('(b) Redis/(b) file closed-loop calls/s', med.r, b, 'closedCallsPerSecond', '≥', 0.8);
   // Not targets. Calls per server CPU-second depends less on what else the machine runs; the
   // baseline build (o), on the same machine in the same run, shows where the ratios "were".
-  const o = med.o;
   for (const [name, x, y, field] of [
     ['(o)/(c) closed-loop calls/s', o, c, 'closedCallsPerSecond'],
     ['(o)/(d) closed-loop calls/s', o, d, 'closedCallsPerSecond'],
@@ -416,7 +423,8 @@ function printRatios(lines) {
   for (const l of lines) {
     const value = l.value === null ? '' : `${l.value.toFixed(2)}×`;
     const detail = [value, l.detail].filter(Boolean).join('  ') || 'n/a';
-    const verdict = l.target === '(information)' ? '' : l.met === null ? 'not judged' : l.met ? 'met' : 'NOT met';
+    let verdict = l.target === '(information)' ? '' : l.met === null ? 'not judged' : l.met ? 'met' : 'NOT met';
+    if (l.baseline !== undefined) verdict += `; (o) ${l.baseline.toFixed(2)}×: ${l.kept ? 'kept' : 'FELL'}`;
     out.push(`${l.name.padEnd(40)} ${detail.padEnd(30)} target ${l.target.padEnd(34)} ${verdict}`);
   }
   return out.join('\n');
