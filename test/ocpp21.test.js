@@ -3,7 +3,7 @@
 // for the RPC framework's CALLRESULTERROR and SEND.
 const assert = require('assert');
 const lib = require('../dist/lib');
-const { freePort, station, rawClient, closeAllClients, waitFor, until, boot201 } = require('./support');
+const { startSystem: startSystemOf, station, rawClient, closeAllClients, waitFor, until, boot201 } = require('./support');
 
 const V21 = 'ocpp2.1';
 
@@ -13,24 +13,11 @@ function station21(url, id, protocols = [V21]) {
   return station(url, id, protocols);
 }
 
+/** support's central system with all three versions, its warnings and errors kept. */
 async function startSystem(options = {}) {
-  const port = await freePort();
   const warnings = [];
   const log = { debug() {}, info() {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
-  const cs = new lib.CentralSystem({
-    versions: ['ocpp1.6', 'ocpp2.0.1', V21],
-    autoApprove: true,
-    security: 'none',
-    heartbeatInterval: 300,
-    callTimeout: 5,
-    unknownIdTags: 'accept',
-    path: '/ocpp',
-    registryFile: null,
-    log,
-    ...options,
-  });
-  await cs.listen({ port, host: '127.0.0.1' });
-  return { cs, port, url: `ws://127.0.0.1:${port}/ocpp`, warnings };
+  return { ...(await startSystemOf({ versions: ['ocpp1.6', 'ocpp2.0.1', V21], log, ...options })), warnings };
 }
 
 const now = () => new Date().toISOString();

@@ -2,7 +2,7 @@
 // What real wallboxes commonly send, in both validation modes, with raw ws stations: what the
 // station receives, what the flows see, what is logged and what is counted.
 const assert = require('assert');
-const { helper, useRuntime, inbox } = require('./runtime');
+const { helper, useRuntime, inbox, interfaceConfig, loadFlow } = require('./runtime');
 const lib = require('../dist/lib');
 const { rawClient, delay, until, boot16, startSystem, closeAllClients } = require('./support');
 
@@ -10,33 +10,11 @@ const ALL = ['ocpp-interface', 'ocpp-in', 'ocpp-response', 'ocpp-command', 'ocpp
 
 const NO_ZONE = '2026-12-01T10:00:00';
 
-function load(flow) {
-  return new Promise((resolve, reject) => {
-    try {
-      helper.load(ALL, flow, () => resolve());
-    } catch (err) {
-      reject(err);
-    }
-  });
-}
+const load = (flow) => loadFlow(ALL, flow);
 
 function flow(iface) {
   return [
-    {
-      id: 'if1',
-      type: 'ocpp-interface',
-      name: 'Site',
-      versions: ['ocpp1.6', 'ocpp2.0.1'],
-      autoApprove: true,
-      port: '',
-      path: '/ocpp',
-      security: 'none',
-      heartbeatInterval: 300,
-      callTimeout: 5,
-      unknownIdTags: 'accept',
-      deactivated: false,
-      ...iface,
-    },
+    interfaceConfig(iface),
     { id: 'calls', type: 'ocpp-in', interface: 'if1', station: '', actions: [], reply: 'auto', wires: [['calls-out']] },
     { id: 'calls-out', type: 'helper' },
     { id: 'inv', type: 'ocpp-in', interface: 'if1', station: '', actions: ['invalid'], reply: 'auto', wires: [['inv-out']] },

@@ -7,29 +7,14 @@ const assert = require('assert');
 const http = require('http');
 const { spawn } = require('child_process');
 const Redis = require('ioredis');
-const { CentralSystem } = require('../dist/lib/central/central-system');
 const { redisAvailable, startRedis } = require('./redis-server');
-const { station, handshakeStatus, closeAllClients, delay, until, waitFor } = require('./support');
+const { startSystem, station, handshakeStatus, closeAllClients, delay, until, waitFor } = require('./support');
 
 let interfaces = 0;
 
 /** A CentralSystem on `redis` (the interface `id`, shared by every system given the same one), once it has loaded the registry. */
 async function system(redis, id, options = {}) {
-  const cs = new CentralSystem({
-    versions: ['ocpp1.6'],
-    autoApprove: true,
-    security: 'none',
-    heartbeatInterval: 300,
-    callTimeout: 5,
-    unknownIdTags: 'accept',
-    path: '/ocpp',
-    registryFile: null,
-    store: 'redis',
-    redisUrl: redis.url,
-    interfaceId: id,
-    ...options,
-  });
-  await cs.listen({ port: 0, host: '127.0.0.1' });
+  const { cs } = await startSystem({ versions: ['ocpp1.6'], store: 'redis', redisUrl: redis.url, interfaceId: id, ...options });
   await until(() => cs.storeAvailable, 'the registry loaded from Redis', 10000);
   return cs;
 }

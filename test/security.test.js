@@ -4,7 +4,17 @@ const fs = require('fs');
 const path = require('path');
 const { X509Certificate: NodeCertificate, createPublicKey } = require('crypto');
 const { CentralSystem, CertificateAuthority } = require('../dist/lib');
-const { freePort, station, handshakeStatus, closeAllClients, waitFor, delay, boot16, boot201 } = require('./support');
+const {
+  freePort,
+  startSystem: startSystemOf,
+  station,
+  handshakeStatus,
+  closeAllClients,
+  waitFor,
+  delay,
+  boot16,
+  boot201,
+} = require('./support');
 const { x509, crypto, makeCa, makeLeaf, makeCsr, breakSignature, DAY } = require('./pki');
 const { helper, useRuntime, inbox, interfaceConfig, loadFlow } = require('./runtime');
 
@@ -17,23 +27,10 @@ function recordingLog() {
   return log;
 }
 
+/** support's central system, with a log that keeps what it was told. */
 async function startSystem(options = {}, listen = {}) {
-  const port = await freePort();
   const log = recordingLog();
-  const cs = new CentralSystem({
-    versions: ['ocpp1.6', 'ocpp2.0.1'],
-    autoApprove: true,
-    security: 'none',
-    heartbeatInterval: 300,
-    callTimeout: 5,
-    unknownIdTags: 'accept',
-    path: '/ocpp',
-    registryFile: null,
-    log,
-    ...options,
-  });
-  await cs.listen({ port, host: '127.0.0.1', ...listen });
-  return { cs, port, log, url: `${listen.tls ? 'wss' : 'ws'}://127.0.0.1:${port}/ocpp` };
+  return { ...(await startSystemOf({ log, ...options }, listen)), log };
 }
 
 /** The certificates of a PEM chain, leaf first. */

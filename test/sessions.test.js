@@ -6,28 +6,15 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const lib = require('../dist/lib');
-const { freePort, station, closeAllClients, waitFor, until, boot16, boot201 } = require('./support');
+const { startSystem: startSystemOf, station, closeAllClients, waitFor, until, boot16, boot201 } = require('./support');
 
-const { CentralSystem, FileSessionStore, sessionsCsv } = lib;
+const { FileSessionStore, sessionsCsv } = lib;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-async function startSystem(dir, options = {}) {
-  const port = await freePort();
-  const cs = new CentralSystem({
-    versions: ['ocpp1.6', 'ocpp2.0.1'],
-    autoApprove: true,
-    security: 'none',
-    heartbeatInterval: 300,
-    callTimeout: 5,
-    unknownIdTags: 'accept',
-    path: '/ocpp',
-    registryFile: path.join(dir, 'iface.json'),
-    sessionsDir: path.join(dir, 'iface.sessions'),
-    ...options,
-  });
-  await cs.listen({ port, host: '127.0.0.1' });
-  return { cs, url: `ws://127.0.0.1:${port}/ocpp` };
+/** support's central system, with its registry and sessions in `dir`. */
+function startSystem(dir, options = {}) {
+  return startSystemOf({ registryFile: path.join(dir, 'iface.json'), sessionsDir: path.join(dir, 'iface.sessions'), ...options });
 }
 
 /** Every `session` event of the system, in order. */

@@ -113,8 +113,11 @@ async function until(condition, what = 'condition', timeoutMs = 5000) {
   }
 }
 
-/** A central system of `lib/` alone on a free port: both versions, auto-approve, no registry file, unless `options` say otherwise. */
-async function startSystem(options = {}) {
+/**
+ * A central system of `lib/` alone on a free port: both versions, auto-approve, no registry
+ * file, unless `options` say otherwise; `listen` adds to what it listens with (tls).
+ */
+async function startSystem(options = {}, listen = {}) {
   const port = await freePort();
   const { CentralSystem } = require('../dist/lib'); // the build, loaded by the tests that use it
   const cs = new CentralSystem({
@@ -128,8 +131,8 @@ async function startSystem(options = {}) {
     registryFile: null,
     ...options,
   });
-  await cs.listen({ port, host: '127.0.0.1' });
-  return { cs, port, url: `ws://127.0.0.1:${port}/ocpp` };
+  await cs.listen({ port, host: '127.0.0.1', ...listen });
+  return { cs, port, url: `${listen.tls ? 'wss' : 'ws'}://127.0.0.1:${port}/ocpp` };
 }
 
 const boot16 = { chargePointVendor: 'VendorX', chargePointModel: 'ModelY', chargePointSerialNumber: 'SN-1', firmwareVersion: '1.2.3' };
