@@ -349,7 +349,7 @@ describe('real wallboxes', function () {
 describe('frame events and log times (lib/)', function () {
   let sys;
   afterEach(async function () {
-    closeAllClients();
+    await closeAllClients();
     if (sys) await sys.cs.close();
     sys = null;
   });

@@ -18,7 +18,6 @@ import { RedisRegistryStore } from '../redis/registry-store';
 import { RedisSessionStore } from '../redis/session-store';
 import { ClusterOptions, STORE_UNAVAILABLE_REASON, StationCluster } from '../redis/cluster';
 import { FileSessionStore, MemorySessionStore, SessionQuery, SessionRecord, SessionTracker, TransactionEvent } from '../sessions';
-import { needsTransactionId } from './automatic-replies';
 import { CertificateAuthority } from '../security/certificates';
 import { certificateSigned, readSignCertificate, signCertificateResponse } from '../security/messages';
 import { LogEntry, StationLogs } from './station-log';
@@ -191,10 +190,6 @@ interface ReplyClaim {
   actions: string[];
 }
 
-/**
- * A CALL from a station as the central system hands it on: answering it (automatically
- * or from a flow) also records what it tells (registry, transactions, channel values).
- */
 /** One connection's frames into the station log and, while somebody listens, `frame` events. */
 class StationTap implements FrameTap {
   constructor(
@@ -221,6 +216,10 @@ class StationTap implements FrameTap {
   }
 }
 
+/**
+ * A CALL from a station as the central system hands it on: answering it (automatically
+ * or from a flow) also records what it tells (registry, transactions, channel values).
+ */
 export class StationCall {
   private timer: NodeJS.Timeout | null = null;
   /** @internal Called once when the call is answered or expires. */
@@ -255,7 +254,12 @@ export class StationCall {
   async reply(payload: Record<string, unknown>): Promise<void> {
     let response = payload;
     // A flow answering 1.6 StartTransaction may leave the id to the interface, which alone keeps them unique.
-    if (needsTransactionId(this.version, this.action) && payload && typeof payload === 'object' && payload.transactionId === undefined) {
+    if (
+      this.incoming.connection.profile.centralTransactionIdAction === this.action &&
+      payload &&
+      typeof payload === 'object' &&
+      payload.transactionId === undefined
+    ) {
       let transactionId: number;
       try {
         transactionId = await this.system.registry.allocateTransactionId();
