@@ -161,6 +161,19 @@ async function startInstance(redisUrl, redisPassword) {
 
 const statuses = async (port) => (await json(port, 'GET', '/status')).body;
 
+/**
+ * Resolves once the instance takes stations: until it has loaded the registry from Redis it
+ * answers them 503 (they retry) and its nodes are red, after that they are green.
+ */
+async function readyForStations(nr) {
+  const t0 = Date.now();
+  await until(async () => {
+    const st = await statuses(nr.port);
+    return ['cmd', 'in1', 'limit'].every((id) => st[id] && st[id].fill === 'green');
+  }, 15000);
+  console.log(`      ready for stations ${Date.now() - t0} ms after the admin API`);
+}
+
 /** Every node's current status as the editor gets it (Node-RED's comms replay the last one on subscribe). */
 function editorStatuses(port) {
   const WebSocket = require('ws');
@@ -216,6 +229,7 @@ describe('two Node-RED instances on one interface (store: redis)', function () {
     }
     redis = await startRedis();
     [a, b] = await Promise.all([startInstance(redis.url), startInstance(redis.url)]);
+    await Promise.all([readyForStations(a), readyForStations(b)]);
   });
 
   afterEach(function () {
@@ -306,6 +320,8 @@ describe('two Node-RED instances on one interface (store: redis)', function () {
   it('closes a station at the first instance when it connects to the second', async function () {
     const first = await station(url(a.port), 'MOVER', ['ocpp1.6']);
     await boot(first, 'ocpp1.6');
+    const instanceA = (await table(a.port)).find((x) => x.id === 'MOVER').instance;
+    assert.ok(instanceA, 'the table names the instance holding the station');
     const closed = new Promise((resolve) => first.once('close', resolve));
     const second = answering(await station(url(b.port), 'MOVER', ['ocpp1.6']));
     await Promise.race([
@@ -317,7 +333,8 @@ describe('two Node-RED instances on one interface (store: redis)', function () {
     await until(async () => {
       const t = await table(a.port);
       const s = t.find((x) => x.id === 'MOVER');
-      return s.connected && s.instance === t.find((x) => x.id === 'B201').instance;
+      const atB = (await table(b.port)).find((x) => x.id === 'MOVER');
+      return s.connected && s.instance !== instanceA && s.instance === atB.instance;
     }, 5000);
     assert.deepStrictEqual((await command(a.port, 'MOVER', 'ClearCache', {})).payload, { status: 'Accepted' });
     await second.close({ force: true });
@@ -468,6 +485,7 @@ describe('store: redis with a password (credential redisPassword)', function () 
     }
     redis = await startRedis(undefined, ['--requirepass', PASSWORD]);
     [good, bad] = await Promise.all([startInstance(redis.url, PASSWORD), startInstance(redis.url, 'wrong')]);
+    await readyForStations(good);
   });
 
   afterEach(function () {
