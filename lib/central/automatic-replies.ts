@@ -12,8 +12,3 @@ export function automaticReply(
   const reply = profileOf(version).replies.get(action);
   return reply ? reply(request, ctx) : undefined;
 }
-
-/** Actions whose automatic reply needs a freshly allocated 1.6 transaction id. */
-export function needsTransactionId(version: OcppVersion, action: string): boolean {
-  return profileOf(version).centralTransactionIdAction === action;
-}
